@@ -1,0 +1,117 @@
+/**
+ * The CDR model shared by parsers, the store, the importers, the simulator and the UI contract.
+ * Parsing happens once (main/cdr); everything downstream consumes these shapes.
+ */
+
+/** Every field one CDR record carried, exactly as the PBX sent it: strings, unknown fields included. */
+export type CdrRecord = Record<string, string>;
+
+/** One call as delivered by the PBX or a file: its identity, its summary record, its legs in order. */
+export interface CdrCall {
+  /** The call's identity: the `session` field (the JSON `cdr` key or XML `session` attribute when set). */
+  session: string;
+  /** `main_cdr`, or the record itself for a flat (single-record) call. */
+  main: CdrRecord;
+  /** `sub_cdr_1..N` in order; a flat call has its single record as its only leg. */
+  legs: CdrRecord[];
+}
+
+export const DIRECTIONS = ['inbound', 'outbound', 'internal', 'external', 'unknown'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
+export type ChannelKind =
+  | 'extension' // PJSIP/1000-0000002a, SIP/1000-..
+  | 'trunk-inbound' // PJSIP/trunk_1-00000002
+  | 'trunk-outbound' // PJSIP/trunk_1/2000
+  | 'fxo' // DAHDI port configured as FXO
+  | 'fxs' // DAHDI port configured as FXS
+  | 'dahdi' // DAHDI port whose FXO/FXS role the model does not tell
+  | 'iax2'
+  | 'local'
+  | 'application' // Hangup, Playback, ReadExten, ...
+  | 'none'; // empty channel
+
+/** A channel string (`channel` / `dstchannel`) decoded into what it means. */
+export interface DecodedChannel {
+  raw: string;
+  kind: ChannelKind;
+  /** Technology prefix as written: PJSIP, SIP, DAHDI, IAX2, Local. */
+  tech?: string;
+  /** Local extension number (extension, iax2). */
+  extension?: string;
+  /** Internal trunk name (trunk_1) for trunk channels. */
+  trunk?: string;
+  /** Number dialled out through the trunk (trunk-outbound) or Local's target. */
+  number?: string;
+  /** DAHDI port number. */
+  port?: number;
+}
+
+/** A recording referenced by a record's `recordfiles`. */
+export interface RecordingRef {
+  /** The entry as listed, e.g. `2022-08/auto-1661159747#203-01904593096-6400.wav`. */
+  path: string;
+  /** Month folder (`2022-08`) or '' when the file sits directly in the recordings directory. */
+  folder: string;
+  /** File name without folder. */
+  file: string;
+}
+
+/** A point in time as the PBX wrote it plus the instant it denotes in the PBX's time zone. */
+export interface PbxTime {
+  /** PBX wall clock, ISO without zone: `YYYY-MM-DDTHH:MM:SS`. */
+  local: string;
+  /** Milliseconds since the epoch (UTC). */
+  utc: number;
+}
+
+/** Values derived from one record at ingest. */
+export interface LegSummary {
+  /** AcctId, or the position-based key `#n` when a record carries none. */
+  acct_id: string;
+  start: PbxTime | null;
+  answer: PbxTime | null;
+  end: PbxTime | null;
+  disposition: Disposition | '';
+  action_kind: string;
+  action_target: string;
+  channel: DecodedChannel;
+  dstchannel: DecodedChannel;
+  recordings: RecordingRef[];
+}
+
+/** Values derived from a whole call at ingest: what the call table shows and filters on. */
+export interface CallSummary {
+  session: string;
+  start: PbxTime;
+  answer: PbxTime | null;
+  end: PbxTime | null;
+  src: string;
+  dst: string;
+  caller_name: string;
+  clid: string;
+  /** The extension that answered (`dstanswer`), or ''. */
+  answered_by: string;
+  disposition: Disposition | '';
+  direction: Direction;
+  /** As sent, e.g. `RINGGROUP[6400]`. */
+  action_type: string;
+  /** `RINGGROUP` */
+  action_kind: string;
+  /** `6400`, or '' when the action type carries no target. */
+  action_target: string;
+  duration: number;
+  billsec: number;
+  src_trunk_name: string;
+  dst_trunk_name: string;
+  account_code: string;
+  /** Recordings of all records of the call, de-duplicated, in order of appearance. */
+  recordings: RecordingRef[];
+  /** true when any record says nat_call=yes (a RemoteConnect extension took part). */
+  nat: boolean;
+  main: LegSummary;
+  legs: LegSummary[];
+}

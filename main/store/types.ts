@@ -1,0 +1,129 @@
+import type {
+  CallFilter,
+  CallPage,
+  CallPageRequest,
+  CallRow,
+  CallSort,
+  CallTotals,
+  FilterOptions,
+  PbxProfile,
+  SessionDetail,
+} from '../../preload/api.js';
+import type { CdrCall } from '../cdr/types.js';
+
+/**
+ * The cache's service surface. One implementation (main/store/store.ts, better-sqlite3); used by the
+ * CLI, sync, importers, recordings, export, IPC and the web mode alike.
+ */
+
+/** Profile fields as stored (no secrets ever). */
+export interface PbxRecordInput {
+  id?: number;
+  name: string;
+  kind?: 'pbx' | 'import';
+  url: string;
+  api: 'auto' | 'legacy' | 'ucm63xx';
+  detected_api?: 'legacy' | 'ucm63xx' | null;
+  user: string;
+  tz: string;
+  model?: string;
+  fingerprint?: string | null;
+  ca_file?: string | null;
+}
+
+export interface IngestOptions {
+  /** `sync`, or `import:<file name>` */
+  origin: string;
+}
+
+/** What one ingest did, per call. */
+export interface IngestCounts {
+  /** Calls not in the cache before. */
+  inserted: number;
+  /** Calls already present with nothing new. */
+  unchanged: number;
+  /** Calls already present that gained legs or fields (never losing any). */
+  merged: number;
+}
+
+/** Where an incremental sync resumes. Written in the same transaction as the page it follows. */
+export interface SyncPosition {
+  /** Start of the time window being walked, PBX wall clock `YYYY-MM-DDTHH:MM:SS`. */
+  window_start: string;
+  window_end: string;
+  /** Offset of the next page within the window. */
+  offset: number;
+  /** Newest call start seen so far (PBX wall clock), the base of the next incremental sync. */
+  newest_start: string | null;
+  /** true while a sync has not finished the last window. */
+  in_progress: boolean;
+  full: boolean;
+}
+
+export type RecordingState = 'unknown' | 'cached' | 'gone';
+
+export interface RecordingStatus {
+  call_id: number;
+  path: string;
+  state: RecordingState;
+  /** Path of the cached file under the app's data folder, when state = cached. */
+  local_path: string | null;
+  bytes: number | null;
+  checked_at: string | null;
+}
+
+export interface ImportLogEntry {
+  pbx_id: number;
+  file: string;
+  format: string;
+  imported: number;
+  already_present: number;
+  merged: number;
+  rejected: number;
+}
+
+export interface Store {
+  readonly path: string;
+  close(): void;
+  /** Runs fn in one transaction (nestable: inner calls become savepoints). */
+  transaction<T>(fn: () => T): T;
+
+  listPbx(): PbxProfile[];
+  getPbx(id: number): PbxProfile | null;
+  getPbxByName(name: string): PbxProfile | null;
+  /** Creates or updates; names are unique (BAD_INPUT when taken). */
+  savePbx(input: PbxRecordInput): PbxProfile;
+  /** Removes the profile and every call, leg and recording state that belongs to it. */
+  removePbx(id: number): void;
+  /** The "Imported" source for files without a PBX, created on first use. */
+  importSource(): PbxProfile;
+  setSyncOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
+
+  /**
+   * Stores calls of one PBX, in one transaction. A call already present (same pbx + session) is merged:
+   * legs by AcctId, fields by "a non-empty value wins, nothing is erased"; derived values recomputed
+   * with the PBX's time zone.
+   */
+  ingest(pbxId: number, calls: CdrCall[], options: IngestOptions): IngestCounts;
+
+  page(request: CallPageRequest): CallPage;
+  totals(filter: CallFilter): CallTotals;
+  /** Every matching call in sort order, read lazily (constant memory) for export. */
+  iterate(filter: CallFilter, sort?: CallSort): IterableIterator<CallRow>;
+  getCall(callId: number): CallRow | null;
+  session(callId: number): SessionDetail | null;
+  /** Calls with this session id (one per PBX holding it), optionally limited to one PBX. */
+  findSession(session: string, pbxName?: string): SessionDetail[];
+  filterOptions(): FilterOptions;
+
+  getSyncPosition(pbxId: number): SyncPosition | null;
+  setSyncPosition(pbxId: number, position: SyncPosition | null): void;
+
+  getRecording(callId: number, path: string): RecordingStatus | null;
+  setRecording(status: RecordingStatus): void;
+
+  logImport(entry: ImportLogEntry): void;
+
+  getSetting(key: string): string | null;
+  setSetting(key: string, value: string): void;
+}

@@ -1,0 +1,503 @@
+/**
+ * THE contract between the UI (renderer/) and the services (main/). The desktop app carries it over
+ * IPC (preload/index.ts <-> main/ipc.ts), the web mode over HTTP (main/web/). Neither side may import
+ * electron here: this file is shared by main, preload, renderer and tests.
+ *
+ * Rules: every method takes one plain JSON request object and resolves to a plain JSON response;
+ * failures reject with an `ApiError` (code + human message); long work reports `ProgressEvent`s for the
+ * caller-chosen `taskId` and can be cancelled with `tasks.cancel`.
+ */
+
+export type Direction = 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown';
+export type Disposition = 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CONGESTION';
+export type ApiGeneration = 'legacy' | 'ucm63xx';
+
+export type ApiErrorCode =
+  | 'BAD_INPUT'
+  | 'BAD_FILE'
+  | 'NOT_FOUND'
+  | 'DB_TOO_NEW'
+  | 'DB_ERROR'
+  | 'AUTH_FAILED'
+  | 'PERMISSION_DENIED'
+  | 'PBX_UNREACHABLE'
+  | 'TLS_UNTRUSTED'
+  | 'TLS_FINGERPRINT_MISMATCH'
+  | 'PROTOCOL_ERROR'
+  | 'RATE_LIMITED'
+  | 'RECORDING_GONE'
+  | 'CANCELLED'
+  | 'INTERNAL'
+  | 'PASSWORD_REQUIRED';
+
+/** What crosses the wire when a method fails. */
+export interface ApiErrorPayload {
+  code: ApiErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Wire envelope: both transports send this; the renderer transport unwraps it. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorPayload };
+
+// ---------------------------------------------------------------------------------------------
+// PBX profiles
+
+export interface PbxProfile {
+  id: number;
+  name: string;
+  /** 'pbx' for a real/simulated PBX, 'import' for the "Imported" source of files without a PBX. */
+  kind: 'pbx' | 'import';
+  url: string;
+  api: 'auto' | ApiGeneration;
+  detected_api: ApiGeneration | null;
+  user: string;
+  /** IANA zone of the PBX's wall clock. */
+  tz: string;
+  model: string;
+  /** Pinned certificate SHA-256 fingerprint (AA:BB:..), or null. */
+  fingerprint: string | null;
+  ca_file: string | null;
+  /** Whether a password is stored (desktop: OS keychain). Never the password itself. */
+  has_password: boolean;
+  last_sync_at: string | null;
+  last_sync_state: 'never' | 'ok' | 'failed' | 'cancelled' | 'running';
+  last_sync_error: string | null;
+  calls: number;
+}
+
+export interface PbxInput {
+  /** Absent: create; present: update that profile. */
+  id?: number;
+  name: string;
+  url: string;
+  api: 'auto' | ApiGeneration;
+  user: string;
+  tz: string;
+  model?: string;
+  ca_file?: string | null;
+  /** Set to store/replace the password; omitted keeps the stored one. */
+  password?: string;
+}
+
+export interface CertificateInfo {
+  fingerprint: string;
+  subject: string;
+  issuer: string;
+  valid_from: string;
+  valid_to: string;
+}
+
+export interface PbxTestResult {
+  ok: boolean;
+  detected_api: ApiGeneration | null;
+  /** Set when the certificate is not trusted yet: show it, let the user compare and trust it. */
+  certificate: CertificateInfo | null;
+  error: ApiErrorPayload | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+export interface CallFilter {
+  /** Profile names; empty/absent = all. */
+  pbx?: string[];
+  /** PBX wall clock, inclusive: `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`. */
+  from?: string;
+  to?: string;
+  /** Number patterns in either language (cdrapi `5300,5302-5304,_4@` or UCM page `3XXX`, `3.`). */
+  caller?: string;
+  callee?: string;
+  answered_by?: string;
+  /** Case-insensitive Unicode substring. */
+  caller_name?: string;
+  status?: Disposition[];
+  direction?: Direction[];
+  /** Action kinds, e.g. RINGGROUP, DIAL, QUEUE. */
+  action_type?: string[];
+  src_trunk?: string[];
+  dst_trunk?: string[];
+  account_code?: string[];
+  min_talk?: number;
+  max_talk?: number;
+  min_call?: number;
+  max_call?: number;
+  has_recording?: boolean;
+  /** Free text over numbers, names and trunks. */
+  search?: string;
+}
+
+export const SORT_FIELDS = [
+  'start',
+  'pbx',
+  'src',
+  'dst',
+  'caller_name',
+  'answered_by',
+  'disposition',
+  'direction',
+  'action_type',
+  'duration',
+  'billsec',
+  'src_trunk_name',
+  'dst_trunk_name',
+  'account_code',
+] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+export interface CallSort {
+  field: SortField;
+  /** Default for start: 'desc' (newest first). */
+  dir: 'asc' | 'desc';
+}
+
+export interface CallRow {
+  /** Cache row id: stable handle for the UI. */
+  id: number;
+  session: string;
+  pbx: string;
+  /** PBX wall clock `YYYY-MM-DDTHH:MM:SS`. */
+  start: string;
+  /** ISO instant `YYYY-MM-DDTHH:MM:SSZ`. */
+  start_utc: string;
+  answer: string | null;
+  end: string | null;
+  src: string;
+  dst: string;
+  caller_name: string;
+  clid: string;
+  answered_by: string;
+  disposition: Disposition | '';
+  direction: Direction;
+  action_type: string;
+  action_kind: string;
+  action_target: string;
+  duration: number;
+  billsec: number;
+  src_trunk_name: string;
+  dst_trunk_name: string;
+  account_code: string;
+  /** Recording paths as listed by the PBX (`2022-08/auto-...wav`). */
+  recordings: string[];
+  /** Number of leg records. */
+  legs: number;
+  nat: boolean;
+  /** Where the call came from: `sync` or `import:<file name>`. */
+  origin: string;
+}
+
+export interface CallPageRequest {
+  filter: CallFilter;
+  sort?: CallSort;
+  /** 1..1000, default 100. */
+  limit?: number;
+  /** Opaque keyset cursor from the previous page; absent = first page. */
+  cursor?: string | null;
+}
+
+export interface CallPage {
+  rows: CallRow[];
+  /** null when this is the last page. */
+  next_cursor: string | null;
+}
+
+export interface CallTotals {
+  count: number;
+  /** Sum of billsec over the filtered set, seconds. */
+  talk_seconds: number;
+}
+
+export interface DecodedChannel {
+  raw: string;
+  kind: string;
+  tech?: string;
+  extension?: string;
+  trunk?: string;
+  number?: string;
+  port?: number;
+}
+
+export interface LegView {
+  acct_id: string;
+  /** Every field exactly as the PBX sent it. */
+  fields: Record<string, string>;
+  start: string | null;
+  start_utc: string | null;
+  answer: string | null;
+  end: string | null;
+  disposition: Disposition | '';
+  action_kind: string;
+  action_target: string;
+  channel: DecodedChannel;
+  dstchannel: DecodedChannel;
+  recordings: string[];
+}
+
+export interface SessionDetail {
+  call: CallRow;
+  main: LegView;
+  legs: LegView[];
+}
+
+/** Distinct values for the filter panel's pickers. */
+export interface FilterOptions {
+  pbx: string[];
+  src_trunk: string[];
+  dst_trunk: string[];
+  action_type: string[];
+  account_code: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files: the renderer never names filesystem paths. It obtains opaque handles from a native dialog
+// (desktop), a drop (desktop: preload resolves the dropped File) or an upload (web mode).
+
+export interface FileRef {
+  ref: string;
+  name: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long work
+
+export interface SyncRequest {
+  taskId: string;
+  pbx_id: number;
+  full?: boolean;
+  /** Needed when no password is stored (keychain unavailable): used for this run only. */
+  password?: string;
+}
+
+export interface SyncResult {
+  calls_new: number;
+  calls_updated: number;
+  pages: number;
+  seconds: number;
+}
+
+export interface ImportRequest {
+  taskId: string;
+  files: FileRef[];
+  /** Profile name the calls belong to; absent = the "Imported" source. */
+  pbx?: string;
+  /** Date order for ambiguous dates like 03/04/2021. */
+  date_order?: 'auto' | 'mdy' | 'dmy';
+  /** Column mapping for files whose header could not be mapped: header text -> canonical field. */
+  mapping?: Record<string, string>;
+}
+
+export interface RejectedRow {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface ImportFileResult {
+  file: string;
+  format: string;
+  imported: number;
+  already_present: number;
+  merged: number;
+  rejected: RejectedRow[];
+  /** Set when the whole file was refused (not CDR data, unmappable header). */
+  error: ApiErrorPayload | null;
+  /** For an unmappable header: the columns that could not be mapped. */
+  unknown_columns?: string[];
+}
+
+export interface ImportResult {
+  files: ImportFileResult[];
+}
+
+export const EXPORT_FIELDS = [
+  'account_code',
+  'session',
+  'action_owner',
+  'action_type',
+  'src_trunk_name',
+  'dst_trunk_name',
+  'caller_name',
+  'caller_number',
+  'caller_id',
+  'callee_number',
+  'answer_by',
+  'context',
+  'start_time',
+  'answer_time',
+  'end_time',
+  'call_time',
+  'talk_time',
+  'source_channel',
+  'dest_channel',
+  'last_app',
+  'dest_channel_extension',
+  'disposition',
+  'last_data',
+  'amaflags',
+  'uniqueid',
+  'userfield',
+  'nat',
+  'pbx',
+  'direction',
+  'recordings',
+] as const;
+export type ExportField = (typeof EXPORT_FIELDS)[number];
+
+export interface ExportRequest {
+  taskId: string;
+  filter: CallFilter;
+  sort?: CallSort;
+  format: 'csv' | 'json';
+  fields?: ExportField[];
+  /** Desktop: a handle from dialogs.pickSaveFile. Web mode: omitted; the result carries a download URL. */
+  target?: FileRef;
+}
+
+export interface ExportResult {
+  rows: number;
+  /** Web mode: where the browser downloads the file. */
+  download_url?: string;
+}
+
+export interface RecordingPlayRequest {
+  call_id: number;
+  /** One of the call's `recordings` entries. */
+  recording: string;
+  password?: string;
+}
+
+export interface RecordingPlayResult {
+  /** A URL the audio player can load (desktop: app protocol; web: token-protected HTTP with ranges). */
+  url: string;
+  bytes: number;
+}
+
+export interface RecordingsExportRequest {
+  taskId: string;
+  /** One call, or the whole filtered set. */
+  call_id?: number;
+  filter?: CallFilter;
+  /** Desktop: folder handle from dialogs.pickFolder. Web mode: omitted; the result carries a download URL (tar). */
+  target?: FileRef;
+  password?: string;
+}
+
+export interface RecordingsExportResult {
+  copied: number;
+  skipped_existing: number;
+  missing: number;
+  download_url?: string;
+}
+
+export type TaskKind = 'sync' | 'import' | 'export' | 'recordings';
+
+export interface ProgressEvent {
+  taskId: string;
+  kind: TaskKind;
+  /** Human one-liner: "Page 12 of ~40". */
+  stage: string;
+  done: number;
+  /** null when unknown. */
+  total: number | null;
+  /** Items per second over the recent window. */
+  rate: number | null;
+  eta_seconds: number | null;
+  bytes?: number;
+}
+
+export interface Settings {
+  theme: 'system' | 'light' | 'dark';
+  columns: string[];
+  saved_filters: { name: string; filter: CallFilter }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API surface
+
+export interface UcmApi {
+  app: {
+    info(): Promise<{ version: string; mode: 'desktop' | 'web'; db_path: string; keychain: boolean }>;
+    getSettings(): Promise<Settings>;
+    saveSettings(req: Settings): Promise<Settings>;
+    /** Opens an http(s) link in the system browser (desktop) through the single external-link gate. */
+    openExternal(req: { url: string }): Promise<void>;
+  };
+  pbx: {
+    list(): Promise<PbxProfile[]>;
+    save(req: PbxInput): Promise<PbxProfile>;
+    remove(req: { id: number }): Promise<void>;
+    /** Connects, detects the API generation, checks the certificate and the credentials. */
+    test(req: { id: number; password?: string }): Promise<PbxTestResult>;
+    /** Pins the certificate the user compared and accepted. */
+    trust(req: { id: number; fingerprint: string }): Promise<PbxProfile>;
+    /** Starts the built-in simulator and adds (or reuses) a "Demo PBX" profile for it. */
+    startDemo(): Promise<{ profile: PbxProfile; certificate: CertificateInfo }>;
+  };
+  sync: {
+    run(req: SyncRequest): Promise<SyncResult>;
+  };
+  calls: {
+    page(req: CallPageRequest): Promise<CallPage>;
+    totals(req: { filter: CallFilter }): Promise<CallTotals>;
+    session(req: { call_id: number }): Promise<SessionDetail>;
+    filterOptions(): Promise<FilterOptions>;
+  };
+  recordings: {
+    play(req: RecordingPlayRequest): Promise<RecordingPlayResult>;
+    export(req: RecordingsExportRequest): Promise<RecordingsExportResult>;
+  };
+  imports: {
+    run(req: ImportRequest): Promise<ImportResult>;
+  };
+  exports: {
+    run(req: ExportRequest): Promise<ExportResult>;
+  };
+  dialogs: {
+    /** Desktop: native open dialog; web mode: browser file picker + upload. Empty when cancelled. */
+    pickImportFiles(): Promise<FileRef[]>;
+    pickSaveFile(req: { suggested_name: string; format: 'csv' | 'json' }): Promise<FileRef | null>;
+    pickFolder(): Promise<FileRef | null>;
+  };
+  tasks: {
+    cancel(req: { taskId: string }): Promise<void>;
+  };
+  events: {
+    /** Returns the unsubscribe function. */
+    onProgress(listener: (event: ProgressEvent) => void): () => void;
+  };
+}
+
+/** Method names on the wire: `area/method`, e.g. `calls/page`. */
+export type ApiArea = Exclude<keyof UcmApi, 'events'>;
+export type ApiMethodName = {
+  [A in ApiArea]: `${A}/${Extract<keyof UcmApi[A], string>}`;
+}[ApiArea];
+
+export const API_METHODS = [
+  'app/info',
+  'app/getSettings',
+  'app/saveSettings',
+  'app/openExternal',
+  'pbx/list',
+  'pbx/save',
+  'pbx/remove',
+  'pbx/test',
+  'pbx/trust',
+  'pbx/startDemo',
+  'sync/run',
+  'calls/page',
+  'calls/totals',
+  'calls/session',
+  'calls/filterOptions',
+  'recordings/play',
+  'recordings/export',
+  'imports/run',
+  'exports/run',
+  'dialogs/pickImportFiles',
+  'dialogs/pickSaveFile',
+  'dialogs/pickFolder',
+  'tasks/cancel',
+] as const satisfies readonly ApiMethodName[];
+
+/** IPC channel for progress events (main -> renderer). */
+export const PROGRESS_CHANNEL = 'events/progress';
