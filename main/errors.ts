@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'RECORDING_GONE', // the PBX no longer holds the recording
   'CANCELLED',
   'INTERNAL',
+  'PASSWORD_REQUIRED', // no password stored for a PBX (keychain unavailable) and none was given
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
