@@ -1,0 +1,389 @@
+import { AppError } from '../errors.js';
+import type { PbxTime } from './types.js';
+
+/**
+ * The one date/time module. PBXs write their wall clock without a zone, in several shapes depending on
+ * the device and the export; everything downstream works with the canonical wall clock
+ * `YYYY-MM-DDTHH:MM:SS` plus the UTC instant it denotes in the PBX profile's IANA zone.
+ */
+
+export type DateOrder = 'mdy' | 'dmy';
+
+const HOUR_MS = 3_600_000;
+
+// The form cdrapi writes for nearly every record, checked first because it runs millions of times.
+const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})$/;
+const ISO_LIKE = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/;
+const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function unparseable(text: string, why: string): AppError {
+  return new AppError(
+    'BAD_INPUT',
+    `Cannot read the date/time "${text}": ${why}. Expected a form such as 2021-03-18 15:14:33 or 7/13/2018 12:00:12 PM.`,
+    { value: text },
+  );
+}
+
+function assemble(
+  text: string,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): string {
+  if (month < 1 || month > 12) throw unparseable(text, `month ${month} does not exist`);
+  if (day < 1 || day > daysInMonth(year, month)) throw unparseable(text, `day ${day} does not exist in that month`);
+  if (hour > 23 || minute > 59 || second > 59) throw unparseable(text, 'the time of day is out of range');
+  return `${year}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}`;
+}
+
+function to24h(text: string, hour: number, meridiem: string | undefined): number {
+  if (meridiem === undefined) return hour;
+  if (hour < 1 || hour > 12) throw unparseable(text, `hour ${hour} does not exist on a 12-hour clock`);
+  const pm = meridiem === 'p' || meridiem === 'P';
+  return (hour % 12) + (pm ? 12 : 0);
+}
+
+/**
+ * Reads a PBX wall-clock time in any form devices and their exports write and returns it as
+ * `YYYY-MM-DDTHH:MM:SS`, or null for an empty value (a call never answered has no answer time).
+ * Slashed dates are month-first unless `order` says day-first; a date alone means midnight.
+ * Throws AppError('BAD_INPUT') naming the value when it is not a date/time.
+ */
+export function parsePbxDateTime(text: string, order: DateOrder = 'mdy'): string | null {
+  if (CANONICAL.test(text)) {
+    const month = Number(text.slice(5, 7));
+    const day = Number(text.slice(8, 10));
+    const hour = Number(text.slice(11, 13));
+    const minute = Number(text.slice(14, 16));
+    const second = Number(text.slice(17, 19));
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59) {
+      return text.charCodeAt(10) === 84 ? text : `${text.slice(0, 10)}T${text.slice(11)}`;
+    }
+    return assemble(text, Number(text.slice(0, 4)), month, day, hour, minute, second);
+  }
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const iso = ISO_LIKE.exec(trimmed);
+  if (iso) {
+    return assemble(
+      text,
+      Number(iso[1]),
+      Number(iso[2]),
+      Number(iso[3]),
+      Number(iso[4] ?? 0),
+      Number(iso[5] ?? 0),
+      Number(iso[6] ?? 0),
+    );
+  }
+  const slashed = SLASHED.exec(trimmed);
+  if (slashed) {
+    const first = Number(slashed[1]);
+    const second = Number(slashed[2]);
+    const hour = to24h(text, Number(slashed[4] ?? 0), slashed[7]);
+    const [month, day] = order === 'dmy' ? [second, first] : [first, second];
+    return assemble(text, Number(slashed[3]), month, day, hour, Number(slashed[5] ?? 0), Number(slashed[6] ?? 0));
+  }
+  throw unparseable(text, 'it is not in a known date/time form');
+}
+
+/**
+ * Decides whether slashed dates in a file are month-first or day-first from the values themselves: a
+ * first number over 12 can only be a day, a second number over 12 only a day too. Returns null when
+ * no sample decides or the samples contradict each other (the importer then asks or uses a default).
+ */
+export function inferDateOrder(samples: string[]): DateOrder | null {
+  let dmy = false;
+  let mdy = false;
+  for (const sample of samples) {
+    const match = /^\s*(\d{1,2})\/(\d{1,2})\/\d{4}/.exec(sample);
+    if (!match) continue;
+    if (Number(match[1]) > 12) dmy = true;
+    if (Number(match[2]) > 12) mdy = true;
+  }
+  if (dmy === mdy) return null;
+  return dmy ? 'dmy' : 'mdy';
+}
+
+/** The zone of the machine the app runs on: the default for a PBX profile. */
+export function defaultTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(tz: string): Intl.DateTimeFormat | null {
+  let formatter = formatters.get(tz);
+  if (formatter) return formatter;
+  try {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+  } catch {
+    return null;
+  }
+  formatters.set(tz, formatter);
+  return formatter;
+}
+
+/** True for a time-zone name this runtime knows (IANA names such as Europe/London, or UTC). */
+export function isValidTimeZone(tz: string): boolean {
+  return typeof tz === 'string' && tz.trim() !== '' && formatterFor(tz) !== null;
+}
+
+function requireFormatter(tz: string): Intl.DateTimeFormat {
+  const formatter = typeof tz === 'string' && tz.trim() !== '' ? formatterFor(tz) : null;
+  if (!formatter) {
+    throw new AppError(
+      'BAD_INPUT',
+      `Unknown time zone "${String(tz)}": use an IANA zone name such as Europe/London or America/New_York.`,
+      { value: tz },
+    );
+  }
+  return formatter;
+}
+
+/** Wall clock the zone shows at an instant, as milliseconds of a UTC calendar (seconds precision). */
+function wallClockAt(formatter: Intl.DateTimeFormat, utcMs: number): number {
+  let year = 0;
+  let month = 1;
+  let day = 1;
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let bc = false;
+  for (const part of formatter.formatToParts(utcMs)) {
+    switch (part.type) {
+      case 'year':
+        year = Number(part.value);
+        break;
+      case 'month':
+        month = Number(part.value);
+        break;
+      case 'day':
+        day = Number(part.value);
+        break;
+      case 'hour':
+        hour = Number(part.value);
+        break;
+      case 'minute':
+        minute = Number(part.value);
+        break;
+      case 'second':
+        second = Number(part.value);
+        break;
+      case 'era':
+        bc = part.value.startsWith('B');
+        break;
+    }
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(bc ? 1 - year : year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
+/** Offset (wall clock minus UTC, ms) of the zone at an instant. */
+function offsetAt(formatter: Intl.DateTimeFormat, utcMs: number): number {
+  const whole = Math.floor(utcMs / 1000) * 1000;
+  return wallClockAt(formatter, whole) - whole;
+}
+
+/**
+ * Resolves a naive wall-clock instant (its fields read as UTC) to the real instant. Zone offsets on
+ * either side of a transition are found 12 hours away; an offset is a valid reading when the zone
+ * really shows that offset at the resulting instant. `exact` is false unless the reading is unique.
+ * No valid reading = the clock skipped this time
+ * (spring forward): keep the offset from before, which lands as far after the gap as the time was
+ * into it. Two valid readings = the clock repeated it (fall back): the earlier instant wins.
+ */
+function resolveNaive(formatter: Intl.DateTimeFormat, naive: number): { utc: number; exact: boolean } {
+  const before = offsetAt(formatter, naive - 12 * HOUR_MS);
+  const after = offsetAt(formatter, naive + 12 * HOUR_MS);
+  if (before === after) {
+    const utc = naive - before;
+    const actual = offsetAt(formatter, utc);
+    if (actual === before) return { utc, exact: true };
+    // Rare: two transitions within a day. Trust the offset in force at the first guess.
+    return { utc: naive - actual, exact: false };
+  }
+  const earlier = naive - before;
+  const later = naive - after;
+  const earlierValid = offsetAt(formatter, earlier) === before;
+  const laterValid = offsetAt(formatter, later) === after;
+  if (earlierValid && laterValid) return { utc: Math.min(earlier, later), exact: false };
+  if (earlierValid) return { utc: earlier, exact: true };
+  if (laterValid) return { utc: later, exact: true };
+  return { utc: naive - before, exact: false };
+}
+
+/**
+ * Ingest converts three times per record, millions of records, so the Intl work is done once per zone
+ * and day: a day whose wall clock maps to instants that all share one offset is stored with that
+ * offset; a day near a transition is resolved hour by hour, and an hour that touches the transition is
+ * marked NaN so each time in it is resolved on its own. The hot path is one Map lookup per call.
+ * (Two transitions within ~50 hours that cancel out would hide from the day check; no zone has that
+ * in the era of telephone switches.)
+ */
+interface ZoneClock {
+  /** null for UTC, which needs no lookup. */
+  formatter: Intl.DateTimeFormat | null;
+  /** `YYYY-MM-DD` -> offset of the whole day, or NaN when a transition is near. */
+  days: Map<string, number>;
+  /** `YYYY-MM-DDTHH` -> instant of the hour's first second, or NaN when the hour touches a transition. */
+  hours: Map<string, number>;
+  /** The last hour looked up: records mostly arrive in time order, so most lookups repeat it. */
+  lastKey: string;
+  lastStart: number;
+}
+
+const zoneClocks = new Map<string, ZoneClock>();
+
+function zoneClock(tz: string): ZoneClock {
+  let zone = zoneClocks.get(tz);
+  if (zone) return zone;
+  zone = {
+    formatter: tz === 'UTC' ? null : requireFormatter(tz),
+    days: new Map(),
+    hours: new Map(),
+    lastKey: '',
+    lastStart: Number.NaN,
+  };
+  zoneClocks.set(tz, zone);
+  return zone;
+}
+
+const LOCAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$/;
+
+function badWallClock(local: string, why: string): AppError {
+  return new AppError('BAD_INPUT', `Invalid wall-clock time "${local}": ${why}.`, { value: local });
+}
+
+/** The wall-clock hour of `local` read as if it were UTC, validated. */
+function naiveHour(local: string): number {
+  const year = Number(local.slice(0, 4));
+  const month = Number(local.slice(5, 7));
+  const day = Number(local.slice(8, 10));
+  const hour = Number(local.slice(11, 13));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23) {
+    throw badWallClock(local, 'no such date or hour');
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, 0, 0, 0);
+  return date.getTime();
+}
+
+function dayOffset(zone: ZoneClock, formatter: Intl.DateTimeFormat, dayKey: string, dayStart: number): number {
+  let offset = zone.days.get(dayKey);
+  if (offset === undefined) {
+    // Wall-clock offsets lie within -12h..+14h, so the day's instants lie within these bounds.
+    const first = offsetAt(formatter, dayStart - 14 * HOUR_MS);
+    const last = offsetAt(formatter, dayStart + 36 * HOUR_MS);
+    offset = first === last ? first : Number.NaN;
+    zone.days.set(dayKey, offset);
+  }
+  return offset;
+}
+
+function hourStartUtc(zone: ZoneClock, local: string): number {
+  const naive = naiveHour(local);
+  const formatter = zone.formatter;
+  if (!formatter) return naive;
+  const hour = Number(local.slice(11, 13));
+  const offset = dayOffset(zone, formatter, local.slice(0, 10), naive - hour * HOUR_MS);
+  if (!Number.isNaN(offset)) return naive - offset;
+  const start = resolveNaive(formatter, naive);
+  const end = resolveNaive(formatter, naive + HOUR_MS - 1000);
+  const regular = start.exact && end.exact && end.utc - start.utc === HOUR_MS - 1000;
+  return regular ? start.utc : Number.NaN;
+}
+
+/**
+ * The instant (ms since the epoch) a wall-clock time `YYYY-MM-DDTHH:MM:SS` denotes in an IANA zone.
+ * A time skipped by a DST change is shifted forward by the size of the gap; a time that occurs twice
+ * resolves to the earlier instant. Throws AppError('BAD_INPUT') for a bad time or an unknown zone.
+ */
+export function wallClockToUtc(local: string, tz: string): number {
+  if (typeof local !== 'string' || !LOCAL.test(local)) throw badWallClock(String(local), 'expected YYYY-MM-DDTHH:MM:SS');
+  const minute = Number(local.slice(14, 16));
+  const second = Number(local.slice(17, 19));
+  if (minute > 59 || second > 59) throw badWallClock(local, 'minutes and seconds run to 59');
+  const zone = zoneClock(tz);
+  let hourStart: number;
+  if (zone.lastKey !== '' && local.startsWith(zone.lastKey)) {
+    hourStart = zone.lastStart;
+  } else {
+    const key = local.slice(0, 13);
+    const cached = zone.hours.get(key);
+    hourStart = cached ?? hourStartUtc(zone, local);
+    if (cached === undefined) zone.hours.set(key, hourStart);
+    zone.lastKey = key;
+    zone.lastStart = hourStart;
+  }
+  const within = minute * 60_000 + second * 1000;
+  if (!Number.isNaN(hourStart)) return hourStart + within;
+  return resolveNaive(zone.formatter as Intl.DateTimeFormat, naiveHour(local) + within).utc;
+}
+
+/** The wall clock `YYYY-MM-DDTHH:MM:SS` an IANA zone shows at an instant (for sending times to a PBX). */
+export function utcToWallClock(utcMs: number, tz: string): string {
+  if (!Number.isFinite(utcMs)) {
+    throw new AppError('BAD_INPUT', `Invalid instant "${String(utcMs)}": expected milliseconds since the epoch.`);
+  }
+  const wall = tz === 'UTC' ? Math.floor(utcMs / 1000) * 1000 : wallClockAt(requireFormatter(tz), utcMs);
+  return new Date(wall).toISOString().slice(0, 19);
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` for an instant. */
+export function isoUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** A PBX time value as wall clock plus instant, or null when the field is empty. */
+export function toPbxTime(text: string, tz: string, order?: DateOrder): PbxTime | null {
+  const local = parsePbxDateTime(text, order);
+  if (local === null) return null;
+  return { local, utc: wallClockToUtc(local, tz) };
+}
+
+/**
+ * Seconds from a duration as PBXs and their exports write it: `23`, `0:00:23`, `1:02:03` or `2:05`
+ * (minutes:seconds). Throws AppError('BAD_INPUT') naming the value for anything else.
+ */
+export function parseDuration(text: string): number {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const match = /^(?:(\d+):)?(\d{1,2}):(\d{2})$/.exec(trimmed);
+  if (match) {
+    const minutes = Number(match[2]);
+    const seconds = Number(match[3]);
+    if (seconds < 60 && (match[1] === undefined || minutes < 60)) {
+      return Number(match[1] ?? 0) * 3600 + minutes * 60 + seconds;
+    }
+  }
+  throw new AppError(
+    'BAD_INPUT',
+    `Invalid duration "${text}": expected whole seconds (23) or H:MM:SS (0:00:23).`,
+    { value: text },
+  );
+}
+
