@@ -1,0 +1,192 @@
+import type { ApiGeneration } from '../../preload/api.js';
+import { parseCdrResponse } from '../cdr/parse.js';
+import type { CdrCall } from '../cdr/types.js';
+import { AppError } from '../errors.js';
+import { PbxHttp, protocolError, type PbxStreamResponse } from './http.js';
+import { LegacyApi } from './legacy.js';
+import { cdrQueryParams, queryString, type CdrQuery } from './query.js';
+import { checkRecordingPaths, readRecordingBody, recapiFilename, recapiQuery, RECORDINGS_FILEDIR, type RecordingPayload } from './recapi.js';
+import { readAll } from './streams.js';
+import { httpFailure, sleep, statusOf, Ucm63xxApi, type ApiAnswer, type Delay } from './ucm63xx.js';
+
+/** What a client needs from a PBX profile (a PbxProfile fits). The password is passed separately. */
+export interface PbxConnection {
+  url: string;
+  api: 'auto' | ApiGeneration;
+  user: string;
+  fingerprint: string | null;
+  ca_file: string | null;
+}
+
+export interface PbxClientOptions {
+  /** Per request, headers and body; default 60 s. */
+  timeoutMs?: number;
+  /** Recordings can be large: their own limit; default 10 min. */
+  recordingTimeoutMs?: number;
+  /** Waits before a UCM63xx busy retry (the PBX asks for 15 s); tests inject an instant one. */
+  delay?: Delay;
+}
+
+/** One cdrapi page. */
+export interface CdrPage {
+  calls: CdrCall[];
+  /** Top-level entries the PBX returned (offsets count these). */
+  entries: number;
+  /** Bytes of the response body. */
+  bytes: number;
+  /** Records the parser could not use, with its reasons. */
+  problems: number;
+}
+
+export interface PbxClient {
+  readonly host: string;
+  /** The API generation: the profile's, or detected on first use (POST /api challenge, else legacy). */
+  api(signal?: AbortSignal): Promise<ApiGeneration>;
+  queryCdr(query: CdrQuery, signal?: AbortSignal): Promise<CdrPage>;
+  /** Fetches `recordfiles` entries (month folder included); RECORDING_GONE when the PBX has none of them. */
+  fetchRecording(paths: string | string[], signal?: AbortSignal): Promise<RecordingPayload>;
+  /** Closes kept-alive connections. */
+  close(): void;
+}
+
+const RECORDING_TIMEOUT_MS = 10 * 60_000;
+
+function recordingGone(paths: string[]): AppError {
+  return new AppError('RECORDING_GONE', `The recording ${paths.join(', ')} is not on the PBX any more.`, { paths });
+}
+
+/** Whether an error from the /api challenge means "this PBX has no UCM63xx API" (so: legacy). */
+function meansNoNewApi(error: unknown): boolean {
+  if (!(error instanceof AppError) || error.code !== 'PROTOCOL_ERROR') return false;
+  const status = error.details?.status;
+  return typeof status === 'number' && status !== 200 && status < 500;
+}
+
+function parsePage(text: string, bytes: number, host: string): CdrPage {
+  const parsed = parseCdrResponse(text);
+  if (parsed.format !== 'json') {
+    throw new AppError('PROTOCOL_ERROR', `${host} answered a JSON cdrapi query with ${parsed.format} data.`, {
+      host,
+      format: parsed.format,
+    });
+  }
+  return { calls: parsed.calls, entries: parsed.calls.length, bytes, problems: parsed.problems.length };
+}
+
+class Client implements PbxClient {
+  readonly host: string;
+  private readonly http: PbxHttp;
+  private readonly legacy: LegacyApi;
+  private readonly ucm: Ucm63xxApi;
+  private generation: ApiGeneration | null;
+  private readonly recordingTimeoutMs: number;
+
+  constructor(conn: PbxConnection, password: string, options: PbxClientOptions) {
+    this.http = new PbxHttp(conn.url, { fingerprint: conn.fingerprint, ca_file: conn.ca_file }, { timeoutMs: options.timeoutMs });
+    this.host = this.http.target.host;
+    this.legacy = new LegacyApi(this.http, conn.user, password);
+    this.ucm = new Ucm63xxApi(this.http, conn.user, password, options.delay ?? sleep);
+    this.generation = conn.api === 'auto' ? null : conn.api;
+    this.recordingTimeoutMs = options.recordingTimeoutMs ?? RECORDING_TIMEOUT_MS;
+  }
+
+  async api(signal?: AbortSignal): Promise<ApiGeneration> {
+    if (this.generation) return this.generation;
+    try {
+      await this.ucm.challenge(signal);
+      this.generation = 'ucm63xx';
+    } catch (error) {
+      if (!meansNoNewApi(error)) throw error;
+      this.generation = 'legacy';
+    }
+    return this.generation;
+  }
+
+  async queryCdr(query: CdrQuery, signal?: AbortSignal): Promise<CdrPage> {
+    const params = cdrQueryParams(query);
+    if ((await this.api(signal)) === 'legacy') {
+      const body = await this.legacy.get(`/cdrapi?${queryString(params)}`, (response) => this.cdrBody(response), { signal });
+      return parsePage(body.toString('utf8'), body.length, this.host);
+    }
+    const body = await this.ucm.call('cdrapi', Object.fromEntries(params), (response) => this.cdrAnswer(response), { signal });
+    return parsePage(body.toString('utf8'), body.length, this.host);
+  }
+
+  async fetchRecording(paths: string | string[], signal?: AbortSignal): Promise<RecordingPayload> {
+    const list = typeof paths === 'string' ? [paths] : paths;
+    checkRecordingPaths(list);
+    const timeoutMs = this.recordingTimeoutMs;
+    if ((await this.api(signal)) === 'legacy') {
+      return this.legacy.get(`/recapi?${recapiQuery(list)}`, (response) => this.legacyRecording(response, list), { signal, timeoutMs });
+    }
+    return this.ucm.call(
+      'recapi',
+      { filedir: RECORDINGS_FILEDIR, filename: recapiFilename(list) },
+      (response) => this.ucmRecording(response, list),
+      { signal, timeoutMs },
+    );
+  }
+
+  close(): void {
+    this.http.close();
+  }
+
+  private async cdrBody(response: PbxStreamResponse): Promise<Buffer> {
+    const body = await readAll(response.body);
+    if (response.status === 200) return body;
+    if (response.status === 429) throw this.rateLimited();
+    throw protocolError(this.http.target, 'a cdrapi query', response.status, body);
+  }
+
+  /** cdrapi on /api: the records sit at the top level next to `status`; any other answer is a status. */
+  private async cdrAnswer(response: PbxStreamResponse): Promise<ApiAnswer<Buffer>> {
+    if (response.status !== 200) return httpFailure(response);
+    const body = await readAll(response.body);
+    // Looking for the key first spares a second parse of large pages.
+    if (body.includes('"cdr_root"')) {
+      const tail = body.subarray(Math.max(0, body.length - 64)).toString('utf8');
+      const status = /"status"\s*:\s*(-?\d+)\s*\}\s*$/.exec(tail);
+      if (!status || Number(status[1]) === 0) return { ok: true, value: body };
+    }
+    const status = statusOf(body);
+    return { ok: false, status: status ?? Number.NaN, body };
+  }
+
+  private async legacyRecording(response: PbxStreamResponse, paths: string[]): Promise<RecordingPayload> {
+    if (response.status === 404) {
+      await readAll(response.body);
+      throw recordingGone(paths);
+    }
+    if (response.status === 429) {
+      await readAll(response.body);
+      throw this.rateLimited();
+    }
+    if (response.status !== 200) throw protocolError(this.http.target, 'a recapi request', response.status, await readAll(response.body));
+    const payload = await readRecordingBody(response);
+    if ('other' in payload) throw protocolError(this.http.target, `a recapi request with ${payload.type || 'unknown content'}`, 200, payload.other);
+    return payload;
+  }
+
+  private async ucmRecording(response: PbxStreamResponse, paths: string[]): Promise<ApiAnswer<RecordingPayload>> {
+    if (response.status === 404) {
+      await readAll(response.body);
+      throw recordingGone(paths);
+    }
+    if (response.status !== 200) return httpFailure(response);
+    const payload = await readRecordingBody(response);
+    if (!('other' in payload)) return { ok: true, value: payload };
+    const status = statusOf(payload.other);
+    if (status === null) return { ok: false, status: Number.NaN, body: payload.other };
+    if (status === 0) throw recordingGone(paths);
+    return { ok: false, status, body: payload.other };
+  }
+
+  private rateLimited(): AppError {
+    return new AppError('RATE_LIMITED', `${this.host} asks to slow down (HTTP 429); try again in a minute.`, { host: this.host });
+  }
+}
+
+/** A client for one PBX profile: its own agent and trust settings, requests one at a time. */
+export function createPbxClient(conn: PbxConnection, password: string, options: PbxClientOptions = {}): PbxClient {
+  return new Client(conn, password, options);
+}
