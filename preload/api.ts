@@ -501,3 +501,9 @@ export const API_METHODS = [
 
 /** IPC channel for progress events (main -> renderer). */
 export const PROGRESS_CHANNEL = 'events/progress';
+
+/**
+ * IPC channel (desktop only, outside UcmApi) through which the preload's `files.fromDrop` hands the
+ * paths of files dropped on the window to main, which answers `ApiResult<FileRef[]>`.
+ */
+export const DROP_CHANNEL = 'files/fromDrop';

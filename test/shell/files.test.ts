@@ -48,7 +48,7 @@ describe('parseRange', () => {
 function fakeKeychain(backend = 'gnome_libsecret'): SafeStorageLike {
   return {
     isEncryptionAvailable: () => true,
-    encryptString: (text) => Buffer.from(text, 'utf8').map((b) => b ^ 0x5a),
+    encryptString: (text) => Buffer.from(Buffer.from(text, 'utf8').map((b) => b ^ 0x5a)),
     decryptString: (blob) => Buffer.from(blob.map((b) => b ^ 0x5a)).toString('utf8'),
     getSelectedStorageBackend: () => backend,
   };

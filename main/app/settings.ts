@@ -1,0 +1,43 @@
+import type { Settings } from '../../preload/api.js';
+import type { Store } from '../store/types.js';
+import { AppError } from '../errors.js';
+
+const KEY = 'ui.settings';
+
+/** The UCM CDR page's own columns, the table's first layout. */
+export const DEFAULT_COLUMNS = [
+  'disposition',
+  'src',
+  'dst',
+  'action_type',
+  'start',
+  'duration',
+  'billsec',
+  'account_code',
+  'recordings',
+];
+
+export function defaultSettings(): Settings {
+  return { theme: 'system', columns: [...DEFAULT_COLUMNS], saved_filters: [] };
+}
+
+/** The stored settings over the defaults; a damaged value falls back to the defaults. */
+export function readSettings(store: Store): Settings {
+  const text = store.getSetting(KEY);
+  if (text === null) return defaultSettings();
+  try {
+    return { ...defaultSettings(), ...(JSON.parse(text) as Partial<Settings>) };
+  } catch {
+    return defaultSettings();
+  }
+}
+
+export function writeSettings(store: Store, settings: Settings): Settings {
+  const names = settings.saved_filters.map((f) => f.name);
+  const duplicate = names.find((name, i) => names.indexOf(name) !== i);
+  if (duplicate !== undefined) {
+    throw new AppError('BAD_INPUT', `Two saved filters are named "${duplicate}"; give each a different name.`);
+  }
+  store.setSetting(KEY, JSON.stringify(settings));
+  return settings;
+}
