@@ -298,7 +298,10 @@ export interface ImportFileResult {
   imported: number;
   already_present: number;
   merged: number;
+  /** The rejected rows; at most 10,000 are listed (the import's report file holds all of them). */
   rejected: RejectedRow[];
+  /** How many rows were rejected in all (more than `rejected.length` when the list was cut). */
+  rejected_total?: number;
   /** Set when the whole file was refused (not CDR data, unmappable header). */
   error: ApiErrorPayload | null;
   /** For an unmappable header: the columns that could not be mapped. */
