@@ -1,0 +1,36 @@
+import type { CdrCall } from '../cdr/types.js';
+import type { Store } from '../store/types.js';
+
+/** Rows per batch: one transaction each, so a batch is all or nothing. */
+export const BATCH_ROWS = 2_000;
+
+export interface ImportTarget {
+  store: Store;
+  /**
+   * The profile id the calls belong to. Resolved on the first write only: creating the "Imported"
+   * source is itself a write, which a refused file must not cause.
+   */
+  pbxId: () => number;
+}
+
+/** Commits batches of calls of one file and adds up what the store did with them. */
+export class BatchWriter {
+  imported = 0;
+  alreadyPresent = 0;
+  merged = 0;
+
+  constructor(
+    private readonly target: ImportTarget,
+    private readonly origin: string,
+  ) {}
+
+  commit(calls: CdrCall[]): void {
+    if (calls.length === 0) return;
+    const { store } = this.target;
+    const pbxId = this.target.pbxId();
+    const counts = store.transaction(() => store.ingest(pbxId, calls, { origin: this.origin }));
+    this.imported += counts.inserted;
+    this.alreadyPresent += counts.unchanged;
+    this.merged += counts.merged;
+  }
+}

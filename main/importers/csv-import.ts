@@ -1,0 +1,125 @@
+import type { DateOrder } from '../cdr/time.js';
+import { AppError } from '../errors.js';
+import { BATCH_ROWS, BatchWriter, type ImportTarget } from './batch-writer.js';
+import { CallAssembler } from './call-assembler.js';
+import { cancelled, csvChunks } from './csv-stream.js';
+import { decideDateOrder } from './date-order.js';
+import type { TextEncodingName } from './encoding.js';
+import { planColumns, planIsConfident, type ColumnPlan } from './header-map.js';
+import { RowNormalizer } from './normalize.js';
+import type { FileOutcome, ImportRun } from './run.js';
+import type { ByteSource } from './sources.js';
+
+const DATE_FIELDS = ['start', 'answer', 'end'];
+
+/** The header line of a CSV source: the first record that is not blank. */
+async function readHeader(source: ByteSource, encoding: TextEncodingName, delimiter: string, signal?: AbortSignal): Promise<string[]> {
+  for await (const { records } of csvChunks(source, encoding, delimiter, signal)) {
+    const first = records[0];
+    if (first) {
+      if (first.fields === null) throw new AppError('BAD_FILE', `${source.label}: the header line cannot be read (${first.error}).`);
+      return first.fields.map((field) => field.trim());
+    }
+  }
+  throw new AppError('BAD_FILE', `${source.label} has no header line: it is not a CDR file.`, { file: source.label });
+}
+
+function refuseHeader(source: ByteSource, plan: ColumnPlan): AppError {
+  const unknown = plan.unknown;
+  const listed = unknown.length > 0 ? ` Unknown columns: ${unknown.join(', ')}.` : '';
+  if (plan.mapped.size < 2) {
+    return new AppError(
+      'BAD_FILE',
+      `${source.label} is not CDR data: its columns are not those of a UCM, GDMS or cdrapi CDR file.${listed}`,
+      { file: source.label, unknown_columns: unknown },
+    );
+  }
+  const missing: string[] = [];
+  if (!plan.mapped.has('start')) missing.push('a start time');
+  if (!plan.mapped.has('src') && !plan.mapped.has('dst')) missing.push('a caller or callee number');
+  const why = missing.length > 0 ? `no column holds ${missing.join(' or ')}` : 'too many columns are not recognised';
+  return new AppError(
+    'BAD_FILE',
+    `${source.label}: the columns cannot be mapped to CDR fields with confidence (${why}).${listed} Map the columns by hand to import it.`,
+    { file: source.label, unknown_columns: unknown },
+  );
+}
+
+async function chooseDateOrder(
+  run: ImportRun,
+  source: ByteSource,
+  encoding: TextEncodingName,
+  delimiter: string,
+  plan: ColumnPlan,
+): Promise<DateOrder> {
+  if (run.dateOrder !== 'auto') return run.dateOrder;
+  const dateColumns = plan.keys.flatMap((key, index) => (key !== null && DATE_FIELDS.includes(key) ? [index] : []));
+  const decision = await decideDateOrder(source, encoding, delimiter, dateColumns, run.signal);
+  if ('order' in decision) return decision.order;
+  throw new AppError(
+    'BAD_FILE',
+    `${source.label}: dates such as "${decision.ambiguous}" can be read month-first or day-first and no date in the file decides. Choose the date order (mdy or dmy) and import again.`,
+    { file: source.label, example: decision.ambiguous },
+  );
+}
+
+/**
+ * Imports one CSV source (a UCM page export, a GDMS file, a cdrapi CSV). The format, the header mapping
+ * and the date order are all decided before the first write, so a refused file writes nothing.
+ */
+export async function importCsvSource(
+  run: ImportRun,
+  target: ImportTarget,
+  source: ByteSource,
+  encoding: TextEncodingName,
+  delimiter: string,
+  outcome: FileOutcome,
+): Promise<void> {
+  const headers = await readHeader(source, encoding, delimiter, run.signal);
+  const plan = planColumns(headers, run.userMapping);
+  outcome.format = plan.cdrapiNames ? 'cdrapi-csv' : 'ucm-csv';
+  if (plan.unknown.length > 0) outcome.unknown_columns = plan.unknown;
+  if (!planIsConfident(plan, run.userMapping.size > 0)) throw refuseHeader(source, plan);
+  const order = await chooseDateOrder(run, source, encoding, delimiter, plan);
+
+  const normalizer = new RowNormalizer({ keys: plan.keys, headers, order });
+  const assembler = new CallAssembler();
+  const writer = new BatchWriter(target, `import:${source.label}`);
+  const meter = run.meter(source);
+  let header = true;
+  let rows = 0;
+  let bytes = 0;
+  const flush = (final: boolean) => {
+    writer.commit(assembler.take(final));
+    outcome.imported = writer.imported;
+    outcome.already_present = writer.alreadyPresent;
+    outcome.merged = writer.merged;
+    run.progress(meter.sample(rows, bytes));
+  };
+  for await (const chunk of csvChunks(source, encoding, delimiter, run.signal)) {
+    bytes = chunk.bytes;
+    for (const record of chunk.records) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      rows++;
+      if (record.fields === null) {
+        await run.reject(outcome, record.line, record.error ?? 'the row cannot be read', record.raw);
+        continue;
+      }
+      const row = normalizer.normalize(record.fields);
+      if (typeof row === 'string') {
+        await run.reject(outcome, record.line, row, record.raw);
+        continue;
+      }
+      assembler.add(row.record, row.marker);
+      if (assembler.rows >= BATCH_ROWS) {
+        if (run.signal?.aborted) throw cancelled();
+        flush(false);
+      }
+    }
+  }
+  if (run.signal?.aborted) throw cancelled();
+  flush(true);
+}

@@ -1,0 +1,129 @@
+import { parseDuration, parsePbxDateTime, type DateOrder } from '../cdr/time.js';
+import type { CdrRecord } from '../cdr/types.js';
+
+/**
+ * Turns one CSV row into a record in cdrapi shape: dates as `YYYY-MM-DD HH:MM:SS` (PBX wall clock),
+ * durations in seconds, dispositions in the cdrapi spelling; every other value exactly as written,
+ * unknown columns under their header text.
+ */
+
+const enum Kind {
+  Plain,
+  Date,
+  Duration,
+  Disposition,
+  Marker,
+  Unnamed,
+}
+
+const DATE_FIELDS = new Set(['start', 'answer', 'end']);
+const DURATION_FIELDS = new Set(['duration', 'billsec']);
+
+const DISPOSITIONS: ReadonlyMap<string, string> = new Map([
+  ['answered', 'ANSWERED'],
+  ['noanswer', 'NO ANSWER'],
+  ['busy', 'BUSY'],
+  ['failed', 'FAILED'],
+  ['congestion', 'CONGESTION'],
+]);
+
+export interface RowShape {
+  keys: (string | null)[];
+  /** Header text per column, for messages. */
+  headers: string[];
+  order: DateOrder;
+}
+
+export interface NormalizedRow {
+  record: CdrRecord;
+  /** The `cdr` column's value (main_cdr, sub_cdr_N, or '') when the file has one. */
+  marker: string;
+}
+
+/** A compiled row shape: per-column work decided once per file, not per row. */
+export class RowNormalizer {
+  private readonly kinds: Kind[];
+  private readonly keys: (string | null)[];
+  private readonly headers: string[];
+  private readonly order: DateOrder;
+  private readonly columns: number;
+
+  constructor(shape: RowShape) {
+    this.keys = shape.keys;
+    this.headers = shape.headers;
+    this.order = shape.order;
+    this.columns = shape.keys.length;
+    this.kinds = shape.keys.map((key) => {
+      if (key === null) return Kind.Unnamed;
+      if (key === 'cdr') return Kind.Marker;
+      if (DATE_FIELDS.has(key)) return Kind.Date;
+      if (DURATION_FIELDS.has(key)) return Kind.Duration;
+      if (key === 'disposition') return Kind.Disposition;
+      return Kind.Plain;
+    });
+  }
+
+  /** The normalized row, or the reason it cannot be imported. */
+  normalize(fields: string[]): NormalizedRow | string {
+    let count = fields.length;
+    // A separator after the last column (common in spreadsheet saves) adds one empty field.
+    if (count === this.columns + 1 && fields[count - 1] === '') count--;
+    if (count !== this.columns) {
+      return `the row has ${count} columns where the header has ${this.columns}`;
+    }
+    const record: CdrRecord = {};
+    let marker = '';
+    for (let i = 0; i < count; i++) {
+      const value = fields[i] as string;
+      const key = this.keys[i] as string;
+      switch (this.kinds[i]) {
+        case Kind.Plain:
+          record[key] = value;
+          break;
+        case Kind.Date: {
+          const date = this.date(value, i);
+          if (date.error !== undefined) return date.error;
+          record[key] = date.value;
+          break;
+        }
+        case Kind.Duration: {
+          const seconds = this.duration(value, i);
+          if (seconds.error !== undefined) return seconds.error;
+          record[key] = seconds.value;
+          break;
+        }
+        case Kind.Disposition:
+          record[key] = DISPOSITIONS.get(value.toLowerCase().replace(/[^a-z]/g, '')) ?? value;
+          break;
+        case Kind.Marker:
+          marker = value.trim();
+          break;
+        case Kind.Unnamed:
+          if (value !== '') record[`column ${i + 1}`] = value;
+          break;
+      }
+    }
+    if (!record.start) return 'the row has no start time';
+    return { record, marker };
+  }
+
+  private date(value: string, column: number): { value: string; error?: undefined } | { error: string } {
+    try {
+      const local = parsePbxDateTime(value, this.order);
+      return { value: local === null ? '' : `${local.slice(0, 10)} ${local.slice(11)}` };
+    } catch (error) {
+      return { error: `${this.headers[column]}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  private duration(value: string, column: number): { value: string; error?: undefined } | { error: string } {
+    const trimmed = value.trim();
+    if (trimmed === '') return { value: '' };
+    if (trimmed.startsWith('-')) return { error: `${this.headers[column]}: negative duration "${value}"` };
+    try {
+      return { value: String(parseDuration(trimmed)) };
+    } catch (error) {
+      return { error: `${this.headers[column]}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+}
