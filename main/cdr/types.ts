@@ -32,6 +32,7 @@ export type ChannelKind =
   | 'iax2'
   | 'local'
   | 'application' // Hangup, Playback, ReadExten, ...
+  | 'other' // a technology the guide does not describe (Message/, Multicast/, ...)
   | 'none'; // empty channel
 
 /** A channel string (`channel` / `dstchannel`) decoded into what it means. */

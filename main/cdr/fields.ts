@@ -1,0 +1,47 @@
+/**
+ * The fields of one cdrapi record, in the order the PBX writes them (the CSV header of the guide).
+ * Devices add more (nat_call, gdms_unique_code, recordfiles_desc, ...); those are kept too, after these.
+ */
+export const CDR_FIELDS = [
+  'AcctId',
+  'accountcode',
+  'src',
+  'dst',
+  'dcontext',
+  'clid',
+  'channel',
+  'dstchannel',
+  'lastapp',
+  'lastdata',
+  'start',
+  'answer',
+  'end',
+  'duration',
+  'billsec',
+  'disposition',
+  'amaflags',
+  'uniqueid',
+  'userfield',
+  'channel_ext',
+  'dstchannel_ext',
+  'service',
+  'caller_name',
+  'recordfiles',
+  'dstanswer',
+  'chanext',
+  'dstchanext',
+  'session',
+  'action_owner',
+  'action_type',
+  'src_trunk_name',
+  'dst_trunk_name',
+] as const;
+
+export type CdrField = (typeof CDR_FIELDS)[number];
+
+const KNOWN = new Set<string>(CDR_FIELDS);
+
+/** True for one of the canonical cdrapi field names (exact spelling). */
+export function isCdrField(name: string): name is CdrField {
+  return KNOWN.has(name);
+}
