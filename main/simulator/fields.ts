@@ -1,0 +1,61 @@
+/**
+ * The record fields a UCM sends, in the order it sends them: the guide's CSV header for the legacy
+ * API, and the extra fields a UCM63xx appends (seen in a real capture, not in the guide).
+ */
+export const LEGACY_FIELDS = [
+  'AcctId',
+  'accountcode',
+  'src',
+  'dst',
+  'dcontext',
+  'clid',
+  'channel',
+  'dstchannel',
+  'lastapp',
+  'lastdata',
+  'start',
+  'answer',
+  'end',
+  'duration',
+  'billsec',
+  'disposition',
+  'amaflags',
+  'uniqueid',
+  'userfield',
+  'channel_ext',
+  'dstchannel_ext',
+  'service',
+  'caller_name',
+  'recordfiles',
+  'dstanswer',
+  'chanext',
+  'dstchanext',
+  'session',
+  'action_owner',
+  'action_type',
+  'src_trunk_name',
+  'dst_trunk_name',
+] as const;
+
+export const UCM63XX_EXTRA_FIELDS = [
+  'nat_call',
+  'nat_call_peer',
+  'video_call',
+  'gdms_unique_code',
+  'gds_call',
+  'gsc_call',
+  'wave_src_seqid',
+  'wave_dst_seqid',
+  'device_info',
+  'device_info_peer',
+  'recordfiles_desc',
+] as const;
+
+export const UCM63XX_FIELDS = [...LEGACY_FIELDS, ...UCM63XX_EXTRA_FIELDS] as const;
+
+/** Which device generation the data imitates: the field set and recording layout follow from it. */
+export type Flavour = 'legacy' | 'ucm63xx';
+
+export function fieldsOf(flavour: Flavour): readonly string[] {
+  return flavour === 'legacy' ? LEGACY_FIELDS : UCM63XX_FIELDS;
+}
