@@ -41,6 +41,9 @@ export interface ProgressSample {
   done: number;
   total: number | null;
   bytes?: number;
+  /** A service that measures its own rate (in its own unit, e.g. calls/s) passes it; otherwise it is derived from done. */
+  rate?: number | null;
+  eta_seconds?: number | null;
 }
 
 export interface ProgressOptions {
@@ -73,9 +76,14 @@ export function progressReporter(
     while (history.length > 2 && t - history[0].t > windowMs) history.shift();
     const first = history[0];
     const elapsed = (t - first.t) / 1000;
-    const rate = elapsed > 0 && sample.done >= first.done ? (sample.done - first.done) / elapsed : null;
+    const measured = elapsed > 0 && sample.done >= first.done ? (sample.done - first.done) / elapsed : null;
+    const rate = sample.rate !== undefined ? sample.rate : measured;
     const eta =
-      rate !== null && rate > 0 && sample.total !== null ? Math.max(0, (sample.total - sample.done) / rate) : null;
+      sample.eta_seconds !== undefined
+        ? sample.eta_seconds
+        : measured !== null && measured > 0 && sample.total !== null
+          ? Math.max(0, (sample.total - sample.done) / measured)
+          : null;
     const event: ProgressEvent = {
       taskId,
       kind,

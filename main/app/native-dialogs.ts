@@ -1,0 +1,52 @@
+import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import { basename } from 'node:path';
+import type { FileRef, UcmApi } from '../../preload/api.js';
+import type { FileRefRegistry } from './file-refs.js';
+
+const IMPORT_FILTERS = [
+  { name: 'CDR files (CSV, JSON, XML, ZIP)', extensions: ['csv', 'json', 'xml', 'zip', 'txt'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+/** A suggested file name without folders, so the dialog cannot be steered to another directory. */
+function safeSuggestion(name: string, format: 'csv' | 'json'): string {
+  const base = basename(name.replace(/\\/g, '/')).trim();
+  const clean = base === '' || base.startsWith('.') ? `calls.${format}` : base;
+  return clean.toLowerCase().endsWith(`.${format}`) ? clean : `${clean}.${format}`;
+}
+
+/**
+ * The desktop's file choices: native dialogs whose results become opaque FileRefs, so the renderer
+ * never sees or supplies a path. Cancelling answers [] / null.
+ */
+export function createNativeDialogs(getWindow: () => BrowserWindow | null, files: FileRefRegistry): UcmApi['dialogs'] {
+  const open = async (options: OpenDialogOptions): Promise<string[]> => {
+    const win = getWindow();
+    const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  };
+  const save = async (options: SaveDialogOptions): Promise<string | null> => {
+    const win = getWindow();
+    const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  };
+
+  return {
+    async pickImportFiles(): Promise<FileRef[]> {
+      const paths = await open({ title: 'Import call records', properties: ['openFile', 'multiSelections'], filters: IMPORT_FILTERS });
+      return paths.map((path) => files.add(path, 'file'));
+    },
+    async pickSaveFile({ suggested_name, format }): Promise<FileRef | null> {
+      const path = await save({
+        title: 'Export calls',
+        defaultPath: safeSuggestion(suggested_name, format),
+        filters: [{ name: format === 'csv' ? 'CSV' : 'JSON', extensions: [format] }],
+      });
+      return path === null ? null : files.add(path, 'save');
+    },
+    async pickFolder(): Promise<FileRef | null> {
+      const [path] = await open({ title: 'Export recordings to', properties: ['openDirectory', 'createDirectory'] });
+      return path === undefined ? null : files.add(path, 'folder');
+    },
+  };
+}
