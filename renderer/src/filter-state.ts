@@ -1,0 +1,161 @@
+/**
+ * The Calls screen's state (filter, sort, open call) as URL query parameters, so Back, reload and
+ * bookmarks restore it. The URL is a boundary: every value read from it is checked, and what does not
+ * fit is reported by name instead of being sent to the query engine.
+ */
+import {
+  SORT_FIELDS,
+  type CallFilter,
+  type CallSort,
+  type Direction,
+  type Disposition,
+  type SortField,
+} from '../../preload/api.js';
+
+export const DISPOSITIONS: readonly Disposition[] = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'];
+export const DIRECTIONS: readonly Direction[] = ['inbound', 'outbound', 'internal', 'external', 'unknown'];
+
+export const DEFAULT_SORT: CallSort = { field: 'start', dir: 'desc' };
+
+export interface CallsUrlState {
+  filter: CallFilter;
+  sort: CallSort;
+  /** Call whose session panel is open. */
+  call: number | null;
+}
+
+type ListKey = 'pbx' | 'status' | 'direction' | 'action_type' | 'src_trunk' | 'dst_trunk' | 'account_code';
+type TextKey = 'from' | 'to' | 'caller' | 'callee' | 'answered_by' | 'caller_name' | 'search';
+type NumberKey = 'min_talk' | 'max_talk' | 'min_call' | 'max_call';
+
+const LIST_KEYS: readonly ListKey[] = ['pbx', 'status', 'direction', 'action_type', 'src_trunk', 'dst_trunk', 'account_code'];
+const TEXT_KEYS: readonly TextKey[] = ['from', 'to', 'caller', 'callee', 'answered_by', 'caller_name', 'search'];
+const NUMBER_KEYS: readonly NumberKey[] = ['min_talk', 'max_talk', 'min_call', 'max_call'];
+
+const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/;
+const MAX_TEXT = 200;
+
+/** Drops empty values so equal filters have one shape (and one URL). */
+export function cleanFilter(filter: CallFilter): CallFilter {
+  const out: CallFilter = {};
+  for (const key of LIST_KEYS) {
+    const list = filter[key];
+    if (list && list.length > 0) (out as Record<ListKey, string[]>)[key] = [...new Set(list as string[])];
+  }
+  for (const key of TEXT_KEYS) {
+    const text = filter[key]?.trim();
+    if (text) out[key] = text;
+  }
+  for (const key of NUMBER_KEYS) {
+    const n = filter[key];
+    if (typeof n === 'number' && Number.isFinite(n)) out[key] = n;
+  }
+  if (typeof filter.has_recording === 'boolean') out.has_recording = filter.has_recording;
+  return out;
+}
+
+/**
+ * Applies an edit to the filter being typed: empty values remove their key, text is kept as typed
+ * (trimming happens when the query runs, so a space typed between two words survives).
+ */
+export function mergeFilter(filter: CallFilter, patch: Partial<CallFilter>): CallFilter {
+  const out: Record<string, unknown> = { ...filter };
+  for (const [key, value] of Object.entries(patch)) {
+    const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+    if (empty) delete out[key];
+    else out[key] = value;
+  }
+  return out as CallFilter;
+}
+
+export function isEmptyFilter(filter: CallFilter): boolean {
+  return Object.keys(cleanFilter(filter)).length === 0;
+}
+
+export function serializeCallsState(state: CallsUrlState): URLSearchParams {
+  const params = new URLSearchParams();
+  const filter = cleanFilter(state.filter);
+  for (const key of TEXT_KEYS) if (filter[key] !== undefined) params.set(key, filter[key]);
+  for (const key of LIST_KEYS) for (const value of filter[key] ?? []) params.append(key, value);
+  for (const key of NUMBER_KEYS) if (filter[key] !== undefined) params.set(key, String(filter[key]));
+  if (filter.has_recording !== undefined) params.set('has_recording', filter.has_recording ? 'yes' : 'no');
+  if (state.sort.field !== DEFAULT_SORT.field || state.sort.dir !== DEFAULT_SORT.dir) {
+    params.set('sort', `${state.sort.dir === 'desc' ? '-' : ''}${state.sort.field}`);
+  }
+  if (state.call !== null) params.set('call', String(state.call));
+  return params;
+}
+
+/** A stable text for comparing states (parameter order does not matter). */
+export function stateKey(state: CallsUrlState): string {
+  const params = serializeCallsState(state);
+  params.sort();
+  return params.toString();
+}
+
+export function parseCallsState(params: URLSearchParams): { state: CallsUrlState; problems: string[] } {
+  const problems: string[] = [];
+  const filter: CallFilter = {};
+
+  for (const key of TEXT_KEYS) {
+    const value = params.get(key);
+    if (value === null || value.trim() === '') continue;
+    if (value.length > MAX_TEXT) {
+      problems.push(`"${key}" is longer than ${MAX_TEXT} characters`);
+    } else if ((key === 'from' || key === 'to') && !WALL_CLOCK.test(value)) {
+      problems.push(`"${key}=${value}" is not a date like 2024-03-01 or 2024-03-01T08:00`);
+    } else {
+      filter[key] = value.trim();
+    }
+  }
+
+  for (const key of LIST_KEYS) {
+    const values = params.getAll(key).filter((v) => v !== '');
+    if (values.length === 0) continue;
+    if (key === 'status') {
+      const bad = values.filter((v) => !DISPOSITIONS.includes(v as Disposition));
+      for (const v of bad) problems.push(`"status=${v}" is not a call status (${DISPOSITIONS.join(', ')})`);
+      const good = values.filter((v): v is Disposition => DISPOSITIONS.includes(v as Disposition));
+      if (good.length > 0) filter.status = good;
+    } else if (key === 'direction') {
+      const bad = values.filter((v) => !DIRECTIONS.includes(v as Direction));
+      for (const v of bad) problems.push(`"direction=${v}" is not a call direction (${DIRECTIONS.join(', ')})`);
+      const good = values.filter((v): v is Direction => DIRECTIONS.includes(v as Direction));
+      if (good.length > 0) filter.direction = good;
+    } else {
+      filter[key] = values.map((v) => v.slice(0, MAX_TEXT));
+    }
+  }
+
+  for (const key of NUMBER_KEYS) {
+    const value = params.get(key);
+    if (value === null || value === '') continue;
+    if (/^\d{1,9}$/.test(value)) filter[key] = Number(value);
+    else problems.push(`"${key}=${value}" is not a number of seconds`);
+  }
+
+  const hasRecording = params.get('has_recording');
+  if (hasRecording === 'yes') filter.has_recording = true;
+  else if (hasRecording === 'no') filter.has_recording = false;
+  else if (hasRecording !== null && hasRecording !== '') problems.push(`"has_recording=${hasRecording}" must be yes or no`);
+
+  let sort: CallSort = { ...DEFAULT_SORT };
+  const sortText = params.get('sort');
+  if (sortText) {
+    const field = sortText.replace(/^-/, '');
+    if ((SORT_FIELDS as readonly string[]).includes(field)) {
+      sort = { field: field as SortField, dir: sortText.startsWith('-') ? 'desc' : 'asc' };
+    } else {
+      problems.push(`"sort=${sortText}" is not a sortable column`);
+    }
+  }
+
+  let call: number | null = null;
+  const callText = params.get('call');
+  if (callText !== null) {
+    if (/^\d{1,15}$/.test(callText)) call = Number(callText);
+    else problems.push(`"call=${callText}" is not a call id`);
+  }
+
+  return { state: { filter, sort, call }, problems };
+}

@@ -1,0 +1,81 @@
+/** Display formatting. Values arrive ready from the contract; this only turns them into text. */
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Seconds as the UCM page shows them: `0:00:23`, `12:04:59`, `130:00:00` for long totals. */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  return `${h}:${pad2(m)}:${pad2(total % 60)}`;
+}
+
+/** Player clock: `1:05`, or `1:02:03` past an hour. */
+export function formatClock(seconds: number): string {
+  const total = Number.isFinite(seconds) ? Math.max(0, Math.floor(seconds)) : 0;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = pad2(total % 60);
+  return h > 0 ? `${h}:${pad2(m)}:${s}` : `${m}:${s}`;
+}
+
+/** PBX wall clock `YYYY-MM-DDTHH:MM:SS` as the UCM page writes it: `YYYY-MM-DD HH:MM:SS`. */
+export function formatWallClock(value: string | null | undefined): string {
+  if (!value) return '';
+  return value.replace('T', ' ').replace(/Z$/, '');
+}
+
+const countFormat = new Intl.NumberFormat('en-US');
+
+export function formatCount(n: number): string {
+  return countFormat.format(n);
+}
+
+/** An ISO instant in the viewer's own zone, for "last synced" style facts. */
+export function formatInstant(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+}
+
+export function formatRate(perSecond: number | null): string {
+  if (perSecond === null) return '';
+  return perSecond >= 100 ? `${formatCount(Math.round(perSecond))}/s` : `${perSecond.toFixed(1)}/s`;
+}
+
+/** Remaining time in words short enough for a progress line: `45 s`, `3 min`, `1 h 05 min`. */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  return `${Math.floor(s / 3600)} h ${pad2(Math.round((s % 3600) / 60))} min`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/**
+ * A duration typed by a user: seconds (`90`), `m:ss` (`1:30`) or `h:mm:ss` (`0:01:30`).
+ * Returns null for anything else, so the caller can say which value was wrong.
+ */
+export function parseDurationInput(text: string): number | null {
+  const trimmed = text.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed);
+  const match = /^(?:(\d{1,6}):)?(\d{1,2}):(\d{2})$/.exec(trimmed);
+  if (!match) return null;
+  const [, h, m, s] = match;
+  if (Number(s) > 59 || (h !== undefined && Number(m) > 59)) return null;
+  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s);
+}
+
+/** The file name part of a recording path like `2022-08/auto-1661159747#203-01904593096-6400.wav`. */
+export function recordingName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash >= 0 ? path.slice(slash + 1) : path;
+}

@@ -1,0 +1,87 @@
+/** Validation of the PBX profile form, before anything is sent to the service. */
+import type { PbxInput, PbxProfile } from '../../preload/api.js';
+
+export interface PbxFormValues {
+  name: string;
+  url: string;
+  user: string;
+  password: string;
+  tz: string;
+  api: PbxInput['api'];
+  model: string;
+}
+
+export type PbxFormErrors = Partial<Record<keyof PbxFormValues, string>>;
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function viewerTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function emptyForm(): PbxFormValues {
+  return { name: '', url: 'https://', user: '', password: '', tz: viewerTimeZone(), api: 'auto', model: '' };
+}
+
+export function formFromProfile(profile: PbxProfile): PbxFormValues {
+  return { name: profile.name, url: profile.url, user: profile.user, password: '', tz: profile.tz, api: profile.api, model: profile.model };
+}
+
+function urlProblem(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return `"${text}" is not an address. Write it like https://192.168.1.20:8089.`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Use an https:// (or http://) address, not "${url.protocol}".`;
+  if (!url.hostname) return 'The address needs a host name or IP address.';
+  if (url.username || url.password) return 'Put the user name and password in their own fields, not in the address.';
+  if (url.search || url.hash) return 'Leave out "?..." and "#..." parts: give only the PBX address and port.';
+  return null;
+}
+
+export function validatePbxForm(values: PbxFormValues, context: { id?: number; others: PbxProfile[] }): PbxFormErrors {
+  const errors: PbxFormErrors = {};
+  const name = values.name.trim();
+  if (!name) errors.name = 'Give the PBX a name, e.g. "Head office".';
+  else if (name.length > 64) errors.name = 'Keep the name under 64 characters.';
+  else if (context.others.some((p) => p.id !== context.id && p.name === name)) errors.name = `A PBX named "${name}" already exists.`;
+
+  const urlError = urlProblem(values.url);
+  if (urlError) errors.url = urlError;
+
+  const user = values.user.trim();
+  if (!user) errors.user = 'Enter the API user name configured on the PBX.';
+  else if (user.length > 64 || /\s/.test(user)) errors.user = 'The user name cannot contain spaces or exceed 64 characters.';
+
+  if (context.id === undefined && !values.password) errors.password = "Enter the API user's password.";
+  if (values.password.length > 256) errors.password = 'The password is longer than 256 characters.';
+
+  if (!values.tz.trim()) errors.tz = 'Choose the time zone the PBX clock runs in.';
+  else if (!isTimeZone(values.tz.trim())) errors.tz = `"${values.tz}" is not a time zone name like Europe/Berlin or America/New_York.`;
+
+  if (values.model.length > 64) errors.model = 'Keep the model under 64 characters.';
+  return errors;
+}
+
+export function toPbxInput(values: PbxFormValues, id?: number): PbxInput {
+  const input: PbxInput = {
+    name: values.name.trim(),
+    url: values.url.trim().replace(/\/+$/, ''),
+    api: values.api,
+    user: values.user.trim(),
+    tz: values.tz.trim(),
+  };
+  if (id !== undefined) input.id = id;
+  if (values.model.trim()) input.model = values.model.trim();
+  if (values.password) input.password = values.password;
+  return input;
+}
