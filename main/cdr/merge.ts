@@ -1,0 +1,116 @@
+import type { CdrCall, CdrRecord } from './types.js';
+
+/**
+ * The PBX delivers the same call more than once (overlapping sync windows, duplicates in one response,
+ * re-imported files), sometimes more complete the second time. Merging never loses what was known:
+ * per field a non-empty value wins and an empty one erases nothing; fields only one side has are kept.
+ */
+
+function mergeRecord(existing: CdrRecord, incoming: CdrRecord): { record: CdrRecord; changed: boolean } {
+  let record: CdrRecord | null = null;
+  let changed = false;
+  for (const key in incoming) {
+    const value = incoming[key] as string;
+    const known = existing[key];
+    if (known === undefined) {
+      // A field the existing record lacks is kept; when empty it tells nothing new.
+      (record ??= { ...existing })[key] = value;
+      if (value !== '') changed = true;
+    } else if (value !== '' && value !== known) {
+      (record ??= { ...existing })[key] = value;
+      changed = true;
+    }
+  }
+  return { record: record ?? existing, changed };
+}
+
+function acctIdOf(record: CdrRecord): string {
+  return (record['AcctId'] ?? '').trim();
+}
+
+function compareNewLegs(a: CdrRecord, b: CdrRecord): number {
+  const idA = acctIdOf(a);
+  const idB = acctIdOf(b);
+  if (idA !== idB) {
+    if (/^\d+$/.test(idA) && /^\d+$/.test(idB)) return Number(idA) - Number(idB);
+    if (idA === '' || idB === '') return idA === '' ? 1 : -1;
+    return idA < idB ? -1 : 1;
+  }
+  const startA = a['start'] ?? '';
+  const startB = b['start'] ?? '';
+  return startA < startB ? -1 : startA > startB ? 1 : 0;
+}
+
+/**
+ * Legs are the same record when their AcctIds are equal; records without AcctId pair up by position.
+ * Known legs keep their order; new ones follow, in AcctId (then start) order.
+ */
+function mergeLegs(existing: CdrRecord[], incoming: CdrRecord[]): { legs: CdrRecord[]; changed: boolean } {
+  const legs = existing.slice();
+  const byAcctId = new Map<string, number>();
+  legs.forEach((leg, i) => {
+    const id = acctIdOf(leg);
+    if (id !== '' && !byAcctId.has(id)) byAcctId.set(id, i);
+  });
+  const added: CdrRecord[] = [];
+  const addedByAcctId = new Map<string, number>();
+  let changed = false;
+  incoming.forEach((leg, i) => {
+    const id = acctIdOf(leg);
+    let position: number | undefined;
+    if (id !== '') position = byAcctId.get(id);
+    else if (i < existing.length && acctIdOf(existing[i] as CdrRecord) === '') position = i;
+    if (position !== undefined) {
+      const merged = mergeRecord(legs[position] as CdrRecord, leg);
+      legs[position] = merged.record;
+      changed ||= merged.changed;
+      return;
+    }
+    changed = true;
+    const twin = id === '' ? undefined : addedByAcctId.get(id);
+    if (twin === undefined) {
+      if (id !== '') addedByAcctId.set(id, added.length);
+      added.push(leg);
+    } else {
+      added[twin] = mergeRecord(added[twin] as CdrRecord, leg).record;
+    }
+  });
+  legs.push(...added.sort(compareNewLegs));
+  return { legs, changed };
+}
+
+function sameRecord(a: CdrRecord, b: CdrRecord): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => a[key] === b[key]);
+}
+
+/** A flat call: one record that is both the summary and the only leg. */
+function isFlat(call: CdrCall): boolean {
+  return call.legs.length === 1 && sameRecord(call.legs[0] as CdrRecord, call.main);
+}
+
+/**
+ * Merges a new delivery of a call into what is known. `changed` is false when the delivery adds
+ * nothing (a re-import reports the call as already present); `call` is then `existing` itself.
+ * A flat delivery's record is a leg: merged into a structured call it joins the legs; a structured
+ * delivery of a call known flat brings the main record and keeps the known record as a leg.
+ */
+export function mergeCalls(existing: CdrCall, incoming: CdrCall): { call: CdrCall; changed: boolean } {
+  const session = existing.session !== '' ? existing.session : incoming.session;
+  const existingFlat = isFlat(existing);
+  const incomingFlat = isFlat(incoming);
+  if (existingFlat && incomingFlat) {
+    const merged = mergeRecord(existing.main, incoming.main);
+    if (!merged.changed) return { call: existing, changed: false };
+    return { call: { session, main: merged.record, legs: [merged.record] }, changed: true };
+  }
+  if (existingFlat) {
+    return { call: { session, main: incoming.main, legs: mergeLegs(existing.legs, incoming.legs).legs }, changed: true };
+  }
+  const main = incomingFlat ? { record: existing.main, changed: false } : mergeRecord(existing.main, incoming.main);
+  const legs = mergeLegs(existing.legs, incoming.legs);
+  if (!main.changed && !legs.changed) return { call: existing, changed: false };
+  return { call: { session, main: main.record, legs: legs.legs }, changed: true };
+}
