@@ -7,7 +7,18 @@ import { LegacyApi } from './legacy.js';
 import { cdrQueryParams, queryString, type CdrQuery } from './query.js';
 import { checkRecordingPaths, readRecordingBody, recapiFilename, recapiQuery, RECORDINGS_FILEDIR, type RecordingPayload } from './recapi.js';
 import { readAll } from './streams.js';
-import { httpFailure, sleep, statusOf, Ucm63xxApi, type ApiAnswer, type Delay } from './ucm63xx.js';
+import {
+  httpFailure,
+  MAX_BUSY_RETRIES,
+  retryAfterMs,
+  sleep,
+  STATUS,
+  statusOf,
+  TOO_FREQUENT_WAIT_MS,
+  Ucm63xxApi,
+  type ApiAnswer,
+  type Delay,
+} from './ucm63xx.js';
 
 /** What a client needs from a PBX profile (a PbxProfile fits). The password is passed separately. */
 export interface PbxConnection {
@@ -80,12 +91,14 @@ class Client implements PbxClient {
   private readonly ucm: Ucm63xxApi;
   private generation: ApiGeneration | null;
   private readonly recordingTimeoutMs: number;
+  private readonly delay: Delay;
 
   constructor(conn: PbxConnection, password: string, options: PbxClientOptions) {
     this.http = new PbxHttp(conn.url, { fingerprint: conn.fingerprint, ca_file: conn.ca_file }, { timeoutMs: options.timeoutMs });
     this.host = this.http.target.host;
     this.legacy = new LegacyApi(this.http, conn.user, password);
-    this.ucm = new Ucm63xxApi(this.http, conn.user, password, options.delay ?? sleep);
+    this.delay = options.delay ?? sleep;
+    this.ucm = new Ucm63xxApi(this.http, conn.user, password, this.delay);
     this.generation = conn.api === 'auto' ? null : conn.api;
     this.recordingTimeoutMs = options.recordingTimeoutMs ?? RECORDING_TIMEOUT_MS;
   }
@@ -105,7 +118,8 @@ class Client implements PbxClient {
   async queryCdr(query: CdrQuery, signal?: AbortSignal): Promise<CdrPage> {
     const params = cdrQueryParams(query);
     if ((await this.api(signal)) === 'legacy') {
-      const body = await this.legacy.get(`/cdrapi?${queryString(params)}`, (response) => this.cdrBody(response), { signal });
+      const path = `/cdrapi?${queryString(params)}`;
+      const body = await this.legacyBusyRetry(() => this.legacy.get(path, (response) => this.cdrBody(response), { signal }), signal);
       return parsePage(body.toString('utf8'), body.length, this.host);
     }
     const body = await this.ucm.call('cdrapi', Object.fromEntries(params), (response) => this.cdrAnswer(response), { signal });
@@ -117,7 +131,8 @@ class Client implements PbxClient {
     checkRecordingPaths(list);
     const timeoutMs = this.recordingTimeoutMs;
     if ((await this.api(signal)) === 'legacy') {
-      return this.legacy.get(`/recapi?${recapiQuery(list)}`, (response) => this.legacyRecording(response, list), { signal, timeoutMs });
+      const path = `/recapi?${recapiQuery(list)}`;
+      return this.legacyBusyRetry(() => this.legacy.get(path, (response) => this.legacyRecording(response, list), { signal, timeoutMs }), signal);
     }
     return this.ucm.call(
       'recapi',
@@ -131,10 +146,22 @@ class Client implements PbxClient {
     this.http.close();
   }
 
+  /** Legacy answers 429 with Retry-After when called too often: wait as asked, a bounded number of times. */
+  private async legacyBusyRetry<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let retry = 0; ; retry += 1) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof AppError) || error.code !== 'RATE_LIMITED' || retry >= MAX_BUSY_RETRIES) throw error;
+        await this.delay(retryAfterMs(error.details?.retry_after, TOO_FREQUENT_WAIT_MS), signal);
+      }
+    }
+  }
+
   private async cdrBody(response: PbxStreamResponse): Promise<Buffer> {
     const body = await readAll(response.body);
     if (response.status === 200) return body;
-    if (response.status === 429) throw this.rateLimited();
+    if (response.status === 429) throw this.rateLimited(response);
     throw protocolError(this.http.target, 'a cdrapi query', response.status, body);
   }
 
@@ -159,7 +186,7 @@ class Client implements PbxClient {
     }
     if (response.status === 429) {
       await readAll(response.body);
-      throw this.rateLimited();
+      throw this.rateLimited(response);
     }
     if (response.status !== 200) throw protocolError(this.http.target, 'a recapi request', response.status, await readAll(response.body));
     const payload = await readRecordingBody(response);
@@ -177,12 +204,15 @@ class Client implements PbxClient {
     if (!('other' in payload)) return { ok: true, value: payload };
     const status = statusOf(payload.other);
     if (status === null) return { ok: false, status: Number.NaN, body: payload.other };
-    if (status === 0) throw recordingGone(paths);
+    if (status === STATUS.NOT_FOUND) throw recordingGone(paths);
     return { ok: false, status, body: payload.other };
   }
 
-  private rateLimited(): AppError {
-    return new AppError('RATE_LIMITED', `${this.host} asks to slow down (HTTP 429); try again in a minute.`, { host: this.host });
+  private rateLimited(response: PbxStreamResponse): AppError {
+    return new AppError('RATE_LIMITED', `${this.host} asks to slow down (HTTP 429); try again in a minute.`, {
+      host: this.host,
+      retry_after: response.header('retry-after'),
+    });
   }
 }
 

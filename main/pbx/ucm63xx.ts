@@ -13,6 +13,7 @@ export const STATUS = {
   TIMEOUT: -8,
   WRONG_CREDENTIALS: -37,
   TOO_FREQUENT: -45,
+  NOT_FOUND: -16,
   TOO_FREQUENT_LOGIN: -46,
   NO_PERMISSION: -47,
 } as const;
@@ -20,7 +21,23 @@ export const STATUS = {
 /** The PBX asks clients that call too often to wait this long. */
 export const TOO_FREQUENT_WAIT_MS = 15_000;
 const TIMEOUT_BASE_WAIT_MS = 2_000;
-const MAX_BUSY_RETRIES = 4;
+const MAX_WAIT_MS = 5 * 60_000;
+export const MAX_BUSY_RETRIES = 4;
+
+/** The wait a busy answer asks for (`retry_after` seconds in the body or a Retry-After header), bounded. */
+export function retryAfterMs(seconds: unknown, fallbackMs: number): number {
+  const value = typeof seconds === 'string' ? Number(seconds) : seconds;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return fallbackMs;
+  return Math.min(MAX_WAIT_MS, Math.round(value * 1000));
+}
+
+function askedWait(body: Buffer): unknown {
+  try {
+    return (JSON.parse(body.toString('utf8')) as { response?: { retry_after?: unknown } }).response?.retry_after;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * What a handler makes of one /api answer: a value, the JSON status the PBX answered instead, or an
@@ -176,7 +193,8 @@ export class Ucm63xxApi {
           { host: target.host, status },
         );
       }
-      await this.delay(status === STATUS.TIMEOUT ? TIMEOUT_BASE_WAIT_MS * 2 ** retry : TOO_FREQUENT_WAIT_MS, signal);
+      const wait = status === STATUS.TIMEOUT ? TIMEOUT_BASE_WAIT_MS * 2 ** retry : retryAfterMs(askedWait(answer.body), TOO_FREQUENT_WAIT_MS);
+      await this.delay(wait, signal);
     }
   }
 }
