@@ -55,7 +55,7 @@ describe('IPC binding', () => {
     const window = fakeWindow(url);
     const files = new FileRefRegistry();
     const refused: string[] = [];
-    const unregister = registerIpc(ipc, handlers, trustedSender(() => window.win as never, () => 'app://ucm'), {
+    const unregister = registerIpc(ipc as never, handlers, trustedSender(() => window.win as never, () => 'app://ucm'), {
       files,
       onRefused: (channel) => refused.push(channel),
     });
