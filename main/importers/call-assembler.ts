@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mergeCalls } from '../cdr/merge.js';
 import type { CdrCall, CdrRecord } from '../cdr/types.js';
 
 /**
  * Rebuilds calls from rows. Rows of one session (a `main_cdr` row and its `sub_cdr_N` legs, or several
- * flat rows sharing a session) usually sit next to each other, so rows are grouped in a buffer keyed by
- * session that is handed over at batch boundaries. The group still receiving rows at a boundary is kept
+ * flat rows sharing a session, as cdrapi CSV writes a transfer) usually sit next to each other, so rows
+ * are grouped in a buffer keyed by session that is handed over at batch boundaries. The group still receiving rows at a boundary is kept
  * for the next batch; should a session's rows be far apart, the store's merge by session joins them.
  */
 
@@ -23,7 +24,7 @@ export function syntheticSession(record: CdrRecord): string {
 
 interface Group {
   session: string;
-  main: CdrRecord | null;
+  mains: CdrRecord[];
   subs: { index: number; record: CdrRecord }[];
   flat: CdrRecord[];
   rows: number;
@@ -31,14 +32,7 @@ interface Group {
 
 const SUB_MARKER = /^sub_cdr_(\d+)$/i;
 
-/** A repeated main record adds what the first lacked and changes nothing it had (the store's rule). */
-function fillEmpty(target: CdrRecord, extra: CdrRecord): void {
-  for (const key in extra) {
-    if (!target[key] && extra[key]) target[key] = extra[key] as string;
-  }
-}
-
-/** Rows repeated verbatim (overlapping exports pasted together) are one record, not two legs. */
+/** Rows repeated verbatim (overlapping exports pasted together) are one record, not two. */
 function sameRecord(a: CdrRecord, b: CdrRecord): boolean {
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
@@ -46,11 +40,30 @@ function sameRecord(a: CdrRecord, b: CdrRecord): boolean {
   return true;
 }
 
+function distinct(records: CdrRecord[]): CdrRecord[] {
+  if (records.length < 2) return records;
+  const out: CdrRecord[] = [];
+  for (const record of records) if (!out.some((known) => sameRecord(known, record))) out.push(record);
+  return out;
+}
+
+/**
+ * One call from a group's rows. Main rows and sub rows (in sub_cdr order) form a structured call. Flat
+ * rows of one session are records of one call: a single one is a flat call; several are its legs (a
+ * row is a record of its own even without an AcctId), under a summary the store derives from them.
+ */
 function toCall(group: Group): CdrCall {
-  const legs = group.subs.length > 1 ? [...group.subs].sort((a, b) => a.index - b.index) : group.subs;
-  const legRecords = legs.map((leg) => leg.record).concat(group.flat);
-  const main = group.main ?? (legRecords[0] as CdrRecord);
-  return { session: group.session, main, legs: legRecords.length > 0 ? legRecords : [main] };
+  const { session } = group;
+  const flat = distinct(group.flat);
+  if (group.mains.length === 0 && group.subs.length === 0) {
+    if (flat.length === 1) return { session, main: flat[0] as CdrRecord, legs: flat };
+    return { session, main: { session }, legs: flat };
+  }
+  const subs = group.subs.length > 1 ? [...group.subs].sort((a, b) => a.index - b.index) : group.subs;
+  // Legs without their main row: the summary then derives from the legs, as for cdrapi responses.
+  let call: CdrCall = { session, main: group.mains[0] ?? { session }, legs: subs.map((sub) => sub.record).concat(flat) };
+  for (const main of group.mains.slice(1)) call = mergeCalls(call, { session, main, legs: [] }).call;
+  return call;
 }
 
 export class CallAssembler {
@@ -67,18 +80,13 @@ export class CallAssembler {
     const session = record.session ? record.session : syntheticSession(record);
     let group = this.groups.get(session);
     if (!group) {
-      group = { session, main: null, subs: [], flat: [], rows: 0 };
+      group = { session, mains: [], subs: [], flat: [], rows: 0 };
       this.groups.set(session, group);
     }
     const sub = marker === '' ? null : SUB_MARKER.exec(marker);
-    if (marker.toLowerCase() === 'main_cdr') {
-      if (group.main === null) group.main = record;
-      else fillEmpty(group.main, record);
-    } else if (sub) {
-      group.subs.push({ index: Number(sub[1]), record });
-    } else if (!group.flat.some((known) => sameRecord(known, record))) {
-      group.flat.push(record);
-    }
+    if (marker.toLowerCase() === 'main_cdr') group.mains.push(record);
+    else if (sub) group.subs.push({ index: Number(sub[1]), record });
+    else group.flat.push(record);
     group.rows++;
     this.buffered++;
     this.last = group;

@@ -78,8 +78,10 @@ export async function importCsvSource(
   const headers = await readHeader(source, encoding, delimiter, run.signal);
   const plan = planColumns(headers, run.userMapping);
   outcome.format = plan.cdrapiNames ? 'cdrapi-csv' : 'ucm-csv';
-  if (plan.unknown.length > 0) outcome.unknown_columns = plan.unknown;
-  if (!planIsConfident(plan, run.userMapping.size > 0)) throw refuseHeader(source, plan);
+  if (!planIsConfident(plan, run.userMapping.size > 0)) {
+    outcome.unknown_columns = plan.unknown;
+    throw refuseHeader(source, plan);
+  }
   const order = await chooseDateOrder(run, source, encoding, delimiter, plan);
 
   const normalizer = new RowNormalizer({ keys: plan.keys, headers, order });

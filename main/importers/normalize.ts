@@ -19,6 +19,7 @@ const enum Kind {
 const DATE_FIELDS = new Set(['start', 'answer', 'end']);
 const DURATION_FIELDS = new Set(['duration', 'billsec']);
 
+const CDRAPI_DISPOSITIONS = new Set(['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION']);
 const DISPOSITIONS: ReadonlyMap<string, string> = new Map([
   ['answered', 'ANSWERED'],
   ['noanswer', 'NO ANSWER'],
@@ -26,6 +27,19 @@ const DISPOSITIONS: ReadonlyMap<string, string> = new Map([
   ['failed', 'FAILED'],
   ['congestion', 'CONGESTION'],
 ]);
+
+const SPACE = 32;
+
+/** Digits without a leading zero: already seconds as cdrapi writes them. */
+function isPlainSeconds(value: string): boolean {
+  const length = value.length;
+  if (length === 0 || (length > 1 && value.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 export interface RowShape {
   keys: (string | null)[];
@@ -93,7 +107,7 @@ export class RowNormalizer {
           break;
         }
         case Kind.Disposition:
-          record[key] = DISPOSITIONS.get(value.toLowerCase().replace(/[^a-z]/g, '')) ?? value;
+          record[key] = CDRAPI_DISPOSITIONS.has(value) ? value : (DISPOSITIONS.get(value.toLowerCase().replace(/[^a-z]/g, '')) ?? value);
           break;
         case Kind.Marker:
           marker = value.trim();
@@ -110,13 +124,17 @@ export class RowNormalizer {
   private date(value: string, column: number): { value: string; error?: undefined } | { error: string } {
     try {
       const local = parsePbxDateTime(value, this.order);
-      return { value: local === null ? '' : `${local.slice(0, 10)} ${local.slice(11)}` };
+      if (local === null) return { value: '' };
+      // Already in cdrapi form (the common case): keep the string rather than build an equal one.
+      if (value.length === 19 && value.charCodeAt(10) === SPACE) return { value };
+      return { value: `${local.slice(0, 10)} ${local.slice(11)}` };
     } catch (error) {
       return { error: `${this.headers[column]}: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 
   private duration(value: string, column: number): { value: string; error?: undefined } | { error: string } {
+    if (isPlainSeconds(value)) return { value };
     const trimmed = value.trim();
     if (trimmed === '') return { value: '' };
     if (trimmed.startsWith('-')) return { error: `${this.headers[column]}: negative duration "${value}"` };

@@ -26,8 +26,26 @@ describe('CallAssembler', () => {
     const a = new CallAssembler();
     a.add(rec('s3'), '');
     a.add(rec('s3'), '');
-    a.add(rec('s3', { AcctId: '9' }), '');
-    expect(a.take(true)[0]?.legs).toHaveLength(2);
+    expect(a.take(true)).toEqual([{ session: 's3', main: rec('s3'), legs: [rec('s3')] }]);
+  });
+
+  it('makes several flat rows of one session the legs of one call, even without AcctIds', () => {
+    const a = new CallAssembler();
+    a.add(rec('s6', { src: '1000', dst: '2000' }), '');
+    a.add(rec('s6', { src: '2000', dst: '3000' }), '');
+    const [call] = a.take(true);
+    expect(call?.main).toEqual({ session: 's6' });
+    expect(call?.legs.map((leg) => leg.dst)).toEqual(['2000', '3000']);
+  });
+
+  it('merges a repeated main row the way the store merges deliveries', () => {
+    const a = new CallAssembler();
+    a.add(rec('s7', { duration: '', billsec: '9' }), 'main_cdr');
+    a.add(rec('s7', { duration: '16', billsec: '' }), 'main_cdr');
+    a.add(rec('s7', { AcctId: '1' }), 'sub_cdr_1');
+    const [call] = a.take(true);
+    expect(call?.main).toMatchObject({ duration: '16', billsec: '9' });
+    expect(call?.legs).toHaveLength(1);
   });
 
   it('keeps the group of the latest row for the next batch, since its session may continue', () => {

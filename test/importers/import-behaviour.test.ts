@@ -1,0 +1,234 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importFiles } from '../../main/importers/index.js';
+import type { ImportProgress } from '../../main/importers/index.js';
+import { BATCH_ROWS } from '../../main/importers/batch-writer.js';
+import { dumpDatabase, fixture, makeZip, tempStore } from './helpers.js';
+
+let ctx: ReturnType<typeof tempStore>;
+beforeEach(() => {
+  ctx = tempStore();
+});
+afterEach(() => ctx.cleanup());
+
+function write(name: string, data: string | Buffer): string {
+  const path = join(ctx.dir, name);
+  writeFileSync(path, data);
+  return path;
+}
+
+function count(): number {
+  return ctx.store.totals({}).count;
+}
+
+function generated(rows: number, session = (i: number) => `gen-${i}`): string {
+  const lines = ['Caller Number,Callee Number,Start Time,Call Time,Talk Time,Disposition,Session'];
+  for (let i = 0; i < rows; i++) {
+    const second = String(i % 60).padStart(2, '0');
+    const minute = String(Math.floor(i / 60) % 60).padStart(2, '0');
+    const hour = String(Math.floor(i / 3600) % 24).padStart(2, '0');
+    lines.push(`${1000 + (i % 50)},${2000 + (i % 7)},2021-03-18 ${hour}:${minute}:${second},${i % 300},${i % 200},ANSWERED,${session(i)}`);
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+describe('importFiles: bad rows', () => {
+  it('skips bad rows and reports each with its file, physical line and reason', async () => {
+    const report = join(ctx.dir, 'rejected.csv');
+    const result = await importFiles(ctx.store, [fixture('bad-rows.csv')], { reportPath: report });
+    const [file] = result.files;
+    expect(file).toMatchObject({ imported: 2, rejected_total: 3, error: null });
+    expect(file?.rejected).toEqual([
+      { file: 'bad-rows.csv', line: 4, reason: 'the row has 4 columns where the header has 7' },
+      { file: 'bad-rows.csv', line: 5, reason: expect.stringMatching(/^Start Time: .*"2021-13-45 99:00:00"/) },
+      { file: 'bad-rows.csv', line: 6, reason: 'Call Time: negative duration "-4"' },
+    ]);
+    expect(ctx.store.findSession('s-ok-1')).toHaveLength(1);
+    expect(ctx.store.findSession('s-ok-2')).toHaveLength(1);
+    expect(ctx.store.findSession('s-negative')).toHaveLength(0);
+
+    const lines = readFileSync(report, 'utf8').split('\r\n');
+    expect(lines[0]).toBe('file,line,reason,raw');
+    expect(lines[1]).toBe('bad-rows.csv,4,the row has 4 columns where the header has 7,"1001,1002,2021-03-18 15:15:00,10"');
+    expect(lines[3]).toBe('bad-rows.csv,6,"Call Time: negative duration ""-4""","1001,1002,2021-03-18 15:16:00,-4,0,Negative,s-negative"');
+    expect(lines).toHaveLength(5);
+  });
+});
+
+describe('importFiles: files that are not CDR data', () => {
+  const cases: [string, () => string][] = [
+    ['a CSV of something else', () => fixture('not-cdr-expenses.csv')],
+    ['an HTML page', () => fixture('not-cdr-login.html')],
+    ['a PDF', () => write('report.csv', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n', 'latin1'))],
+    ['binary data', () => write('cdr.csv', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)))],
+    ['a JSON document without cdr_root', () => write('cdr.json', '{"status":0,"response":{}}')],
+    ['a zip holding no CDR file', () => write('cdr.zip', makeZip([{ name: 'readme.txt', data: Buffer.from('Call history\n') }]))],
+    ['an empty file', () => write('empty.csv', '')],
+  ];
+  for (const [what, path] of cases) {
+    it(`refuses ${what} with a clear message and leaves the cache exactly as it was`, async () => {
+      const file = path();
+      const before = dumpDatabase(ctx.store.path);
+      const result = await importFiles(ctx.store, [file]);
+      expect(result.files).toHaveLength(1);
+      expect(result.files[0]).toMatchObject({ imported: 0, error: { code: 'BAD_FILE', message: expect.stringMatching(/not CDR data/) } });
+      expect(dumpDatabase(ctx.store.path)).toEqual(before);
+    });
+  }
+
+  it('still imports the good files given with a refused one', async () => {
+    const result = await importFiles(ctx.store, [fixture('not-cdr-login.html'), fixture('ucm-call-from-to.csv')]);
+    expect(result.files.map((f) => [f.file, f.imported, f.error?.code ?? null])).toEqual([
+      ['not-cdr-login.html', 0, 'BAD_FILE'],
+      ['ucm-call-from-to.csv', 2, null],
+    ]);
+  });
+});
+
+describe('importFiles: no duplicates', () => {
+  it('changes nothing when the same file is imported again', async () => {
+    await importFiles(ctx.store, [fixture('ucm-odd-order.csv'), fixture('ucm-call-from-to.csv')]);
+    const before = dumpDatabase(ctx.store.path);
+    const again = await importFiles(ctx.store, [fixture('ucm-odd-order.csv'), fixture('ucm-call-from-to.csv')]);
+    expect(again.files.map((f) => [f.imported, f.already_present, f.merged])).toEqual([
+      [0, 3, 0],
+      [0, 2, 0],
+    ]);
+    expect(count()).toBe(5);
+    const after = dumpDatabase(ctx.store.path);
+    const callsTable = Object.keys(before).find((name) => /call/i.test(name) && !/leg/i.test(name));
+    expect(callsTable).toBeDefined();
+    expect(after[callsTable as string]).toEqual(before[callsTable as string]);
+  });
+
+  it('stores a call found in two overlapping exports once', async () => {
+    const text = generated(6);
+    const [header, ...rows] = text.trim().split('\r\n');
+    const first = write('jan.csv', [header, ...rows.slice(0, 4)].join('\r\n'));
+    const second = write('jan-later.csv', [header, ...rows.slice(2)].join('\r\n'));
+    await importFiles(ctx.store, [first]);
+    const result = await importFiles(ctx.store, [second]);
+    expect(result.files[0]).toMatchObject({ imported: 2, already_present: 2 });
+    expect(count()).toBe(6);
+  });
+
+  it('adds what a synced call lacked and erases nothing it had', async () => {
+    const office = ctx.store.savePbx({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'UTC' });
+    const synced = {
+      session: '1616080473000001-4003',
+      src: '4003',
+      dst: '1001',
+      start: '2021-03-18 15:14:33',
+      duration: '25',
+      billsec: '23',
+      disposition: 'ANSWERED',
+      userfield: 'Internal',
+      recordfiles: '2021-03/auto-1616080473-4003-1001.wav@',
+      caller_name: '',
+    };
+    ctx.store.ingest(office.id, [{ session: synced.session, main: synced, legs: [synced] }], { origin: 'sync' });
+    const csv = write(
+      'office.csv',
+      'Session,Caller Number,Callee Number,Start Time,Caller Name,User Field,Account Code\r\n' +
+        '1616080473000001-4003,4003,1001,2021-03-18 15:14:33,Front Desk,,7788\r\n',
+    );
+    const result = await importFiles(ctx.store, [csv], { pbx: 'office' });
+    expect(result.files[0]).toMatchObject({ imported: 0, merged: 1, error: null });
+    const found = ctx.store.findSession('1616080473000001-4003');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.call).toMatchObject({ pbx: 'office', caller_name: 'Front Desk', account_code: '7788', recordings: ['2021-03/auto-1616080473-4003-1001.wav'] });
+    expect(found[0]?.main.fields).toMatchObject({ userfield: 'Internal', duration: '25', caller_name: 'Front Desk' });
+  });
+});
+
+describe('importFiles: dates', () => {
+  it('infers day-first order from a value over 12 anywhere in the file', async () => {
+    const result = await importFiles(ctx.store, [fixture('dates-dmy.csv')]);
+    expect(result.files[0]).toMatchObject({ imported: 3, rejected: [] });
+    expect(ctx.store.findSession('d-1')[0]?.call.start).toBe('2021-03-01T08:00:00');
+    expect(ctx.store.findSession('d-3')[0]?.call.start).toBe('2021-03-13T08:00:00');
+  });
+
+  it('refuses dates that read either way unless the date order is given', async () => {
+    const before = dumpDatabase(ctx.store.path);
+    const refused = await importFiles(ctx.store, [fixture('dates-ambiguous.csv')]);
+    expect(refused.files[0]?.error).toMatchObject({ code: 'BAD_FILE', message: expect.stringMatching(/"03\/04\/2021 08:00:00".*mdy or dmy/) });
+    expect(dumpDatabase(ctx.store.path)).toEqual(before);
+
+    await importFiles(ctx.store, [fixture('dates-ambiguous.csv')], { dateOrder: 'dmy' });
+    expect(ctx.store.findSession('a-1')[0]?.call.start).toBe('2021-04-03T08:00:00');
+    expect(ctx.store.findSession('a-2')[0]?.call.start).toBe('2021-06-05T09:30:00');
+  });
+
+  it('reads month-first when told so', async () => {
+    await importFiles(ctx.store, [fixture('dates-ambiguous.csv')], { dateOrder: 'mdy' });
+    expect(ctx.store.findSession('a-1')[0]?.call.start).toBe('2021-03-04T08:00:00');
+  });
+});
+
+describe('importFiles: options', () => {
+  it('puts the calls into the named PBX profile', async () => {
+    ctx.store.savePbx({ name: 'branch', url: 'https://192.0.2.20:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/London' });
+    await importFiles(ctx.store, [fixture('ucm-odd-order.csv')], { pbx: 'branch' });
+    expect(ctx.store.findSession('1461920017104140-1000')[0]?.call.pbx).toBe('branch');
+  });
+
+  it('refuses an unknown PBX name before reading any file', async () => {
+    const before = dumpDatabase(ctx.store.path);
+    await expect(importFiles(ctx.store, [fixture('ucm-odd-order.csv')], { pbx: 'nope' })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/no PBX profile named "nope"/),
+    });
+    expect(dumpDatabase(ctx.store.path)).toEqual(before);
+  });
+
+  it('refuses a bad date order and a bad column mapping, naming the value', async () => {
+    await expect(importFiles(ctx.store, [fixture('ucm-odd-order.csv')], { dateOrder: 'ymd' as 'mdy' })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/"ymd"/),
+    });
+    await expect(importFiles(ctx.store, [fixture('ucm-odd-order.csv')], { mapping: { Anrufer: 'caller' } })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/"caller"/),
+    });
+  });
+
+  it('reports a file that cannot be read in its result', async () => {
+    const result = await importFiles(ctx.store, [join(ctx.dir, 'missing.csv')]);
+    expect(result.files[0]?.error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/missing\.csv/) });
+  });
+});
+
+describe('importFiles: streaming, progress and cancel', () => {
+  it('streams 50,000 rows in batches and reports progress up to the whole file', async () => {
+    const path = write('big.csv', generated(50_000));
+    const progress: ImportProgress[] = [];
+    const result = await importFiles(ctx.store, [path], { onProgress: (p) => progress.push(p) });
+    expect(result.files[0]).toMatchObject({ imported: 50_000, rejected: [], error: null });
+    expect(count()).toBe(50_000);
+    expect(progress.length).toBeGreaterThanOrEqual(Math.floor(50_000 / BATCH_ROWS));
+    const rows = progress.map((p) => p.rows);
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
+    expect(progress.at(-1)).toMatchObject({ file: 'big.csv', rows: 50_000 });
+    expect(progress.at(-1)?.bytes).toBe(progress.at(-1)?.total_bytes);
+  });
+
+  it('stops on cancel with CANCELLED, keeping only the batches already committed', async () => {
+    const path = write('cancel.csv', generated(BATCH_ROWS * 3));
+    const controller = new AbortController();
+    await expect(
+      importFiles(ctx.store, [path], { signal: controller.signal, onProgress: () => controller.abort() }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    // The first batch is committed, less the group of its last row, which waits for the next batch.
+    expect(count()).toBe(BATCH_ROWS - 1);
+  });
+
+  it('merges a session whose rows are split by a batch boundary into one call', async () => {
+    const path = write('split.csv', generated(BATCH_ROWS + 10, (i) => (i >= BATCH_ROWS - 3 && i < BATCH_ROWS + 3 ? 'split-session' : `gen-${i}`)));
+    const result = await importFiles(ctx.store, [path]);
+    expect(result.files[0]?.rejected).toEqual([]);
+    expect(count()).toBe(BATCH_ROWS + 10 - 5);
+    expect(ctx.store.findSession('split-session')[0]?.legs).toHaveLength(6);
+  });
+});
