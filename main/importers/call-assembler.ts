@@ -77,7 +77,7 @@ export class CallAssembler {
   }
 
   add(record: CdrRecord, marker: string): void {
-    const session = record.session ? record.session : syntheticSession(record);
+    const session = record.session?.trim() || syntheticSession(record);
     let group = this.groups.get(session);
     if (!group) {
       group = { session, mains: [], subs: [], flat: [], rows: 0 };

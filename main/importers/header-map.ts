@@ -139,7 +139,8 @@ export function planColumns(headers: readonly string[], userMapping: Map<string,
       keys.push(field);
       taken.add(field);
       recognised++;
-      if (trimmed !== field) cdrapiNames = false;
+      // The guide itself writes AcctID next to AcctId: case does not make a header human.
+      if (trimmed.toLowerCase() !== field.toLowerCase()) cdrapiNames = false;
       return;
     }
     if (trimmed === '') {

@@ -72,6 +72,7 @@ describe('planColumns', () => {
 
   it('tells a cdrapi CSV header (field names spelled exactly) from human names', () => {
     expect(planColumns(['AcctId', 'src', 'dst', 'start', 'nat_call', 'future_field']).cdrapiNames).toBe(true);
+    expect(planColumns(['AcctID', 'src', 'dst', 'start']).cdrapiNames).toBe(true);
     expect(planColumns(['Caller Number', 'dst', 'start']).cdrapiNames).toBe(false);
   });
 
