@@ -1,41 +1,11 @@
+import { CDR_FIELDS } from '../cdr/fields.js';
+
 /**
- * The record fields a UCM sends, in the order it sends them: the guide's CSV header for the legacy
- * API, and the extra fields a UCM63xx appends (seen in a real capture, not in the guide).
+ * The record fields a UCM sends, in the order it sends them: the guide's CSV header (the CDR model's
+ * canonical list) for the legacy API, and the extra fields a UCM63xx appends (seen in a real capture,
+ * not in the guide).
  */
-export const LEGACY_FIELDS = [
-  'AcctId',
-  'accountcode',
-  'src',
-  'dst',
-  'dcontext',
-  'clid',
-  'channel',
-  'dstchannel',
-  'lastapp',
-  'lastdata',
-  'start',
-  'answer',
-  'end',
-  'duration',
-  'billsec',
-  'disposition',
-  'amaflags',
-  'uniqueid',
-  'userfield',
-  'channel_ext',
-  'dstchannel_ext',
-  'service',
-  'caller_name',
-  'recordfiles',
-  'dstanswer',
-  'chanext',
-  'dstchanext',
-  'session',
-  'action_owner',
-  'action_type',
-  'src_trunk_name',
-  'dst_trunk_name',
-] as const;
+export const LEGACY_FIELDS = CDR_FIELDS;
 
 export const UCM63XX_EXTRA_FIELDS = [
   'nat_call',

@@ -252,6 +252,19 @@ function stringFields(request: Record<string, unknown>, skip: readonly string[])
   return entries;
 }
 
+/**
+ * recapi names travel URL-encoded inside the JSON too ('#' as %23); a plain name decodes to itself.
+ * null when a value is not valid percent-encoding.
+ */
+function decodedNames(entries: [string, string][] | null): [string, string][] | null {
+  if (!entries) return null;
+  try {
+    return entries.map(([name, value]) => [name, decodeURIComponent(value)]);
+  } catch {
+    return null;
+  }
+}
+
 async function handleApi(sim: Simulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') {
     sim.log({ path: '/api', params: {} });
@@ -310,7 +323,7 @@ async function handleApi(sim: Simulator, req: IncomingMessage, res: ServerRespon
     sendCdr(sim, res, parsed, true);
     return;
   }
-  const answer = await answerRecapi(sim.catalog, entries ?? [['filename', '']], sim.nowMs());
+  const answer = await answerRecapi(sim.catalog, decodedNames(entries) ?? [['filename', '']], sim.nowMs());
   sendRecapi(res, answer, () => sendJson(res, { status: STATUS.notFound }, 404));
 }
 
