@@ -4,21 +4,9 @@ import { AppError } from '../errors.js';
 
 const KEY = 'ui.settings';
 
-/** The UCM CDR page's own columns, the table's first layout. */
-export const DEFAULT_COLUMNS = [
-  'disposition',
-  'src',
-  'dst',
-  'action_type',
-  'start',
-  'duration',
-  'billsec',
-  'account_code',
-  'recordings',
-];
-
+/** Column ids belong to the renderer: an empty list means "its default layout". */
 export function defaultSettings(): Settings {
-  return { theme: 'system', columns: [...DEFAULT_COLUMNS], saved_filters: [] };
+  return { theme: 'system', columns: [], saved_filters: [] };
 }
 
 /** The stored settings over the defaults; a damaged value falls back to the defaults. */
