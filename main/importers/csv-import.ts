@@ -30,7 +30,7 @@ function refuseHeader(source: ByteSource, plan: ColumnPlan): AppError {
   if (plan.mapped.size < 2) {
     return new AppError(
       'BAD_FILE',
-      `${source.label} is not CDR data: its columns are not those of a UCM, GDMS or cdrapi CDR file.${listed}`,
+      `${source.label} is not CDR data as far as its header tells: its columns are not those of a UCM, GDMS or cdrapi CDR file.${listed} If it does hold calls, map its columns by hand.`,
       { file: source.label, unknown_columns: unknown },
     );
   }

@@ -1,4 +1,4 @@
-import { parseCdrResponse } from '../cdr/parse.js';
+import { parseCdrResponse, type ParsedCdr } from '../cdr/parse.js';
 import { parsePbxDateTime } from '../cdr/time.js';
 import type { CdrCall } from '../cdr/types.js';
 import { AppError } from '../errors.js';
@@ -11,6 +11,12 @@ import { readWhole, type ByteSource } from './sources.js';
 /** Saved cdrapi JSON/XML responses are parsed whole; anything bigger is not a saved response. */
 export const MAX_DOCUMENT_BYTES = 512 * 1024 * 1024;
 
+/** The line a parser problem names (`line 12`, `cdr element 3 (line 12)`), or 0 when it names none. */
+function lineOf(position: string): number {
+  const match = /\bline (\d+)/.exec(position);
+  return match ? Number(match[1]) : 0;
+}
+
 function startProblem(call: CdrCall): string | null {
   try {
     return parsePbxDateTime(call.main.start ?? '') === null ? 'the call has no start time' : null;
@@ -21,8 +27,8 @@ function startProblem(call: CdrCall): string | null {
 
 /**
  * Imports a saved cdrapi JSON or XML response through the CDR model's own parser. Calls are written in
- * batches like CSV rows; a call whose start time cannot be read is skipped and reported (these formats
- * have no useful line numbers, so the position is the call's place in the response, counted from 1).
+ * batches like CSV rows. Entries the parser could not use and calls whose start time cannot be read are
+ * skipped and reported; JSON has no useful line numbers, so those carry line 0 and name the entry.
  */
 export async function importDocument(
   run: ImportRun,
@@ -32,12 +38,16 @@ export async function importDocument(
   outcome: FileOutcome,
 ): Promise<void> {
   const text = decodeAll(await readWhole(source, MAX_DOCUMENT_BYTES), encoding);
-  let calls: CdrCall[];
+  let parsed: ParsedCdr;
   try {
-    calls = parseCdrResponse(text);
+    parsed = parseCdrResponse(text);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new AppError('BAD_FILE', `${source.label} is not a readable cdrapi response: ${why}`, { file: source.label });
+    throw new AppError('BAD_FILE', `${source.label} is not a readable cdrapi response: ${why}`, { file: source.label, not_cdr: true });
+  }
+  const { calls } = parsed;
+  for (const problem of parsed.problems) {
+    await run.reject(outcome, lineOf(problem.position), `${problem.position}: ${problem.reason}`, '');
   }
   const writer = new BatchWriter(target, `import:${source.label}`);
   const meter = run.meter(source);
@@ -52,11 +62,11 @@ export async function importDocument(
     outcome.merged = writer.merged;
     run.progress(meter.sample(done, Math.round((source.size * done) / Math.max(calls.length, 1))));
   };
-  for (const [index, call] of calls.entries()) {
+  for (const call of calls) {
     done++;
     const problem = startProblem(call);
     if (problem !== null) {
-      await run.reject(outcome, index + 1, `call ${call.session || '(no session)'}: ${problem}`, JSON.stringify(call.main));
+      await run.reject(outcome, 0, `call ${call.session}: ${problem}`, JSON.stringify(call.main));
       continue;
     }
     batch.push(call);

@@ -119,6 +119,32 @@ describe('importFiles: cdrapi CSV', () => {
   });
 });
 
+describe('importFiles: saved cdrapi JSON and XML responses', () => {
+  it('imports a JSON response with main_cdr/sub_cdr calls and flat ones, rejecting a call without a readable start', async () => {
+    const result = await importFiles(ctx.store, [fixture('cdrapi-response.json')]);
+    expect(result.files[0]).toMatchObject({ file: 'cdrapi-response.json', format: 'cdrapi-json', imported: 2, error: null });
+    expect(result.files[0]?.rejected).toEqual([
+      { file: 'cdrapi-response.json', line: 0, reason: expect.stringMatching(/^call 1700002900300003-1001: .*"not a date"/) },
+    ]);
+    const transferred = session('1700000000100001-2001');
+    expect(transferred.main.fields).toMatchObject({ duration: '95', action_type: 'RINGGROUP[6400]' });
+    expect(transferred.legs.map((leg) => leg.acct_id)).toEqual(['501', '502']);
+    expect(transferred.call.recordings).toEqual(['2023-11/auto-1700000040-1003-1005.wav']);
+    expect(session('1700002800200002-1001').main.fields).toMatchObject({ nat_call: 'no', userfield: 'Internal' });
+  });
+
+  it('imports an XML response, entities decoded', async () => {
+    const result = await importFiles(ctx.store, [fixture('cdrapi-response.xml')]);
+    expect(result.files[0]).toMatchObject({ format: 'cdrapi-xml', imported: 2, rejected: [], error: null });
+    expect(session('1700000000100001-2001').legs[1]?.fields.clid).toBe('"Sales & Support" <1003>');
+  });
+
+  it('recognises a JSON response from its content under any file name', async () => {
+    const path = write('calls.csv', readFileSync(fixture('cdrapi-response.json')));
+    expect((await importFiles(ctx.store, [path])).files[0]).toMatchObject({ format: 'cdrapi-json', imported: 2 });
+  });
+});
+
 describe('importFiles: encodings and separators', () => {
   const text = 'Caller Number,Callee Number,Start Time,Caller Name,Session\r\n1001,1002,2021-03-18 15:14:33,René Müller,enc-1\r\n';
   const variants: [string, Buffer][] = [
@@ -162,10 +188,19 @@ describe('importFiles: GDMS downloads', () => {
     const result = await importFiles(ctx.store, [fixture('gdms-unmappable.csv')]);
     expect(result.files[0]).toMatchObject({
       imported: 0,
-      error: { code: 'BAD_FILE', message: expect.stringMatching(/cannot be mapped.*Anrufer, Ziel, Beginn, Dauer, Kosten, Notiz/) },
+      error: { code: 'BAD_FILE', message: expect.stringMatching(/Unknown columns: Anrufer, Ziel, Beginn, Dauer, Kosten, Notiz\..*map its columns by hand/) },
       unknown_columns: ['Anrufer', 'Ziel', 'Beginn', 'Dauer', 'Kosten', 'Notiz'],
     });
     expect(dumpDatabase(ctx.store.path)).toEqual(before);
+  });
+
+  it('refuses a header with a start time but no caller or callee, naming what is missing', async () => {
+    const path = write('gdms-partial.csv', 'Start Time,Talk Time,Extension,Trunk\r\n2021-03-18 15:14:33,12,1001,Daisy\r\n');
+    const result = await importFiles(ctx.store, [path]);
+    expect(result.files[0]).toMatchObject({
+      error: { code: 'BAD_FILE', message: expect.stringMatching(/cannot be mapped .*no column holds a caller or callee number/) },
+      unknown_columns: ['Extension', 'Trunk'],
+    });
   });
 
   it('imports that file once the user maps its columns, keeping the columns left unmapped', async () => {
