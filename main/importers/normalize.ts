@@ -29,6 +29,7 @@ const DISPOSITIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 const SPACE = 32;
+const DASH = 45;
 
 /** Digits without a leading zero: already seconds as cdrapi writes them. */
 function isPlainSeconds(value: string): boolean {
@@ -126,7 +127,9 @@ export class RowNormalizer {
       const local = parsePbxDateTime(value, this.order);
       if (local === null) return { value: '' };
       // Already in cdrapi form (the common case): keep the string rather than build an equal one.
-      if (value.length === 19 && value.charCodeAt(10) === SPACE) return { value };
+      if (value.length === 19 && value.charCodeAt(4) === DASH && value.charCodeAt(7) === DASH && value.charCodeAt(10) === SPACE) {
+        return { value };
+      }
       return { value: `${local.slice(0, 10)} ${local.slice(11)}` };
     } catch (error) {
       return { error: `${this.headers[column]}: ${error instanceof Error ? error.message : String(error)}` };
