@@ -6,7 +6,7 @@ export interface ErrorView {
   text: string;
   /** The service's message when it adds facts to `text` (which value, which file, which line). */
   detail: string | null;
-  /** TLS_FINGERPRINT_MISMATCH: both fingerprints, for the user to compare. */
+  /** TLS_FINGERPRINT_MISMATCH: both fingerprints (details.expected / details.actual), to compare. */
   fingerprints?: { pinned: string; presented: string };
 }
 
@@ -35,12 +35,9 @@ const PLAIN_WORDS: Partial<Record<ApiErrorCode, string>> = {
   INTERNAL: 'Something went wrong.',
 };
 
-function fingerprintFrom(details: Record<string, unknown> | undefined, keys: string[]): string | null {
-  for (const key of keys) {
-    const value = details?.[key];
-    if (typeof value === 'string' && value.length > 0) return value;
-  }
-  return null;
+function fingerprintFrom(details: Record<string, unknown> | undefined, key: string): string | null {
+  const value = details?.[key];
+  return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
 export function describeError(error: ApiErrorPayload): ErrorView {
@@ -52,8 +49,8 @@ export function describeError(error: ApiErrorPayload): ErrorView {
   const detail = plain && error.message && error.message !== plain ? error.message : null;
   const view: ErrorView = { code: error.code, text, detail };
   if (error.code === 'TLS_FINGERPRINT_MISMATCH') {
-    const pinned = fingerprintFrom(error.details, ['pinned', 'expected']);
-    const presented = fingerprintFrom(error.details, ['presented', 'actual', 'received']);
+    const pinned = fingerprintFrom(error.details, 'expected');
+    const presented = fingerprintFrom(error.details, 'actual');
     if (pinned && presented) view.fingerprints = { pinned, presented };
   }
   return view;

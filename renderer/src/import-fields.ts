@@ -1,8 +1,10 @@
 /**
  * Canonical CDR fields a file column can be mapped to in the import's column-mapping step: the
- * cdrapi field names of the vendor guide (CSV output header), plus the NAT flag of UCM63xx exports.
+ * cdrapi field names of the vendor guide (CSV output header), plus the NAT flag and the main/sub
+ * record marker of UCM63xx exports. The importer accepts these names (main/importers/header-map.ts).
  */
 export const IMPORT_FIELDS: readonly { field: string; label: string }[] = [
+  { field: 'AcctId', label: 'Record id' },
   { field: 'accountcode', label: 'Account code' },
   { field: 'src', label: 'Caller number' },
   { field: 'dst', label: 'Callee number' },
@@ -23,9 +25,12 @@ export const IMPORT_FIELDS: readonly { field: string; label: string }[] = [
   { field: 'userfield', label: 'User field / call type' },
   { field: 'channel_ext', label: 'Source channel extension' },
   { field: 'dstchannel_ext', label: 'Dest channel extension' },
+  { field: 'service', label: 'Service' },
   { field: 'caller_name', label: 'Caller name' },
   { field: 'recordfiles', label: 'Recording files' },
   { field: 'dstanswer', label: 'Answered by' },
+  { field: 'chanext', label: 'Channel extension' },
+  { field: 'dstchanext', label: 'Dest channel extension (short)' },
   { field: 'session', label: 'Session' },
   { field: 'action_owner', label: 'Action owner' },
   { field: 'action_type', label: 'Action type' },
@@ -35,5 +40,5 @@ export const IMPORT_FIELDS: readonly { field: string; label: string }[] = [
   { field: 'cdr', label: 'Record marker (main/sub)' },
 ];
 
-/** Mapping value for a column the user chose to leave out of the import. */
-export const IGNORE_COLUMN = '';
+/** Mapping value that keeps a column as an extra field under its own header text. */
+export const KEEP_COLUMN = '';

@@ -29,8 +29,8 @@ function wallClockMs(value: string | null): number | null {
 }
 
 /**
- * Instants of a leg in ms. Answer and end are PBX wall clock; the start's UTC twin gives the offset to
- * apply, so the axis stays right across a DST change during a session.
+ * Instants of a leg in ms. Answer and end come as PBX wall clock only; they take the UTC offset of the
+ * leg's own start (start_utc - start), so every leg sits on the same UTC axis.
  */
 function legInstants(leg: LegView): { start: number | null; answer: number | null; end: number | null } {
   const start = wallClockMs(leg.start);

@@ -1,0 +1,176 @@
+import { deferred, fakeApi, makeRow, resetFakeApi } from './fake-api.js';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CallPage, CallRow } from '../../preload/api.js';
+import CallTable from '../../renderer/src/components/CallTable.vue';
+import { resolveColumns } from '../../renderer/src/columns.js';
+import { useCallsStore } from '../../renderer/src/stores/calls.js';
+
+const VIEWPORT = 600;
+const ROW_HEIGHT = 30;
+const HEADER_HEIGHT = 32;
+const MANY = 100_000;
+
+// happy-dom does no layout: give the table's scroll box the sizes a window would.
+const originals = {
+  clientHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight'),
+  scrollHeight: Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'scrollHeight'),
+};
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.dataset.testid === 'calls-table' ? VIEWPORT : 0;
+    },
+  });
+  Object.defineProperty(HTMLElement.prototype, 'scrollHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      const body = this.dataset.testid === 'calls-table' ? this.querySelector<HTMLElement>('.body') : null;
+      return body ? HEADER_HEIGHT + parseFloat(body.style.height || '0') : 0;
+    },
+  });
+});
+afterAll(() => {
+  for (const [name, descriptor] of Object.entries(originals)) {
+    if (descriptor) Object.defineProperty(HTMLElement.prototype, name, descriptor);
+  }
+});
+
+let pinia: Pinia;
+beforeEach(() => {
+  resetFakeApi();
+  pinia = createPinia();
+  setActivePinia(pinia);
+});
+
+/** Mounts the table over a first page; `null` leaves the page answers to the test's own mocks. */
+async function mountTable(rows: CallRow[] | null) {
+  const calls = useCallsStore();
+  if (rows) fakeApi.calls.page.mockResolvedValueOnce({ rows, next_cursor: null });
+  await calls.refresh();
+  const wrapper = mount(CallTable, {
+    props: { columns: resolveColumns(['status', 'from', 'to', 'start', 'talk_time', 'recording']) },
+    global: { plugins: [pinia] },
+    attachTo: document.body,
+  });
+  await flushPromises();
+  return { wrapper, calls };
+}
+
+function renderedIndexes(wrapper: ReturnType<typeof mount>): number[] {
+  return wrapper.findAll('[data-testid="call-row"]').map((r) => Number(r.attributes('data-index')));
+}
+
+function manyRows(n: number): CallRow[] {
+  return Array.from({ length: n }, (_, i) => makeRow(i));
+}
+
+describe('call table', () => {
+  it('keeps only the visible rows of 100,000 in the DOM', async () => {
+    const { wrapper } = await mountTable(manyRows(MANY));
+    const indexes = renderedIndexes(wrapper);
+    const onScreen = Math.ceil((VIEWPORT - HEADER_HEIGHT) / ROW_HEIGHT);
+    expect(indexes[0]).toBe(0);
+    expect(indexes.length).toBeGreaterThanOrEqual(onScreen);
+    expect(indexes.length).toBeLessThan(onScreen + 20);
+    // The scroll height still stands for every row.
+    const body = wrapper.get('.body').element as HTMLElement;
+    expect(body.style.height).toBe(`${MANY * ROW_HEIGHT}px`);
+    wrapper.unmount();
+  });
+
+  it('draws the rows around the scroll position after a jump far down', async () => {
+    const { wrapper } = await mountTable(manyRows(MANY));
+    const scroller = wrapper.get('[data-testid="calls-table"]').element as HTMLElement;
+    scroller.scrollTop = HEADER_HEIGHT + 50_000 * ROW_HEIGHT;
+    scroller.dispatchEvent(new Event('scroll'));
+    await flushPromises();
+    const indexes = renderedIndexes(wrapper);
+    expect(indexes.length).toBeLessThan(40);
+    expect(Math.min(...indexes)).toBeGreaterThan(49_980);
+    expect(Math.max(...indexes)).toBeLessThan(50_040);
+    expect(indexes).toContain(50_000);
+    wrapper.unmount();
+  });
+
+  it('fetches the next page by its cursor when the end comes into view', async () => {
+    const next = deferred<CallPage>();
+    fakeApi.calls.page.mockResolvedValueOnce({ rows: manyRows(10), next_cursor: 'cursor-10' }).mockReturnValueOnce(next.promise);
+    const { wrapper, calls } = await mountTable(null);
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ cursor: 'cursor-10' }));
+    expect(wrapper.find('[data-testid="calls-loading-more"]').exists()).toBe(true);
+
+    next.resolve({ rows: Array.from({ length: 40 }, (_, i) => makeRow(10 + i)), next_cursor: null });
+    await flushPromises();
+    expect(calls.rows).toHaveLength(50);
+    expect(wrapper.find('[data-testid="calls-loading-more"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+
+  it('sorts by a column on header click and reverses on the second click', async () => {
+    const { wrapper } = await mountTable(manyRows(10));
+    await wrapper.get('[data-testid="sort-src"]').trigger('click');
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ sort: { field: 'src', dir: 'asc' }, cursor: null }));
+    expect(wrapper.get('[data-testid="sort-src"]').element.closest('[role="columnheader"]')?.getAttribute('aria-sort')).toBe('ascending');
+
+    await wrapper.get('[data-testid="sort-src"]').trigger('click');
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ sort: { field: 'src', dir: 'desc' } }));
+    expect(wrapper.get('[data-testid="sort-src"]').element.closest('[role="columnheader"]')?.getAttribute('aria-sort')).toBe('descending');
+    wrapper.unmount();
+  });
+
+  it('moves the selection with the arrow keys and Home/End', async () => {
+    const { wrapper, calls } = await mountTable(manyRows(50));
+    const table = wrapper.get('[data-testid="calls-table"]');
+    expect(calls.selectedIndex).toBe(0);
+    await table.trigger('keydown', { key: 'ArrowDown' });
+    await table.trigger('keydown', { key: 'ArrowDown' });
+    await table.trigger('keydown', { key: 'ArrowUp' });
+    await flushPromises();
+    expect(calls.selectedIndex).toBe(1);
+    expect(wrapper.get('[data-index="1"]').attributes('aria-selected')).toBe('true');
+    expect(wrapper.get('[data-index="0"]').attributes('aria-selected')).toBe('false');
+
+    await table.trigger('keydown', { key: 'End' });
+    await flushPromises();
+    // happy-dom scrolls without announcing it; a browser fires this event.
+    table.element.dispatchEvent(new Event('scroll'));
+    await flushPromises();
+    expect(calls.selectedIndex).toBe(49);
+    expect(wrapper.find('[data-index="49"]').attributes('aria-selected')).toBe('true');
+    await table.trigger('keydown', { key: 'ArrowDown' });
+    expect(calls.selectedIndex).toBe(49);
+    await table.trigger('keydown', { key: 'Home' });
+    expect(calls.selectedIndex).toBe(0);
+    wrapper.unmount();
+  });
+
+  it('opens the selected call on Enter and plays it on Space', async () => {
+    const rows = manyRows(5);
+    rows[2] = makeRow(2, { recordings: ['2024-03/auto-1.wav'] });
+    const { wrapper } = await mountTable(rows);
+    const table = wrapper.get('[data-testid="calls-table"]');
+    await table.trigger('keydown', { key: 'ArrowDown' });
+    await table.trigger('keydown', { key: 'ArrowDown' });
+    await table.trigger('keydown', { key: 'Enter' });
+    await table.trigger('keydown', { key: ' ' });
+    expect(wrapper.emitted('open')).toEqual([[rows[2]]]);
+    expect(wrapper.emitted('play')).toEqual([[rows[2]]]);
+    wrapper.unmount();
+  });
+
+  it('marks each row with its session and shows trunk and NAT badges', async () => {
+    const row = makeRow(0, { session: '1700000000-1001', src_trunk_name: 'trunk_1', nat: true, dst: '1008' });
+    const { wrapper } = await mountTable([row]);
+    const rendered = wrapper.get('[data-testid="call-row"]');
+    expect(rendered.attributes('data-session')).toBe('1700000000-1001');
+    expect(rendered.find('.col-from .badge').text()).toBe('Trunk');
+    expect(rendered.find('.col-to .badge.nat').text()).toBe('NAT');
+    expect(rendered.find('.col-talk_time').text()).toBe('0:00:20');
+    wrapper.unmount();
+  });
+});
