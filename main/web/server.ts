@@ -45,6 +45,8 @@ export interface WebServer {
   url: string;
   port: number;
   token: string;
+  /** The bound address, for checks that it is loopback only. */
+  address(): AddressInfo;
   close(): Promise<void>;
 }
 
@@ -325,6 +327,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
+    address: () => server.address() as AddressInfo,
     async close() {
       for (const res of listeners) res.end();
       listeners.clear();

@@ -1,0 +1,123 @@
+import { app, dialog, ipcMain, protocol, safeStorage, session, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAppApi, type AppApi } from './app-api.js';
+import { APP_ORIGIN, APP_SCHEME, handleAppRequest } from './app/app-protocol.js';
+import { FileRefRegistry } from './app/file-refs.js';
+import { createNativeDialogs } from './app/native-dialogs.js';
+import { toAppError } from './errors.js';
+import { progressSender, registerIpc, trustedSender } from './ipc.js';
+import { defaultDbPath } from './paths.js';
+import { createKeychainSecrets } from './secrets.js';
+import { hardenApp, hardenSession, openExternalSafely, originOf } from './security.js';
+import { openStore } from './store/store.js';
+import type { Store } from './store/types.js';
+import { createMainWindow, installMenu } from './window.js';
+
+/** App lifecycle only: the pieces live in window.ts, security.ts, ipc.ts, app-api.ts. */
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const appOrigin = (): string => (devServerUrl ? (originOf(devServerUrl) ?? APP_ORIGIN) : APP_ORIGIN);
+
+// Must happen before ready: the renderer's scheme behaves like https (secure context, fetch, streaming).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+let store: Store | null = null;
+let appApi: AppApi | null = null;
+let shuttingDown = false;
+
+function openWindow(cacheStore: Store): void {
+  mainWindow = createMainWindow({
+    preloadPath: join(here, '../preload/index.cjs'),
+    store: cacheStore,
+    url: devServerUrl ?? `${APP_ORIGIN}/index.html`,
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+async function start(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  let cacheStore: Store;
+  try {
+    cacheStore = openStore(defaultDbPath(dataDir));
+  } catch (error) {
+    dialog.showErrorBox('UCM CDR Viewer cannot open its cache', toAppError(error).message);
+    app.exit(1);
+    return;
+  }
+  store = cacheStore;
+  hardenApp(app, appOrigin);
+  hardenSession(session.defaultSession, { cspHeader: !devServerUrl });
+  protocol.handle(APP_SCHEME, (request) =>
+    handleAppRequest(request, { rendererDir: join(here, '../renderer'), store: cacheStore, dataDir }),
+  );
+
+  const getWindow = (): BrowserWindow | null => mainWindow;
+  const files = new FileRefRegistry();
+  const secrets = createKeychainSecrets(safeStorage, join(dataDir, 'secrets.json'));
+  appApi = createAppApi({
+    store: cacheStore,
+    dataDir,
+    secrets,
+    mode: 'desktop',
+    emitProgress: progressSender(getWindow),
+    files,
+    openExternal: openExternalSafely,
+    version: app.getVersion(),
+  });
+  registerIpc(ipcMain, { ...appApi, dialogs: createNativeDialogs(getWindow, files) }, trustedSender(getWindow, appOrigin), {
+    files,
+    onInternalError: (method, error) => console.error(`${method} failed:`, error),
+    onRefused: (channel) => console.warn(`Refused ${channel} from an unexpected frame.`),
+  });
+  installMenu({ isDev: devServerUrl !== undefined, isMac: process.platform === 'darwin' });
+  openWindow(cacheStore);
+
+  app.on('activate', () => {
+    if (!mainWindow) openWindow(cacheStore);
+  });
+}
+
+async function shutdown(): Promise<void> {
+  try {
+    await appApi?.close();
+  } finally {
+    store?.close();
+    store = null;
+  }
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  // Stop the simulator, cancel tasks and close SQLite before the process ends.
+  app.on('will-quit', (event) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    event.preventDefault();
+    shutdown()
+      .catch((error: unknown) => console.error('Shutdown failed:', error))
+      .finally(() => app.quit());
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('UCM CDR Viewer failed to start', toAppError(error).message);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { openStore } from '../../main/store/store.js';
+import type { Store } from '../../main/store/types.js';
+import { startWebServer, type WebServer } from '../../main/web/server.js';
+
+/**
+ * End-to-end rig: the renderer built with its own web-mode config, `startWebServer` on a temp cache
+ * and data folder (as `ucmcdr serve` runs it), and Debian's Chromium driven by playwright-core.
+ */
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const CHROMIUM = '/usr/bin/chromium';
+/** Where each run leaves its screenshots; docs/screenshots/ holds a copy of the current ones. */
+export const SHOTS_DIR = join(root, 'test-results', 'screenshots');
+
+export interface Harness {
+  context: BrowserContext;
+  page: Page;
+  server: WebServer;
+  store: Store;
+  dataDir: string;
+  /** A scratch folder removed at the end (downloads, files to upload). */
+  work: string;
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const work = mkdtempSync(join(tmpdir(), 'ucm-e2e-'));
+  const staticDir = join(work, 'renderer');
+  await build({
+    configFile: join(root, 'renderer', 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: staticDir, emptyOutDir: true, reportCompressedSize: false },
+  });
+  const dataDir = join(work, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const store = openStore(join(dataDir, 'cache.sqlite'));
+  const server = await startWebServer({ store, dataDir, staticDir });
+  const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  return {
+    context,
+    page,
+    server,
+    store,
+    dataDir,
+    work,
+    async screenshot(name) {
+      await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
+    },
+    async close() {
+      await context.close();
+      await server.close();
+      store.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
