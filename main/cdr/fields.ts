@@ -45,3 +45,14 @@ const KNOWN = new Set<string>(CDR_FIELDS);
 export function isCdrField(name: string): name is CdrField {
   return KNOWN.has(name);
 }
+
+const BY_LOWER = new Map<string, CdrField>(CDR_FIELDS.map((name) => [name.toLowerCase(), name]));
+
+/**
+ * The canonical spelling of a field name: the guide itself writes `<AcctID>` next to `<AcctId>`, so a
+ * name differing from a canonical one only in case is that field. Other names are kept as sent.
+ */
+export function canonicalFieldName(name: string): string {
+  if (KNOWN.has(name)) return name;
+  return BY_LOWER.get(name.toLowerCase()) ?? name;
+}

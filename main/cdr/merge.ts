@@ -86,6 +86,12 @@ function sameRecord(a: CdrRecord, b: CdrRecord): boolean {
   return keys.every((key) => a[key] === b[key]);
 }
 
+function distinctLegs(a: CdrRecord, b: CdrRecord): boolean {
+  const idA = acctIdOf(a);
+  const idB = acctIdOf(b);
+  return idA !== '' && idB !== '' && idA !== idB;
+}
+
 /** A flat call: one record that is both the summary and the only leg. */
 function isFlat(call: CdrCall): boolean {
   return call.legs.length === 1 && sameRecord(call.legs[0] as CdrRecord, call.main);
@@ -95,12 +101,19 @@ function isFlat(call: CdrCall): boolean {
  * Merges a new delivery of a call into what is known. `changed` is false when the delivery adds
  * nothing (a re-import reports the call as already present); `call` is then `existing` itself.
  * A flat delivery's record is a leg: merged into a structured call it joins the legs; a structured
- * delivery of a call known flat brings the main record and keeps the known record as a leg.
+ * delivery of a call known flat brings the main record and keeps the known record as a leg; two flat
+ * records with different AcctIds become two legs under a summary record holding only the session.
  */
 export function mergeCalls(existing: CdrCall, incoming: CdrCall): { call: CdrCall; changed: boolean } {
   const session = existing.session !== '' ? existing.session : incoming.session;
   const existingFlat = isFlat(existing);
   const incomingFlat = isFlat(incoming);
+  if (existingFlat && incomingFlat && distinctLegs(existing.main, incoming.main)) {
+    // Two single records of one call (CSV rows, flat JSON entries): legs of a call whose summary
+    // record was not delivered; the summary then derives from the legs alone.
+    const legs = mergeLegs(existing.legs, incoming.legs).legs;
+    return { call: { session, main: { session }, legs }, changed: true };
+  }
   if (existingFlat && incomingFlat) {
     const merged = mergeRecord(existing.main, incoming.main);
     if (!merged.changed) return { call: existing, changed: false };

@@ -27,7 +27,8 @@ function daysInMonth(year: number, month: number): number {
 function unparseable(text: string, why: string): AppError {
   return new AppError(
     'BAD_INPUT',
-    `Cannot read the date/time "${text}": ${why}. Expected a form such as 2021-03-18 15:14:33 or 7/13/2018 12:00:12 PM.`,
+    `Cannot read the date/time "${text}": ${why}. ` +
+      'Expected a form such as 2021-03-18 15:14:33 or 7/13/2018 12:00:12 PM.',
     { value: text },
   );
 }
@@ -323,7 +324,9 @@ function hourStartUtc(zone: ZoneClock, local: string): number {
  * resolves to the earlier instant. Throws AppError('BAD_INPUT') for a bad time or an unknown zone.
  */
 export function wallClockToUtc(local: string, tz: string): number {
-  if (typeof local !== 'string' || !LOCAL.test(local)) throw badWallClock(String(local), 'expected YYYY-MM-DDTHH:MM:SS');
+  if (typeof local !== 'string' || !LOCAL.test(local)) {
+    throw badWallClock(String(local), 'expected YYYY-MM-DDTHH:MM:SS');
+  }
   const minute = Number(local.slice(14, 16));
   const second = Number(local.slice(17, 19));
   if (minute > 59 || second > 59) throw badWallClock(local, 'minutes and seconds run to 59');

@@ -124,3 +124,15 @@ describe('mergeCalls', () => {
     expect(mergeCalls(call('s', main, [leg1]), call('t', main, [leg2])).call.session).toBe('s');
   });
 });
+
+describe('mergeCalls of single records', () => {
+  it('makes two flat records with different AcctIds two legs of one call', () => {
+    const a = record({ AcctId: '71052', session: 's', start: '2022-08-22 10:15:37', disposition: 'NO ANSWER' });
+    const b = record({ AcctId: '71053', session: 's', start: '2022-08-22 10:15:37', disposition: 'ANSWERED' });
+    const result = mergeCalls(call('s', b), call('s', a));
+    expect(result.changed).toBe(true);
+    expect(result.call.main).toEqual({ session: 's' });
+    expect(result.call.legs).toEqual([b, a]);
+    expect(mergeCalls(result.call, call('s', { ...a })).changed).toBe(false);
+  });
+});
