@@ -1,8 +1,9 @@
 import type { ApiGeneration } from '../../preload/api.js';
-import { parseCdrResponse } from '../cdr/parse.js';
+import { parseCdrResponse, type ParsedCdr } from '../cdr/parse.js';
 import type { CdrCall } from '../cdr/types.js';
-import { AppError } from '../errors.js';
-import { PbxHttp, protocolError, type PbxStreamResponse } from './http.js';
+import { AppError, toAppError } from '../errors.js';
+import { countCdrRootEntries } from './entries.js';
+import { excerpt, PbxHttp, protocolError, type PbxStreamResponse } from './http.js';
 import { LegacyApi } from './legacy.js';
 import { cdrQueryParams, queryString, type CdrQuery } from './query.js';
 import { checkRecordingPaths, readRecordingBody, recapiFilename, recapiQuery, RECORDINGS_FILEDIR, type RecordingPayload } from './recapi.js';
@@ -74,14 +75,25 @@ function meansNoNewApi(error: unknown): boolean {
 }
 
 function parsePage(text: string, bytes: number, host: string): CdrPage {
-  const parsed = parseCdrResponse(text);
+  let parsed: ParsedCdr;
+  try {
+    parsed = parseCdrResponse(text);
+  } catch (error) {
+    // A page cut short or garbled on the way is worth asking for again.
+    throw new AppError('PROTOCOL_ERROR', `${host} sent a cdrapi answer that cannot be read: ${toAppError(error).message}`, {
+      host,
+      excerpt: excerpt(text),
+      transient: true,
+    });
+  }
   if (parsed.format !== 'json') {
     throw new AppError('PROTOCOL_ERROR', `${host} answered a JSON cdrapi query with ${parsed.format} data.`, {
       host,
-      format: parsed.format,
+      excerpt: excerpt(text),
     });
   }
-  return { calls: parsed.calls, entries: parsed.calls.length, bytes, problems: parsed.problems.length };
+  const entries = countCdrRootEntries(text) ?? parsed.calls.length;
+  return { calls: parsed.calls, entries, bytes, problems: parsed.problems.length };
 }
 
 class Client implements PbxClient {
