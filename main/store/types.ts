@@ -29,6 +29,8 @@ export interface PbxRecordInput {
   model?: string;
   fingerprint?: string | null;
   ca_file?: string | null;
+  /** Whether the caller keeps a password for this profile (desktop: OS keychain); never the password. */
+  has_password?: boolean;
 }
 
 export interface IngestOptions {

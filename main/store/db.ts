@@ -1,0 +1,106 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { extensionNumber } from '../cdr/patterns.js';
+import { AppError } from '../errors.js';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations.js';
+
+export type Db = Database.Database;
+
+function notADatabase(path: string, cause: unknown): AppError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new AppError(
+    'DB_ERROR',
+    `"${path}" is not a UCM CDR Viewer cache (SQLite says: ${reason}). Choose another --db file or move this one away.`,
+    { path },
+  );
+}
+
+function tooNew(path: string, version: number): AppError {
+  return new AppError(
+    'DB_TOO_NEW',
+    `The cache "${path}" was written by a newer version of UCM CDR Viewer (schema ${version}, this version knows ${SCHEMA_VERSION}). Update the app or use another --db file.`,
+    { path, schema: version, known: SCHEMA_VERSION },
+  );
+}
+
+/**
+ * Reads the schema version of an existing file without being able to change it: a cache from a newer
+ * app must stay byte-identical, and a read-write open could already replay a WAL or change the
+ * journal mode before we had a chance to look.
+ */
+function existingSchemaVersion(path: string): number {
+  let probe: Db | undefined;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true });
+    return probe.pragma('user_version', { simple: true }) as number;
+  } catch (error) {
+    throw notADatabase(path, error);
+  } finally {
+    probe?.close();
+  }
+}
+
+/** SQL functions the queries rely on; registered on every connection before any statement runs. */
+function registerFunctions(db: Db): void {
+  // The cdrapi range pattern compares the digits of a number; the same helper the pattern matcher uses.
+  db.function('ext_num', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? extensionNumber(value) : 0,
+  );
+}
+
+/**
+ * Opens (creating folders and file when needed) the cache at `path` and brings its schema up to date.
+ * Refuses a file written by a newer app (DB_TOO_NEW, file untouched) or one that is not SQLite (DB_ERROR).
+ */
+export function openDatabase(path: string): Db {
+  if (path === '' || path === ':memory:') {
+    throw new AppError('BAD_INPUT', `The cache needs a file path, got "${path}".`, { path });
+  }
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) {
+      throw new AppError('DB_ERROR', `"${path}" is a folder, not a cache file. Pass a file path with --db.`, { path });
+    }
+    const version = existingSchemaVersion(path);
+    if (version > MIGRATIONS.length) throw tooNew(path, version);
+  } else {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw notADatabase(path, error);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // Queries scan compact indexes of up to millions of entries; a larger page cache and memory-mapped
+    // reads keep repeated first-page and count queries off the read() path.
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 268435456');
+    db.pragma('temp_store = MEMORY');
+    registerFunctions(db);
+    // Another process may have migrated the file between the probe and this open.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) throw tooNew(path, version);
+    try {
+      migrate(db);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new AppError(
+        'DB_ERROR',
+        `The cache "${path}" could not be brought to schema ${SCHEMA_VERSION} (SQLite says: ${reason}); the failed step left nothing behind. Use another --db file.`,
+        { path },
+      );
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof AppError) throw error;
+    throw notADatabase(path, error);
+  }
+}

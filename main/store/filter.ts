@@ -1,0 +1,377 @@
+import type { CallFilter } from '../../preload/api.js';
+import { compileNumberPattern, type NumberPattern } from '../cdr/patterns.js';
+import { DIRECTIONS, DISPOSITIONS } from '../cdr/types.js';
+import { AppError, isAppError } from '../errors.js';
+import { charLength, foldText } from './text.js';
+
+/**
+ * CallFilter -> SQL terms over `calls c`. Validation happens here, once, for every caller (UI, CLI,
+ * export): a bad value is refused with AppError('BAD_INPUT') naming the filter and the value.
+ */
+
+/** A term that could drive the query through its own index; see plan.ts. */
+export interface IndexCandidate {
+  /** Index that serves the term (`INDEXED BY`), or null for the free-text term (rowid lookups). */
+  index: string | null;
+  /** Counts the term's matches alone, up to a bound appended as the last parameter. */
+  probeSql: string;
+  probeParams: unknown[];
+  /** A single equality: the index yields its rows already in start order. */
+  ordered: boolean;
+  /** Only columns of calls_by_start are involved (so a covering scan can check it instead). */
+  inStartIndex: boolean;
+}
+
+export interface Term {
+  /** SQL for when the term drives the query (may use its index). */
+  sql: string;
+  /** The same condition written so SQLite cannot use an index for it. */
+  plainSql: string;
+  params: unknown[];
+  /** Whether calls_by_start alone can evaluate the term (no table lookup). */
+  inStartIndex: boolean;
+  candidate?: IndexCandidate;
+}
+
+export interface CompiledFilter {
+  terms: Term[];
+  /** Selected PBX ids, or null for all. */
+  pbxIds: number[] | null;
+}
+
+export interface PbxRef {
+  id: number;
+  name: string;
+}
+
+const FILTER_KEYS: readonly (keyof CallFilter)[] = [
+  'pbx',
+  'from',
+  'to',
+  'caller',
+  'callee',
+  'answered_by',
+  'caller_name',
+  'status',
+  'direction',
+  'action_type',
+  'src_trunk',
+  'dst_trunk',
+  'account_code',
+  'min_talk',
+  'max_talk',
+  'min_call',
+  'max_call',
+  'has_recording',
+  'search',
+];
+
+/** Extremes of real UTC offsets (UTC-12 .. UTC+14): widen a wall-clock window into a UTC window. */
+const MAX_EAST_SECONDS = 14 * 3600;
+const MAX_WEST_SECONDS = 12 * 3600;
+/** FTS5's trigram tokenizer indexes 3-character sequences; shorter needles need a scan. */
+const TRIGRAM = 3;
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  return JSON.stringify(value) ?? String(value);
+}
+
+function bad(field: string, value: unknown, what: string): AppError {
+  return new AppError('BAD_INPUT', `Invalid ${field} filter ${show(value)}: ${what}.`, { field, value });
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && !(typeof value === 'string' && value.trim() === '');
+}
+
+function text(field: string, value: unknown): string {
+  if (typeof value !== 'string') throw bad(field, value, 'expected text');
+  return value.trim();
+}
+
+function list(field: string, value: unknown, allowed?: readonly string[]): string[] {
+  if (!Array.isArray(value)) throw bad(field, value, 'expected a list of values');
+  const out = new Set<string>();
+  for (const item of value) {
+    if (typeof item !== 'string' || item.trim() === '') throw bad(field, item, 'expected a non-empty text value');
+    const v = item.trim();
+    if (allowed && !allowed.includes(v)) throw bad(field, v, `use one of ${allowed.join(', ')}`);
+    out.add(v);
+  }
+  return [...out];
+}
+
+function seconds(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw bad(field, value, 'expected a whole number of seconds, 0 or more');
+  }
+  return value;
+}
+
+/** Wall clock bound in seconds (as if UTC); a date alone covers the whole day, HH:MM the whole minute. */
+function wallBound(field: 'from' | 'to', value: unknown): number {
+  const raw = text(field, value);
+  const m = DATE_TIME.exec(raw);
+  if (!m) throw bad(field, raw, 'expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (PBX wall clock)');
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const end = field === 'to';
+  const hour = m[4] === undefined ? (end ? 23 : 0) : Number(m[4]);
+  const minute = m[5] === undefined ? (end ? 59 : 0) : Number(m[5]);
+  const second = m[6] === undefined ? (end ? 59 : 0) : Number(m[6]);
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(ms);
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    check.getUTCHours() !== hour ||
+    check.getUTCMinutes() !== minute ||
+    check.getUTCSeconds() !== second
+  ) {
+    throw bad(field, raw, 'that date or time does not exist');
+  }
+  return ms / 1000;
+}
+
+function pattern(field: string, value: unknown): NumberPattern {
+  const raw = text(field, value);
+  try {
+    return compileNumberPattern(raw);
+  } catch (error) {
+    if (isAppError(error)) throw new AppError('BAD_INPUT', `${field} filter: ${error.message}`, { field, value: raw });
+    throw error;
+  }
+}
+
+const NUMBER_INDEX: Record<'src' | 'dst' | 'answered_by', string> = {
+  src: 'calls_by_src',
+  dst: 'calls_by_dst',
+  answered_by: 'calls_by_answered_by',
+};
+
+/** A number pattern as SQL: exact values through IN, wildcards through GLOB, ranges through ext_num(). */
+function patternTerm(column: 'src' | 'dst' | 'answered_by', compiled: NumberPattern): Term {
+  const exact: string[] = [];
+  const globs: string[] = [];
+  const ranges: [number, number][] = [];
+  for (const alt of compiled.alternatives) {
+    if (alt.kind === 'exact') exact.push(alt.value);
+    else if (alt.kind === 'wildcard') globs.push(alt.glob);
+    else ranges.push([alt.low, alt.high]);
+  }
+  const build = (col: string): { sql: string; params: unknown[] } => {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (exact.length === 1) parts.push(`${col} = ?`);
+    else if (exact.length > 1) parts.push(`${col} IN (${exact.map(() => '?').join(', ')})`);
+    params.push(...exact);
+    for (const glob of globs) {
+      parts.push(`${col} GLOB ?`);
+      params.push(glob);
+    }
+    for (const [low, high] of ranges) {
+      parts.push(`ext_num(${col}) BETWEEN ? AND ?`);
+      params.push(low, high);
+    }
+    return { sql: parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`, params };
+  };
+  const plain = build(`+c.${column}`);
+  const indexed = build(`c.${column}`);
+  // An index helps only when every alternative is a value or a prefix; a leading wildcard or a range
+  // needs every row anyway. The partial answered_by index also needs the query to exclude ''.
+  const indexable =
+    ranges.length === 0 && globs.every((g) => !/^[*?[]/.test(g)) && (column !== 'answered_by' || !compiled.test(''));
+  const guard = column === 'answered_by' ? ` AND c.answered_by <> ''` : '';
+  const term: Term = { sql: plain.sql, plainSql: plain.sql, params: plain.params, inStartIndex: false };
+  if (indexable) {
+    term.sql = `${indexed.sql}${guard}`;
+    term.candidate = {
+      index: NUMBER_INDEX[column],
+      probeSql: `SELECT count(*) AS n FROM (SELECT 1 FROM calls c INDEXED BY ${NUMBER_INDEX[column]} WHERE ${indexed.sql}${guard} LIMIT ?)`,
+      probeParams: indexed.params,
+      ordered: exact.length === 1 && globs.length === 0,
+      inStartIndex: false,
+    };
+  }
+  return term;
+}
+
+/** Equality on one of several values of a column that has its own (column, start_utc, id, billsec) index. */
+function valuesTerm(column: string, index: string, values: string[], inStartIndex: boolean, partial: boolean): Term {
+  const marks = values.map(() => '?').join(', ');
+  const cond = (col: string): string => (values.length === 1 ? `${col} = ?` : `${col} IN (${marks})`);
+  const guard = partial ? ` AND c.${column} <> ''` : '';
+  return {
+    sql: `${cond(`c.${column}`)}${guard}`,
+    plainSql: cond(`+c.${column}`),
+    params: values,
+    inStartIndex,
+    candidate: {
+      index,
+      probeSql: `SELECT count(*) AS n FROM (SELECT 1 FROM calls c INDEXED BY ${index} WHERE ${cond(`c.${column}`)}${guard} LIMIT ?)`,
+      probeParams: values,
+      ordered: values.length === 1,
+      inStartIndex,
+    },
+  };
+}
+
+function plainTerm(sql: string, params: unknown[], inStartIndex: boolean): Term {
+  return { sql, plainSql: sql, params, inStartIndex };
+}
+
+function ftsPhrase(needle: string): string {
+  return `"${needle.replace(/"/g, '""')}"`;
+}
+
+/** Columns the free-text fallback scans for needles too short for the trigram index. */
+const SHORT_SEARCH_COLUMNS = [
+  'c.src',
+  'c.dst',
+  'c.answered_by',
+  'c.caller_name_fold',
+  'lower(c.clid)',
+  'lower(c.src_trunk_name)',
+  'lower(c.dst_trunk_name)',
+];
+
+/**
+ * Caller name and free text: needles of 3+ characters become one FTS5 MATCH expression (caller name
+ * restricted to the `name` column); shorter ones are checked with instr() on the folded values.
+ */
+function textTerms(callerName: string | null, search: string | null): Term[] {
+  const terms: Term[] = [];
+  const match: string[] = [];
+  if (callerName !== null) {
+    const needle = foldText(callerName);
+    if (charLength(needle) >= TRIGRAM) match.push(`name : ${ftsPhrase(needle)}`);
+    else terms.push(plainTerm('instr(c.caller_name_fold, ?) > 0', [needle], false));
+  }
+  if (search !== null) {
+    for (const word of foldText(search).split(/\s+/)) {
+      if (word === '') continue;
+      if (charLength(word) >= TRIGRAM) {
+        match.push(ftsPhrase(word));
+      } else {
+        const sql = `(${SHORT_SEARCH_COLUMNS.map((col) => `instr(${col}, ?) > 0`).join(' OR ')})`;
+        terms.push(plainTerm(sql, SHORT_SEARCH_COLUMNS.map(() => word), false));
+      }
+    }
+  }
+  if (match.length > 0) {
+    const expression = match.join(' AND ');
+    terms.push({
+      sql: 'c.id IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)',
+      plainSql: 'EXISTS (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ? AND rowid = c.id)',
+      params: [expression],
+      inStartIndex: false,
+      candidate: {
+        index: null,
+        probeSql: 'SELECT count(*) AS n FROM (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ? LIMIT ?)',
+        probeParams: [expression],
+        ordered: false,
+        inStartIndex: false,
+      },
+    });
+  }
+  return terms;
+}
+
+/**
+ * Validates a filter and compiles it. `pbxByName` resolves profile names; an unknown name is refused
+ * with the list of known ones.
+ */
+export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): CompiledFilter {
+  if (filter === undefined || filter === null) return { terms: [], pbxIds: null };
+  if (typeof filter !== 'object' || Array.isArray(filter)) {
+    throw new AppError('BAD_INPUT', `A call filter must be an object, got ${show(filter)}.`);
+  }
+  const f = filter as Record<string, unknown>;
+  for (const key of Object.keys(f)) {
+    if (!FILTER_KEYS.includes(key as keyof CallFilter)) {
+      throw new AppError('BAD_INPUT', `Unknown filter "${key}". Known filters: ${FILTER_KEYS.join(', ')}.`, { field: key });
+    }
+  }
+  const terms: Term[] = [];
+  let pbxIds: number[] | null = null;
+
+  if (present(f.pbx)) {
+    const names = list('pbx', f.pbx);
+    if (names.length > 0) {
+      pbxIds = names.map((name) => {
+        const ref = pbxByName.get(name);
+        if (!ref) {
+          const known = [...pbxByName.keys()];
+          throw bad('pbx', name, known.length ? `no PBX has that name (known: ${known.join(', ')})` : 'no PBX has that name');
+        }
+        return ref.id;
+      });
+      terms.push(plainTerm(`c.pbx_id IN (${pbxIds.map(() => '?').join(', ')})`, pbxIds, true));
+    }
+  }
+
+  const from = present(f.from) ? wallBound('from', f.from) : null;
+  const to = present(f.to) ? wallBound('to', f.to) : null;
+  if (from !== null && to !== null && from > to) {
+    throw new AppError('BAD_INPUT', `Invalid time range: from ${show(f.from)} is after to ${show(f.to)}.`, {
+      field: 'from',
+      value: f.from,
+    });
+  }
+  if (from !== null) {
+    terms.push(plainTerm('c.start_utc >= ? AND c.start_wall >= ?', [from - MAX_EAST_SECONDS, from], true));
+  }
+  if (to !== null) {
+    terms.push(plainTerm('c.start_utc <= ? AND c.start_wall <= ?', [to + MAX_WEST_SECONDS, to], true));
+  }
+
+  if (present(f.caller)) terms.push(patternTerm('src', pattern('caller', f.caller)));
+  if (present(f.callee)) terms.push(patternTerm('dst', pattern('callee', f.callee)));
+  if (present(f.answered_by)) terms.push(patternTerm('answered_by', pattern('answered_by', f.answered_by)));
+
+  const inList = (key: keyof CallFilter, allowed?: readonly string[]): string[] =>
+    present(f[key]) ? list(key, f[key], allowed) : [];
+  const status = inList('status', DISPOSITIONS);
+  if (status.length) terms.push(plainTerm(`c.disposition IN (${status.map(() => '?').join(', ')})`, status, true));
+  const direction = inList('direction', DIRECTIONS);
+  if (direction.length) terms.push(plainTerm(`c.direction IN (${direction.map(() => '?').join(', ')})`, direction, true));
+  const kinds = inList('action_type');
+  if (kinds.length) terms.push(valuesTerm('action_kind', 'calls_by_action_kind', kinds, true, false));
+  const srcTrunks = inList('src_trunk');
+  if (srcTrunks.length) terms.push(valuesTerm('src_trunk_name', 'calls_by_src_trunk', srcTrunks, false, true));
+  const dstTrunks = inList('dst_trunk');
+  if (dstTrunks.length) terms.push(valuesTerm('dst_trunk_name', 'calls_by_dst_trunk', dstTrunks, false, true));
+  const accounts = inList('account_code');
+  if (accounts.length) terms.push(valuesTerm('account_code', 'calls_by_account_code', accounts, false, true));
+
+  const bounds: [keyof CallFilter, keyof CallFilter, string, string][] = [
+    ['min_talk', 'max_talk', 'billsec', 'talk time'],
+    ['min_call', 'max_call', 'duration', 'call time'],
+  ];
+  for (const [minKey, maxKey, column, label] of bounds) {
+    const min = present(f[minKey]) ? seconds(minKey, f[minKey]) : null;
+    const max = present(f[maxKey]) ? seconds(maxKey, f[maxKey]) : null;
+    if (min !== null && max !== null && min > max) {
+      throw new AppError('BAD_INPUT', `Invalid ${label} range: ${minKey} ${min} is above ${maxKey} ${max}.`, {
+        field: minKey,
+        value: min,
+      });
+    }
+    if (min !== null) terms.push(plainTerm(`c.${column} >= ?`, [min], true));
+    if (max !== null) terms.push(plainTerm(`c.${column} <= ?`, [max], true));
+  }
+
+  if (present(f.has_recording)) {
+    if (typeof f.has_recording !== 'boolean') throw bad('has_recording', f.has_recording, 'expected true or false');
+    terms.push(plainTerm('c.has_recording = ?', [f.has_recording ? 1 : 0], true));
+  }
+
+  const callerName = present(f.caller_name) ? text('caller_name', f.caller_name) : null;
+  const search = present(f.search) ? text('search', f.search) : null;
+  terms.push(...textTerms(callerName, search));
+
+  return { terms, pbxIds };
+}

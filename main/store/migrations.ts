@@ -1,0 +1,175 @@
+import type Database from 'better-sqlite3';
+
+type Migration = (db: Database.Database) => void;
+
+/**
+ * Schema 1.
+ *
+ * calls holds one row per (PBX, session) with every value the call table filters, sorts and shows;
+ * the raw records live in `legs` so calls rows stay narrow (about 200 bytes) and cheap to look up.
+ * legs.seq 0 is the call's summary record (`main_cdr`, or the flat record); 1..N are the sub records.
+ * A flat call's only leg is its summary record itself, so it is stored once, at seq 0 (calls.legs
+ * still says 1). Times: `start` is the PBX wall clock as text, `start_wall` the same wall clock in
+ * seconds (as if it were UTC, for exact from/to filters inside an index) and `start_utc` the instant in
+ * seconds, which orders calls of PBXs in different zones correctly.
+ *
+ * Indexes, from the plans of the filters (test/store/query-plan.test.ts pins them; main/store/plan.ts
+ * decides per query which one may drive):
+ * - calls_by_start: (start_utc, id) first, so `ORDER BY start_utc DESC, id DESC LIMIT n` walks it
+ *   without sorting; then every low-cardinality filter column and billsec, so PBX, date, status,
+ *   direction, action kind, recording, NAT, talk and call time are checked inside the index while
+ *   looking for the first page (no table lookups), and count + sum(billsec) over any combination of
+ *   them is one covering scan.
+ * - (column, start_utc, id, billsec) for numbers, action kinds, trunks and account codes: an equality
+ *   filter reads its rows already in default order, together with a date range, and its count + talk
+ *   time without touching the table. Trunks, account codes and answered-by are empty for many calls,
+ *   so those indexes are partial.
+ * - UNIQUE (session, pbx_id) serves both the ingest conflict check and findSession.
+ * There is deliberately no index led by pbx_id: a PBX filter is checked inside calls_by_start, PBX
+ * totals come from pbx.call_count/talk_seconds (kept by ingest), and removing a PBX may scan once.
+ *
+ * Free text (numbers, names, trunks of every record of a call) and the caller-name filter use an FTS5
+ * table with the trigram tokenizer: a substring of 3+ characters is an index lookup instead of a scan
+ * of a million strings. It is contentless (the text is only indexed, never stored twice) with
+ * contentless_delete so merges and removals can drop rows; ingest writes it and a trigger removes the
+ * rows of deleted calls (also through the PBX cascade).
+ */
+const schema1: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE pbx (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      kind TEXT NOT NULL DEFAULT 'pbx' CHECK (kind IN ('pbx', 'import')),
+      url TEXT NOT NULL DEFAULT '',
+      api TEXT NOT NULL DEFAULT 'auto' CHECK (api IN ('auto', 'legacy', 'ucm63xx')),
+      detected_api TEXT CHECK (detected_api IN ('legacy', 'ucm63xx')),
+      user TEXT NOT NULL DEFAULT '',
+      tz TEXT NOT NULL,
+      model TEXT NOT NULL DEFAULT '',
+      fingerprint TEXT,
+      ca_file TEXT,
+      has_password INTEGER NOT NULL DEFAULT 0,
+      last_sync_at TEXT,
+      last_sync_state TEXT NOT NULL DEFAULT 'never'
+        CHECK (last_sync_state IN ('never', 'ok', 'failed', 'cancelled', 'running')),
+      last_sync_error TEXT,
+      call_count INTEGER NOT NULL DEFAULT 0,
+      talk_seconds INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE calls (
+      id INTEGER PRIMARY KEY,
+      pbx_id INTEGER NOT NULL REFERENCES pbx (id) ON DELETE CASCADE,
+      session TEXT NOT NULL,
+      start TEXT NOT NULL,
+      start_utc INTEGER NOT NULL,
+      start_wall INTEGER NOT NULL,
+      answer TEXT,
+      end TEXT,
+      src TEXT NOT NULL,
+      dst TEXT NOT NULL,
+      caller_name TEXT NOT NULL,
+      caller_name_fold TEXT NOT NULL,
+      clid TEXT NOT NULL,
+      answered_by TEXT NOT NULL,
+      disposition TEXT NOT NULL,
+      direction TEXT NOT NULL,
+      action_type TEXT NOT NULL,
+      action_kind TEXT NOT NULL COLLATE NOCASE,
+      action_target TEXT NOT NULL,
+      duration INTEGER NOT NULL,
+      billsec INTEGER NOT NULL,
+      src_trunk_name TEXT NOT NULL COLLATE NOCASE,
+      dst_trunk_name TEXT NOT NULL COLLATE NOCASE,
+      account_code TEXT NOT NULL COLLATE NOCASE,
+      recordings TEXT,
+      has_recording INTEGER NOT NULL,
+      legs INTEGER NOT NULL,
+      nat INTEGER NOT NULL,
+      origin TEXT NOT NULL,
+      UNIQUE (session, pbx_id)
+    );
+
+    CREATE INDEX calls_by_start ON calls (
+      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration
+    );
+    CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec);
+    CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec);
+    CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec) WHERE answered_by <> '';
+    CREATE INDEX calls_by_action_kind ON calls (action_kind, start_utc, id, billsec);
+    CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> '';
+    CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> '';
+    CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> '';
+
+    CREATE TABLE legs (
+      call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      acct_id TEXT NOT NULL,
+      fields TEXT NOT NULL,
+      derived TEXT NOT NULL,
+      PRIMARY KEY (call_id, seq)
+    );
+
+    CREATE VIRTUAL TABLE calls_fts USING fts5 (
+      name, text, content = '', contentless_delete = 1, tokenize = 'trigram'
+    );
+    CREATE TRIGGER calls_fts_forget AFTER DELETE ON calls BEGIN
+      DELETE FROM calls_fts WHERE rowid = old.id;
+    END;
+
+    CREATE TABLE recordings (
+      call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+      path TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('unknown', 'cached', 'gone')),
+      local_path TEXT,
+      bytes INTEGER,
+      checked_at TEXT,
+      PRIMARY KEY (call_id, path)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE sync_position (
+      pbx_id INTEGER PRIMARY KEY REFERENCES pbx (id) ON DELETE CASCADE,
+      window_start TEXT NOT NULL,
+      window_end TEXT NOT NULL,
+      page_offset INTEGER NOT NULL,
+      newest_start TEXT,
+      in_progress INTEGER NOT NULL,
+      full INTEGER NOT NULL
+    );
+
+    CREATE TABLE import_log (
+      id INTEGER PRIMARY KEY,
+      pbx_id INTEGER NOT NULL REFERENCES pbx (id) ON DELETE CASCADE,
+      file TEXT NOT NULL,
+      format TEXT NOT NULL,
+      imported INTEGER NOT NULL,
+      already_present INTEGER NOT NULL,
+      merged INTEGER NOT NULL,
+      rejected INTEGER NOT NULL,
+      at TEXT NOT NULL
+    );
+    CREATE INDEX import_log_by_pbx ON import_log (pbx_id);
+
+    CREATE TABLE settings (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+  `);
+};
+
+/** Schema steps in order; step n brings the file to `user_version = n`. Never edit a released step. */
+export const MIGRATIONS: readonly Migration[] = [schema1];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies the missing steps, each in its own transaction together with its `user_version`. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let step = current; step < MIGRATIONS.length; step++) {
+    const apply = MIGRATIONS[step] as Migration;
+    db.transaction(() => {
+      apply(db);
+      db.pragma(`user_version = ${step + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,206 @@
+import type { PbxProfile } from '../../preload/api.js';
+import { defaultTimeZone, isValidTimeZone } from '../cdr/time.js';
+import { AppError } from '../errors.js';
+import type { Db } from './db.js';
+import type { PbxRecordInput } from './types.js';
+
+const SYNC_STATES: readonly PbxProfile['last_sync_state'][] = ['never', 'ok', 'failed', 'cancelled', 'running'];
+const APIS: readonly PbxRecordInput['api'][] = ['auto', 'legacy', 'ucm63xx'];
+const DETECTED: readonly string[] = ['legacy', 'ucm63xx'];
+const IMPORT_SOURCE_NAME = 'Imported';
+const MAX_NAME = 100;
+
+interface PbxDbRow {
+  id: number;
+  name: string;
+  kind: 'pbx' | 'import';
+  url: string;
+  api: PbxProfile['api'];
+  detected_api: PbxProfile['detected_api'];
+  user: string;
+  tz: string;
+  model: string;
+  fingerprint: string | null;
+  ca_file: string | null;
+  has_password: number;
+  last_sync_at: string | null;
+  last_sync_state: PbxProfile['last_sync_state'];
+  last_sync_error: string | null;
+  call_count: number;
+}
+
+function toProfile(row: PbxDbRow): PbxProfile {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    url: row.url,
+    api: row.api,
+    detected_api: row.detected_api,
+    user: row.user,
+    tz: row.tz,
+    model: row.model,
+    fingerprint: row.fingerprint,
+    ca_file: row.ca_file,
+    has_password: row.has_password === 1,
+    last_sync_at: row.last_sync_at,
+    last_sync_state: row.last_sync_state,
+    last_sync_error: row.last_sync_error,
+    calls: row.call_count,
+  };
+}
+
+function bad(message: string, details?: Record<string, unknown>): AppError {
+  return new AppError('BAD_INPUT', message, details);
+}
+
+function requireString(value: unknown, field: string, allowEmpty: boolean): string {
+  if (typeof value !== 'string') {
+    throw bad(`PBX ${field} must be text, got ${JSON.stringify(value) ?? String(value)}.`, { field });
+  }
+  if (!allowEmpty && value.trim() === '') throw bad(`PBX ${field} must not be empty.`, { field });
+  return value;
+}
+
+function optionalText(value: unknown, field: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  return requireString(value, field, false);
+}
+
+function validate(input: PbxRecordInput): Omit<PbxDbRow, 'id' | 'last_sync_at' | 'last_sync_state' | 'last_sync_error' | 'call_count'> {
+  if (typeof input !== 'object' || input === null) throw bad('A PBX profile must be an object.');
+  const name = requireString(input.name, 'name', false).trim();
+  if (name.length > MAX_NAME) throw bad(`PBX name "${name.slice(0, 40)}..." is longer than ${MAX_NAME} characters.`, { name });
+  const kind = input.kind ?? 'pbx';
+  if (kind !== 'pbx' && kind !== 'import') throw bad(`Unknown PBX kind "${String(kind)}": use pbx or import.`, { kind });
+  if (!APIS.includes(input.api)) {
+    throw bad(`Unknown API generation "${String(input.api)}" for PBX "${name}": use auto, legacy or ucm63xx.`, { api: input.api });
+  }
+  const detected = input.detected_api ?? null;
+  if (detected !== null && !DETECTED.includes(detected)) {
+    throw bad(`Unknown detected API "${String(detected)}" for PBX "${name}": use legacy or ucm63xx.`, { detected_api: detected });
+  }
+  const tz = requireString(input.tz, 'time zone', false);
+  if (!isValidTimeZone(tz)) {
+    throw bad(`Unknown time zone "${tz}" for PBX "${name}": use an IANA name such as Europe/Berlin.`, { tz });
+  }
+  const url = requireString(input.url, 'URL', kind === 'import');
+  if (kind === 'pbx') {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw bad(`PBX URL "${url}" is not a URL: write it as https://host:8443.`, { url });
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw bad(`PBX URL "${url}" must start with https:// (or http://).`, { url });
+    }
+  }
+  const hasPassword = input.has_password ?? false;
+  if (typeof hasPassword !== 'boolean') throw bad('has_password must be true or false.');
+  return {
+    name,
+    kind,
+    url,
+    api: input.api,
+    detected_api: detected,
+    user: requireString(input.user, 'user', true),
+    tz,
+    model: input.model === undefined ? '' : requireString(input.model, 'model', true),
+    fingerprint: optionalText(input.fingerprint, 'fingerprint'),
+    ca_file: optionalText(input.ca_file, 'CA file'),
+    has_password: hasPassword ? 1 : 0,
+  };
+}
+
+export interface Profiles {
+  list(): PbxProfile[];
+  get(id: number): PbxProfile | null;
+  getByName(name: string): PbxProfile | null;
+  save(input: PbxRecordInput): PbxProfile;
+  remove(id: number): void;
+  importSource(): PbxProfile;
+  setSyncOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
+  /** Name -> profile for every profile; the query engine resolves PBX names through it. */
+  byName(): Map<string, PbxProfile>;
+}
+
+export function createProfiles(db: Db): Profiles {
+  const listStmt = db.prepare<[], PbxDbRow>('SELECT * FROM pbx ORDER BY name');
+  const getStmt = db.prepare<[number], PbxDbRow>('SELECT * FROM pbx WHERE id = ?');
+  const byNameStmt = db.prepare<[string], PbxDbRow>('SELECT * FROM pbx WHERE name = ?');
+  const importStmt = db.prepare<[], PbxDbRow>("SELECT * FROM pbx WHERE kind = 'import' ORDER BY id LIMIT 1");
+  const insertStmt = db.prepare(
+    `INSERT INTO pbx (name, kind, url, api, detected_api, user, tz, model, fingerprint, ca_file, has_password)
+     VALUES (@name, @kind, @url, @api, @detected_api, @user, @tz, @model, @fingerprint, @ca_file, @has_password)`,
+  );
+  const updateStmt = db.prepare(
+    `UPDATE pbx SET name = @name, kind = @kind, url = @url, api = @api, detected_api = @detected_api, user = @user,
+       tz = @tz, model = @model, fingerprint = @fingerprint, ca_file = @ca_file, has_password = @has_password
+     WHERE id = @id`,
+  );
+  const deleteStmt = db.prepare('DELETE FROM pbx WHERE id = ?');
+  const outcomeStmt = db.prepare('UPDATE pbx SET last_sync_state = ?, last_sync_error = ?, last_sync_at = ? WHERE id = ?');
+
+  function get(id: number): PbxProfile | null {
+    const row = getStmt.get(id);
+    return row ? toProfile(row) : null;
+  }
+
+  function requireId(id: unknown): number {
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+      throw bad(`PBX id must be a positive whole number, got ${JSON.stringify(id) ?? String(id)}.`, { id });
+    }
+    return id;
+  }
+
+  function save(input: PbxRecordInput): PbxProfile {
+    const values = validate(input);
+    const taken = byNameStmt.get(values.name);
+    if (input.id === undefined) {
+      if (taken) throw bad(`A PBX named "${values.name}" already exists: choose another name.`, { name: values.name });
+      const id = Number(insertStmt.run(values).lastInsertRowid);
+      return get(id) as PbxProfile;
+    }
+    const id = requireId(input.id);
+    if (!getStmt.get(id)) throw new AppError('NOT_FOUND', `There is no PBX with id ${id}.`, { id });
+    if (taken && taken.id !== id) {
+      throw bad(`A PBX named "${values.name}" already exists: choose another name.`, { name: values.name });
+    }
+    updateStmt.run({ ...values, id });
+    return get(id) as PbxProfile;
+  }
+
+  return {
+    list: () => listStmt.all().map(toProfile),
+    get: (id) => get(requireId(id)),
+    getByName(name) {
+      const row = byNameStmt.get(requireString(name, 'name', false));
+      return row ? toProfile(row) : null;
+    },
+    save,
+    remove(id) {
+      // The FK cascade removes calls, legs, recording states, sync position and import log; a trigger
+      // on calls removes their free-text rows.
+      if (deleteStmt.run(requireId(id)).changes === 0) {
+        throw new AppError('NOT_FOUND', `There is no PBX with id ${id}.`, { id });
+      }
+    },
+    importSource() {
+      const existing = importStmt.get();
+      if (existing) return toProfile(existing);
+      const name = byNameStmt.get(IMPORT_SOURCE_NAME) ? `${IMPORT_SOURCE_NAME} files` : IMPORT_SOURCE_NAME;
+      return save({ name, kind: 'import', url: '', api: 'auto', user: '', tz: defaultTimeZone() });
+    },
+    setSyncOutcome(pbxId, outcome) {
+      if (!SYNC_STATES.includes(outcome.state)) {
+        throw bad(`Unknown sync state "${String(outcome.state)}": use ${SYNC_STATES.join(', ')}.`, { state: outcome.state });
+      }
+      const at = outcome.at ?? new Date().toISOString();
+      if (outcomeStmt.run(outcome.state, outcome.error ?? null, at, requireId(pbxId)).changes === 0) {
+        throw new AppError('NOT_FOUND', `There is no PBX with id ${pbxId}.`, { id: pbxId });
+      }
+    },
+    byName: () => new Map(listStmt.all().map((row) => [row.name, toProfile(row)])),
+  };
+}

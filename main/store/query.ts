@@ -1,0 +1,356 @@
+import type {
+  CallFilter,
+  CallPage,
+  CallPageRequest,
+  CallRow,
+  CallSort,
+  CallTotals,
+  FilterOptions,
+  LegView,
+  SessionDetail,
+  SortField,
+} from '../../preload/api.js';
+import { isoUtc } from '../cdr/time.js';
+import { AppError } from '../errors.js';
+import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db.js';
+import { compileFilter, type CompiledFilter, type PbxRef } from './filter.js';
+import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
+
+/**
+ * The one query engine behind the call table, the CLI and export: CallFilter -> parameterized SQL,
+ * keyset pages, totals of the whole filtered set, lazy iteration, session detail.
+ */
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+const SORT_KEYS: Record<SortField, string> = {
+  start: 'c.start_utc',
+  pbx: 'p.name',
+  src: 'c.src',
+  dst: 'c.dst',
+  // Case-insensitive order, the way people read names.
+  caller_name: 'c.caller_name_fold',
+  answered_by: 'c.answered_by',
+  disposition: 'c.disposition',
+  direction: 'c.direction',
+  action_type: 'c.action_type',
+  duration: 'c.duration',
+  billsec: 'c.billsec',
+  src_trunk_name: 'c.src_trunk_name',
+  dst_trunk_name: 'c.dst_trunk_name',
+  account_code: 'c.account_code',
+};
+
+const ROW_COLUMNS = `c.id, c.session, p.name AS pbx, c.start, c.start_utc, c.answer, c."end", c.src, c.dst,
+  c.caller_name, c.clid, c.answered_by, c.disposition, c.direction, c.action_type, c.action_kind, c.action_target,
+  c.duration, c.billsec, c.src_trunk_name, c.dst_trunk_name, c.account_code, c.recordings, c.legs, c.nat, c.origin`;
+
+const PAGE_REQUEST_KEYS = ['filter', 'sort', 'limit', 'cursor'];
+
+interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat'> {
+  start_utc: number;
+  recordings: string | null;
+  nat: number;
+  sort_key?: string | number;
+}
+
+interface RecordDbRow {
+  seq: number;
+  fields: string;
+  derived: string;
+}
+
+function toCallRow(row: CallDbRow): CallRow {
+  return {
+    id: row.id,
+    session: row.session,
+    pbx: row.pbx,
+    start: row.start,
+    start_utc: isoUtc(row.start_utc * 1000),
+    answer: row.answer,
+    end: row.end,
+    src: row.src,
+    dst: row.dst,
+    caller_name: row.caller_name,
+    clid: row.clid,
+    answered_by: row.answered_by,
+    disposition: row.disposition,
+    direction: row.direction,
+    action_type: row.action_type,
+    action_kind: row.action_kind,
+    action_target: row.action_target,
+    duration: row.duration,
+    billsec: row.billsec,
+    src_trunk_name: row.src_trunk_name,
+    dst_trunk_name: row.dst_trunk_name,
+    account_code: row.account_code,
+    recordings: row.recordings === null ? [] : (JSON.parse(row.recordings) as string[]),
+    legs: row.legs,
+    nat: row.nat === 1,
+    origin: row.origin,
+  };
+}
+
+function toLegView(record: RecordDbRow): LegView {
+  return { ...(JSON.parse(record.derived) as Omit<LegView, 'fields'>), fields: JSON.parse(record.fields) as Record<string, string> };
+}
+
+function orderBy(sort: CallSort): string {
+  const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
+  if (sort.field === 'start') return `c.start_utc ${dir}, c.id ${dir}`;
+  return `${SORT_KEYS[sort.field]} ${dir}, c.start_utc ${dir}, c.id ${dir}`;
+}
+
+function keysetCondition(sort: CallSort, position: KeysetPosition): { sql: string; params: unknown[] } {
+  const op = sort.dir === 'asc' ? '>' : '<';
+  if (sort.field === 'start') return { sql: `(c.start_utc, c.id) ${op} (?, ?)`, params: [position.startUtc, position.id] };
+  return {
+    sql: `(${SORT_KEYS[sort.field]}, c.start_utc, c.id) ${op} (?, ?, ?)`,
+    params: [position.key, position.startUtc, position.id],
+  };
+}
+
+function requireCallId(callId: unknown): number {
+  if (typeof callId !== 'number' || !Number.isSafeInteger(callId) || callId < 1) {
+    throw new AppError('BAD_INPUT', `A call id must be a positive whole number, got ${JSON.stringify(callId) ?? String(callId)}.`, {
+      call_id: callId,
+    });
+  }
+  return callId;
+}
+
+function validateLimit(limit: unknown): number {
+  if (limit === undefined || limit === null) return DEFAULT_PAGE_SIZE;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new AppError('BAD_INPUT', `Invalid page size ${JSON.stringify(limit)}: use a whole number from 1 to ${MAX_PAGE_SIZE}.`, {
+      limit,
+    });
+  }
+  return limit;
+}
+
+export interface Queries {
+  page(request: CallPageRequest): CallPage;
+  totals(filter: CallFilter): CallTotals;
+  iterate(filter: CallFilter, sort?: CallSort): IterableIterator<CallRow>;
+  getCall(callId: number): CallRow | null;
+  session(callId: number): SessionDetail | null;
+  findSession(session: string, pbxName?: string): SessionDetail[];
+  filterOptions(): FilterOptions;
+}
+
+/** One statement, ready to run: what page/iterate/totals execute (and what the plan test explains). */
+export interface BuiltQuery {
+  sql: string;
+  params: unknown[];
+}
+
+export interface BuiltPageQuery extends BuiltQuery {
+  sort: CallSort;
+  /** Rows to return; the statement's last parameter asks for one more to know whether a page follows. */
+  limit: number;
+}
+
+type PbxTotalsRow = PbxRef & { call_count: number; talk_seconds: number };
+
+function pbxRows(db: Db): PbxTotalsRow[] {
+  return db.prepare<[], PbxTotalsRow>('SELECT id, name, call_count, talk_seconds FROM pbx').all();
+}
+
+function compile(db: Db, filter: unknown): { compiled: CompiledFilter; refs: PbxTotalsRow[] } {
+  const refs = pbxRows(db);
+  return { compiled: compileFilter(filter, new Map(refs.map((r) => [r.name, r]))), refs };
+}
+
+/** A PBX filter that selects only PBXs without calls matches nothing: answer without a scan. */
+function selectsNothing(compiled: CompiledFilter, refs: PbxTotalsRow[]): boolean {
+  if (compiled.pbxIds === null) return false;
+  const ids = new Set(compiled.pbxIds);
+  return refs.every((r) => !ids.has(r.id) || r.call_count === 0);
+}
+
+function selectQuery(
+  db: Db,
+  compiled: CompiledFilter,
+  sort: CallSort,
+  position: KeysetPosition | null,
+  limits: ProbeLimits,
+): BuiltQuery {
+  const plan = planQuery(db, compiled, 'page', sort.field === 'start', limits);
+  let where = plan.where;
+  const params = [...plan.params];
+  if (position !== null) {
+    const keyset = keysetCondition(sort, position);
+    where = `${where} AND ${keyset.sql}`;
+    params.push(...keyset.params);
+  }
+  const sql = `SELECT ${ROW_COLUMNS}, ${SORT_KEYS[sort.field]} AS sort_key
+    FROM calls AS c ${plan.hint} CROSS JOIN pbx AS p ON p.id = c.pbx_id
+    WHERE ${where} ORDER BY ${orderBy(sort)}`;
+  return { sql, params };
+}
+
+/** Validates a page request and builds its statement; null when it certainly matches nothing. */
+export function buildPageQuery(db: Db, request: CallPageRequest, limits = DEFAULT_PROBE_LIMITS): BuiltPageQuery | null {
+  if (typeof request !== 'object' || request === null) throw new AppError('BAD_INPUT', 'A page request must be an object.');
+  for (const key of Object.keys(request)) {
+    if (!PAGE_REQUEST_KEYS.includes(key)) {
+      throw new AppError('BAD_INPUT', `Unknown page request field "${key}": use ${PAGE_REQUEST_KEYS.join(', ')}.`, {
+        field: key,
+      });
+    }
+  }
+  const limit = validateLimit(request.limit);
+  const sort = validateSort(request.sort);
+  const position = request.cursor === undefined || request.cursor === null ? null : decodeCursor(request.cursor, sort);
+  const { compiled, refs } = compile(db, request.filter);
+  if (selectsNothing(compiled, refs)) return null;
+  const query = selectQuery(db, compiled, sort, position, limits);
+  return { sql: `${query.sql} LIMIT ?`, params: [...query.params, limit + 1], sort, limit };
+}
+
+/**
+ * Count and talk time of a filter: a number straight from the PBX totals kept by ingest when the
+ * filter is empty or names PBXs only, else the statement to run (null: matches nothing).
+ */
+export function buildTotalsQuery(db: Db, filter: CallFilter, limits = DEFAULT_PROBE_LIMITS): CallTotals | BuiltQuery | null {
+  const { compiled, refs } = compile(db, filter);
+  const onlyPbx = compiled.terms.length === 0 || (compiled.terms.length === 1 && compiled.pbxIds !== null);
+  if (onlyPbx) {
+    const ids = compiled.pbxIds === null ? null : new Set(compiled.pbxIds);
+    const chosen = refs.filter((r) => ids === null || ids.has(r.id));
+    return {
+      count: chosen.reduce((n, r) => n + r.call_count, 0),
+      talk_seconds: chosen.reduce((n, r) => n + r.talk_seconds, 0),
+    };
+  }
+  if (selectsNothing(compiled, refs)) return null;
+  const plan = planQuery(db, compiled, 'count', false, limits);
+  return {
+    sql: `SELECT count(*) AS count, coalesce(sum(c.billsec), 0) AS talk_seconds FROM calls AS c ${plan.hint} WHERE ${plan.where}`,
+    params: plan.params,
+  };
+}
+
+/** Every matching call in sort order; validation and planning happen at the call, rows are read lazily. */
+export function buildIterateQuery(db: Db, filter: CallFilter, sort?: CallSort, limits = DEFAULT_PROBE_LIMITS): BuiltQuery | null {
+  const order = validateSort(sort);
+  const { compiled, refs } = compile(db, filter);
+  if (selectsNothing(compiled, refs)) return null;
+  return selectQuery(db, compiled, order, null, limits);
+}
+
+/** Statements built from filter shapes, kept while they are in use (bounded: shapes are few in practice). */
+function statementCache(db: Db, size: number): (sql: string) => Statement<unknown[]> {
+  const cache = new Map<string, Statement<unknown[]>>();
+  return (sql) => {
+    let stmt = cache.get(sql);
+    if (stmt) {
+      cache.delete(sql);
+    } else {
+      stmt = db.prepare(sql);
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(sql, stmt);
+    return stmt;
+  };
+}
+
+/** Distinct non-empty values of an indexed column, one index seek per value (no full scan). */
+function distinctValues(db: Db, column: string): string[] {
+  const sql = `WITH RECURSIVE v(x) AS (
+      SELECT min(${column}) FROM calls WHERE ${column} <> ''
+      UNION ALL
+      SELECT (SELECT min(${column}) FROM calls WHERE ${column} > v.x AND ${column} <> '') FROM v WHERE v.x IS NOT NULL
+    ) SELECT x FROM v WHERE x IS NOT NULL`;
+  return db.prepare(sql).pluck().all() as string[];
+}
+
+export function createQueries(db: Db): Queries {
+  const prepare = statementCache(db, 128);
+  const callById = db.prepare<[number], CallDbRow>(
+    `SELECT ${ROW_COLUMNS} FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id WHERE c.id = ?`,
+  );
+  const recordsOf = db.prepare<[number], RecordDbRow>('SELECT seq, fields, derived FROM legs WHERE call_id = ? ORDER BY seq');
+  const idsBySession = db.prepare<[string], { id: number }>('SELECT id FROM calls WHERE session = ? ORDER BY pbx_id');
+  const idBySessionAndPbx = db.prepare<[string, number], { id: number }>(
+    'SELECT id FROM calls WHERE session = ? AND pbx_id = ?',
+  );
+
+  function session(callId: number): SessionDetail | null {
+    const row = callById.get(requireCallId(callId));
+    if (!row) return null;
+    const records = recordsOf.all(row.id);
+    const main = toLegView(records[0] as RecordDbRow);
+    const legs = records.length === 1 && row.legs === 1 ? [main] : records.slice(1).map(toLegView);
+    return { call: toCallRow(row), main, legs };
+  }
+
+  return {
+    page(request) {
+      const query = buildPageQuery(db, request);
+      if (query === null) return { rows: [], next_cursor: null };
+      const found = prepare(query.sql).all(...query.params) as CallDbRow[];
+      const more = found.length > query.limit;
+      const rows = more ? found.slice(0, query.limit) : found;
+      const last = rows[rows.length - 1];
+      const next =
+        more && last
+          ? encodeCursor(query.sort, { key: last.sort_key as string | number, startUtc: last.start_utc, id: last.id })
+          : null;
+      return { rows: rows.map(toCallRow), next_cursor: next };
+    },
+
+    totals(filter) {
+      const query = buildTotalsQuery(db, filter);
+      if (query === null) return { count: 0, talk_seconds: 0 };
+      if (!('sql' in query)) return query;
+      return prepare(query.sql).get(...query.params) as CallTotals;
+    },
+
+    iterate(filter, sort) {
+      const query = buildIterateQuery(db, filter, sort);
+      if (query === null) return [][Symbol.iterator]();
+      // While the iterator is open the connection can still read, but writes wait until it is done.
+      const rows = prepare(query.sql).iterate(...query.params) as IterableIterator<CallDbRow>;
+      function* mapped(): IterableIterator<CallRow> {
+        for (const row of rows) yield toCallRow(row);
+      }
+      return mapped();
+    },
+
+    getCall(callId) {
+      const row = callById.get(requireCallId(callId));
+      return row ? toCallRow(row) : null;
+    },
+
+    session,
+
+    findSession(sessionId, pbxName) {
+      if (typeof sessionId !== 'string' || sessionId.trim() === '') {
+        throw new AppError('BAD_INPUT', `A session id must be non-empty text, got ${JSON.stringify(sessionId)}.`);
+      }
+      const id = sessionId.trim();
+      if (pbxName === undefined) return idsBySession.all(id).map((r) => session(r.id) as SessionDetail);
+      const pbx = pbxRows(db).find((r) => r.name === pbxName);
+      if (!pbx) throw new AppError('BAD_INPUT', `Unknown PBX "${pbxName}".`, { pbx: pbxName });
+      const row = idBySessionAndPbx.get(id, pbx.id);
+      return row ? [session(row.id) as SessionDetail] : [];
+    },
+
+    filterOptions() {
+      return {
+        pbx: pbxRows(db)
+          .map((r) => r.name)
+          .sort((a, b) => a.localeCompare(b)),
+        src_trunk: distinctValues(db, 'src_trunk_name'),
+        dst_trunk: distinctValues(db, 'dst_trunk_name'),
+        action_type: distinctValues(db, 'action_kind'),
+        account_code: distinctValues(db, 'account_code'),
+      };
+    },
+  };
+}

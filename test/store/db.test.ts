@@ -1,0 +1,113 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../main/errors.js';
+import { openDatabase } from '../../main/store/db.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../main/store/migrations.js';
+import { openStore } from '../../main/store/store.js';
+import { tempDir } from './support.js';
+
+let cleanup: () => void = () => {};
+afterEach(() => cleanup());
+
+function dir(): string {
+  const temp = tempDir();
+  cleanup = temp.cleanup;
+  return temp.dir;
+}
+
+function caught(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe('opening the cache', () => {
+  it('creates missing folders and sets WAL, foreign keys, NORMAL sync and a busy timeout', () => {
+    const path = join(dir(), 'a', 'b', 'cache.sqlite');
+    const db = openDatabase(path);
+    try {
+      expect(existsSync(path)).toBe(true);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('synchronous', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('runs each migration once and keeps data across reopenings', () => {
+    const path = join(dir(), 'cache.sqlite');
+    const first = openStore(path);
+    first.setSetting('theme', 'dark');
+    first.close();
+    const second = openStore(path);
+    try {
+      expect(second.getSetting('theme')).toBe('dark');
+      // A re-run of migration 1 would fail on CREATE TABLE; reaching here with the row intact proves it did not.
+      const db = new Database(path, { readonly: true });
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+      db.close();
+      expect(tables).toEqual(expect.arrayContaining(['pbx', 'calls', 'legs', 'recordings', 'sync_position', 'import_log', 'settings', 'calls_fts']));
+    } finally {
+      second.close();
+    }
+  });
+
+  it('applies a pending migration in a transaction together with its user_version', () => {
+    const path = join(dir(), 'cache.sqlite');
+    const db = new Database(path);
+    db.exec('CREATE TABLE pbx (id INTEGER PRIMARY KEY)');
+    db.close();
+    // Migration 1 fails half-way (pbx exists): nothing of it may remain and the version stays 0.
+    const error = caught(() => openDatabase(path));
+    expect(error.code).toBe('DB_ERROR');
+    expect(error.message).toContain(`could not be brought to schema ${SCHEMA_VERSION}`);
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(0);
+    expect(check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'calls'").pluck().get()).toBe(0);
+    check.close();
+  });
+
+  it('refuses a cache from a newer version with DB_TOO_NEW and leaves the file byte-identical', () => {
+    const path = join(dir(), 'newer.sqlite');
+    const db = new Database(path);
+    db.exec("CREATE TABLE future (x); INSERT INTO future VALUES ('kept')");
+    db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    db.close();
+    const before = readFileSync(path);
+
+    const error = caught(() => openStore(path));
+    expect(error.code).toBe('DB_TOO_NEW');
+    expect(error.message).toContain('written by a newer version of UCM CDR Viewer');
+    expect(error.message).toContain(`schema ${SCHEMA_VERSION + 5}, this version knows ${SCHEMA_VERSION}`);
+    expect(error.message).toContain('Update the app or use another --db file.');
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
+  it('refuses a file that is not SQLite with DB_ERROR naming the file', () => {
+    const path = join(dir(), 'notes.sqlite');
+    writeFileSync(path, 'session,src,dst\n1,1000,1001\n'.repeat(200));
+    const before = readFileSync(path);
+    const error = caught(() => openStore(path));
+    expect(error.code).toBe('DB_ERROR');
+    expect(error.message).toContain(path);
+    expect(error.message).toContain('not a UCM CDR Viewer cache');
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refuses a folder given as the cache file', () => {
+    const error = caught(() => openStore(dir()));
+    expect(error.code).toBe('DB_ERROR');
+    expect(error.message).toContain('is a folder');
+  });
+});
