@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../main/importers/index.js';
 import type { ImportProgress } from '../../main/importers/index.js';
 import { BATCH_ROWS } from '../../main/importers/batch-writer.js';
+import { MAX_LISTED_REJECTS } from '../../main/importers/run.js';
 import { dumpDatabase, fixture, makeZip, tempStore } from './helpers.js';
 
 let ctx: ReturnType<typeof tempStore>;
@@ -53,6 +54,21 @@ describe('importFiles: bad rows', () => {
     expect(lines[1]).toBe('bad-rows.csv,4,the row has 4 columns where the header has 7,"1001,1002,2021-03-18 15:15:00,10"');
     expect(lines[3]).toBe('bad-rows.csv,6,"Call Time: negative duration ""-4""","1001,1002,2021-03-18 15:16:00,-4,0,Negative,s-negative"');
     expect(lines).toHaveLength(5);
+    const logged = Object.values(dumpDatabase(ctx.store.path))
+      .flat()
+      .find((row) => (row as { file?: string }).file === 'bad-rows.csv');
+    expect(logged).toMatchObject({ format: 'ucm-csv', imported: 2, rejected: 3 });
+  });
+
+  it('lists at most MAX_LISTED_REJECTS rows in the result but counts and reports them all', async () => {
+    const rows = ['Caller Number,Callee Number,Start Time,Call Time,Session'];
+    for (let i = 0; i < MAX_LISTED_REJECTS + 5; i++) rows.push(`1001,1002,2021-03-18 15:14:33,-${i + 1},neg-${i}`);
+    const report = join(ctx.dir, 'rejected.csv');
+    const result = await importFiles(ctx.store, [write('negative.csv', rows.join('\n'))], { reportPath: report });
+    expect(result.files[0]?.rejected).toHaveLength(MAX_LISTED_REJECTS);
+    expect(result.files[0]?.rejected_total).toBe(MAX_LISTED_REJECTS + 5);
+    expect(readFileSync(report, 'utf8').trimEnd().split('\r\n')).toHaveLength(MAX_LISTED_REJECTS + 6);
+    expect(count()).toBe(0);
   });
 });
 
