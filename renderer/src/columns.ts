@@ -14,7 +14,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'direction', label: 'Dir.', width: 64, sort: 'direction' },
   { id: 'status', label: 'Status', width: 104, sort: 'disposition' },
   { id: 'from', label: 'Call from', width: 176, sort: 'src' },
-  { id: 'to', label: 'Call to', width: 156, sort: 'dst' },
+  { id: 'to', label: 'Call to', width: 172, sort: 'dst' },
   { id: 'answered_by', label: 'Answered by', width: 104, sort: 'answered_by' },
   { id: 'action_type', label: 'Action type', width: 128, sort: 'action_type' },
   { id: 'start', label: 'Start time', width: 152, sort: 'start' },

@@ -7,7 +7,7 @@ import { describeError, type ErrorView } from '../errors.js';
 import { DEFAULT_SORT, cleanFilter, isEmptyFilter, mergeFilter } from '../filter-state.js';
 
 /** Rows per request: enough to fill a tall screen several times, small enough to arrive at once. */
-export const PAGE_SIZE = 200;
+export const PAGE_SIZE = 500;
 /** Typing in a filter field waits this long for the next key before querying. */
 export const FILTER_DEBOUNCE_MS = 250;
 
