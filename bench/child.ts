@@ -1,0 +1,25 @@
+// One benchmark part in its own process, so its peak memory and CPU time are its own.
+// Usage (from bench/run.ts): node --import tsx bench/child.ts <part> '<json arguments>'
+import { ingestBaseline, ingestStore } from './parts/ingest.js';
+import { importBaseline, importCsv } from './parts/import.js';
+import { queryLatencies } from './parts/queries.js';
+import { serveSimulator, syncBaseline, syncFromSimulator } from './parts/sync.js';
+
+const parts: Record<string, (args: never) => void | Promise<void>> = {
+  'ingest-store': ingestStore,
+  'ingest-baseline': ingestBaseline,
+  queries: queryLatencies,
+  sync: syncFromSimulator,
+  'sync-baseline': syncBaseline,
+  simulator: serveSimulator,
+  import: importCsv,
+  'import-baseline': importBaseline,
+};
+
+const [name, json] = process.argv.slice(2);
+const part = parts[name];
+if (!part || json === undefined) {
+  process.stderr.write(`bench/child.ts: unknown part "${name}" (known: ${Object.keys(parts).join(', ')})\n`);
+  process.exit(2);
+}
+await part(JSON.parse(json) as never);

@@ -1,0 +1,85 @@
+import { rmSync, statSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { UCM63XX_FIELDS } from '../../main/simulator/fields.js';
+import { openStore } from '../../main/store/store.js';
+import { batches, recordsOf, TZ } from '../data.js';
+import { peakRssMb, report, timeMs } from '../measure.js';
+
+export interface IngestArgs {
+  calls: number;
+  batch: number;
+  db: string;
+}
+
+function removeDb(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+function dbBytes(path: string): number {
+  let bytes = 0;
+  for (const suffix of ['', '-wal']) if (existsSync(`${path}${suffix}`)) bytes += statSync(`${path}${suffix}`).size;
+  return bytes;
+}
+
+/** The product path: store.ingest in batches, as sync and import call it. Leaves the database for the query part. */
+export function ingestStore(args: IngestArgs): void {
+  removeDb(args.db);
+  const store = openStore(args.db);
+  const pbx = store.savePbx({ name: 'bench', url: 'https://127.0.0.1:8443', api: 'legacy', user: 'bench', tz: TZ });
+  let ms = 0;
+  let calls = 0;
+  let records = 0;
+  for (const batch of batches(args.calls, args.batch)) {
+    ms += timeMs(() => store.ingest(pbx.id, batch, { origin: 'sync' }));
+    calls += batch.length;
+    for (const call of batch) records += recordsOf(call).length;
+  }
+  store.close();
+  const bytes = dbBytes(args.db);
+  report({
+    part: 'ingest-store',
+    figures: {
+      calls,
+      records,
+      seconds: ms / 1000,
+      calls_per_s: calls / (ms / 1000),
+      db_mb: bytes / 1e6,
+      db_mb_per_million: bytes / 1e6 / (calls / 1e6),
+      peak_rss_mb: peakRssMb(),
+    },
+  });
+}
+
+/**
+ * The floor: the same records through one prepared INSERT into a plain table (one column per field,
+ * no index, no derived values), in transactions of the same size.
+ */
+export function ingestBaseline(args: IngestArgs): void {
+  removeDb(args.db);
+  const db = new Database(args.db);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const columns = UCM63XX_FIELDS.map((f) => `"${f}" TEXT`).join(', ');
+  db.exec(`CREATE TABLE cdr (${columns})`);
+  const insert = db.prepare(`INSERT INTO cdr VALUES (${UCM63XX_FIELDS.map(() => '?').join(', ')})`);
+  const insertAll = db.transaction((rows: string[][]) => {
+    for (const row of rows) insert.run(row);
+  });
+  let ms = 0;
+  let calls = 0;
+  let records = 0;
+  for (const batch of batches(args.calls, args.batch)) {
+    const rows: string[][] = [];
+    for (const call of batch) for (const record of recordsOf(call)) rows.push(UCM63XX_FIELDS.map((f) => record[f] ?? ''));
+    ms += timeMs(() => insertAll(rows));
+    calls += batch.length;
+    records += rows.length;
+  }
+  db.close();
+  const bytes = dbBytes(args.db);
+  removeDb(args.db);
+  report({
+    part: 'ingest-baseline',
+    figures: { calls, records, seconds: ms / 1000, calls_per_s: calls / (ms / 1000), db_mb: bytes / 1e6, peak_rss_mb: peakRssMb() },
+  });
+}

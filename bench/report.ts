@@ -1,0 +1,235 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { MachineInfo } from './machine.js';
+import type { PartResult } from './measure.js';
+
+export interface BenchRun {
+  command: string;
+  date: string;
+  minutes: number;
+  machine: MachineInfo;
+  sizes: { calls: number; batch: number; runs: number; syncCalls: number; importRows: number };
+  results: PartResult[];
+}
+
+// The UI figures (issue 5) are measured in Chromium by the end-to-end suite and written between these
+// markers; a bench run keeps whatever is there.
+const UI_START = '<!-- ui-figures:start -->';
+const UI_END = '<!-- ui-figures:end -->';
+const UI_PLACEHOLDER =
+  'Measured in Chromium against the web mode with 1,000,000 calls cached by the end-to-end suite: ' +
+  'load to first page drawn (goal < 1 s), filter change to redraw (goal p95 < 100 ms), long tasks while ' +
+  'scrolling quickly (goal: none over 50 ms), JS heap after scrolling 100,000 rows. Not measured yet.';
+
+type Figures = PartResult['figures'];
+
+function find(run: BenchRun, part: string): PartResult | undefined {
+  return run.results.find((r) => r.part === part);
+}
+
+function num(figures: Figures | undefined, key: string): number | null {
+  const value = figures?.[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function fmt(value: number | null, digits = 1): string {
+  if (value === null) return 'n/a';
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function int(value: number | null): string {
+  return value === null ? 'n/a' : Math.round(value).toLocaleString('en-US');
+}
+
+function verdict(ok: boolean | null): string {
+  if (ok === null) return 'n/a';
+  return ok ? 'met' : '**not met**';
+}
+
+/** Notes of these parts (a failure, a missing tool) as one paragraph, or nothing. */
+function notes(run: BenchRun, parts: string[]): string[] {
+  const all = run.results.filter((r) => parts.includes(r.part)).flatMap((r) => r.notes ?? []);
+  return all.length > 0 ? [`Notes: ${all.join(' ')}`] : [];
+}
+
+function ratio(a: number | null, b: number | null): number | null {
+  return a === null || b === null || b === 0 ? null : a / b;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function ingestSection(run: BenchRun): string | null {
+  const store = find(run, 'ingest-store')?.figures;
+  const base = find(run, 'ingest-baseline')?.figures;
+  const queries = find(run, 'queries');
+  if (!store && !queries) return null;
+  const parts = [`## Issue 2: the cache (${int(run.sizes.calls)} generated calls with transfers and sub records)`];
+  if (store) {
+    const share = ratio(num(store, 'calls_per_s'), num(base, 'calls_per_s'));
+    parts.push(
+      table(
+        ['figure', 'store.ingest', 'baseline', 'ratio', 'goal', 'result'],
+        [
+          [
+            'ingest, calls/s',
+            int(num(store, 'calls_per_s')),
+            int(num(base, 'calls_per_s')),
+            share === null ? 'n/a' : `${fmt(share * 100, 0)} %`,
+            '>= 50 % of baseline',
+            verdict(share === null ? null : share >= 0.5),
+          ],
+          ['ingest, seconds', fmt(num(store, 'seconds')), fmt(num(base, 'seconds')), '', '', ''],
+          ['records (main + legs)', int(num(store, 'records')), int(num(base, 'records')), '', '', ''],
+          ['database size, MB per million calls', fmt(num(store, 'db_mb_per_million')), '', '', '', ''],
+          ['database size, MB', fmt(num(store, 'db_mb')), fmt(num(base, 'db_mb')), '', '', ''],
+          ['peak RSS of the process, MB', fmt(num(store, 'peak_rss_mb'), 0), fmt(num(base, 'peak_rss_mb'), 0), '', '', ''],
+        ],
+      ),
+      `Baseline: the same records (main + legs) through one prepared INSERT into a plain table with one TEXT ` +
+        `column per CDR field and no index, in transactions of ${int(run.sizes.batch)} calls, same pragmas (WAL, ` +
+        `synchronous=NORMAL). store.ingest additionally derives direction, times, channels and recordings, merges ` +
+        `duplicates and maintains the query indexes. Generation time is not counted on either side.`,
+    );
+  }
+  if (queries?.queries) {
+    const rows = queries.queries.map((q) => [
+      q.name,
+      int(q.matches),
+      fmt(q.page_p50, 2),
+      fmt(q.page_p95, 2),
+      verdict(q.page_p95 <= 20),
+      fmt(q.count_p50, 1),
+      fmt(q.count_p95, 1),
+      verdict(q.count_p95 <= 150),
+    ]);
+    parts.push(
+      `### First page (100 calls, newest first) and filtered count, ${int(run.sizes.runs)} timed runs per filter`,
+      table(
+        ['filter', 'matches', 'page p50 ms', 'page p95 ms', 'goal p95 <= 20 ms', 'count p50 ms', 'count p95 ms', 'goal <= 150 ms'],
+        rows,
+      ),
+      `Filters as JSON (CallFilter): ${queries.queries.map((q) => `\`${q.filter}\``).join(', ')}. ` +
+        `Peak RSS of the query process: ${fmt(num(queries.figures, 'peak_rss_mb'), 0)} MB.`,
+    );
+  }
+  parts.push(...notes(run, ['ingest-store', 'ingest-baseline', 'queries']));
+  return parts.join('\n\n');
+}
+
+function syncSection(run: BenchRun): string | null {
+  const sync = find(run, 'sync')?.figures;
+  const base = find(run, 'sync-baseline')?.figures;
+  if (!sync && !base) return null;
+  const overhead = ratio(num(sync, 'cpu_ms_per_1000'), num(base, 'cpu_ms_per_1000'));
+  return [
+    `## Issue 3: full sync of ${int(run.sizes.syncCalls)} calls from the simulator over HTTPS on loopback`,
+    table(
+      ['figure', 'sync (client)', 'parse + insert, no network', 'client adds', 'goal', 'result'],
+      [
+        [
+          'CPU time per 1,000 calls, ms',
+          fmt(num(sync, 'cpu_ms_per_1000')),
+          fmt(num(base, 'cpu_ms_per_1000')),
+          overhead === null ? 'n/a' : `${fmt((overhead - 1) * 100, 0)} %`,
+          '<= 30 %',
+          verdict(overhead === null ? null : overhead <= 1.3),
+        ],
+        ['calls/s (wall clock)', int(num(sync, 'calls_per_s')), int(num(base, 'calls_per_s')), '', '', ''],
+        ['seconds', fmt(num(sync, 'seconds')), fmt(num(base, 'seconds')), '', '', ''],
+        ['pages', int(num(sync, 'pages')), int(num(base, 'pages')), '', '', ''],
+        ['peak RSS, MB', fmt(num(sync, 'peak_rss_mb'), 0), fmt(num(base, 'peak_rss_mb'), 0), '', '', ''],
+      ],
+    ),
+    'The simulator runs in its own process (`ucmcdr simulator`), so the CPU time is the client\'s alone: HTTPS, ' +
+      'Digest authentication, parsing, ingest, sync bookkeeping. The baseline parses the same pages as cdrapi JSON ' +
+      'text (serialized beforehand, not timed) and ingests them into a fresh cache in the same process.',
+    ...notes(run, ['sync', 'sync-baseline']),
+  ].join('\n\n');
+}
+
+function importSection(run: BenchRun): string | null {
+  const imp = find(run, 'import')?.figures;
+  const base = find(run, 'import-baseline');
+  if (!imp && !base) return null;
+  const slower = ratio(num(imp, 'seconds'), num(base?.figures, 'seconds'));
+  const rss = num(imp, 'peak_rss_mb');
+  return [
+    `## Issue 4: import of a ${int(run.sizes.importRows)}-row UCM CDR page export (CSV)`,
+    table(
+      ['figure', 'ucmcdr import (importFiles)', 'sqlite3 .import', 'ratio', 'goal', 'result'],
+      [
+        [
+          'seconds',
+          fmt(num(imp, 'seconds')),
+          fmt(num(base?.figures, 'seconds')),
+          slower === null ? 'n/a' : `${fmt(slower, 2)} x`,
+          'within 3 x',
+          verdict(slower === null ? null : slower <= 3),
+        ],
+        ['rows/s', int(num(imp, 'rows_per_s')), int(num(base?.figures, 'rows_per_s')), '', '', ''],
+        ['peak RSS, MB', fmt(rss, 0), '', '', '< 300 MB', verdict(rss === null ? null : rss < 300)],
+        ['file size, MB', fmt(num(imp, 'file_mb')), '', '', '', ''],
+      ],
+    ),
+    `The file has the UCM page's "Export File Data" columns, one row per call. The floor is the sqlite3 command-line ` +
+      `shell importing the same file into a plain table (\`.mode csv\`, \`.import\`) into a new database file.`,
+    ...notes(run, ['import', 'import-baseline']),
+  ].join('\n\n');
+}
+
+function uiSection(previous: string | null): string {
+  const kept = previous?.includes(UI_START) && previous.includes(UI_END)
+    ? previous.slice(previous.indexOf(UI_START) + UI_START.length, previous.indexOf(UI_END)).trim()
+    : UI_PLACEHOLDER;
+  return ['## Issue 5: the UI in Chromium (web mode, 1,000,000 calls)', UI_START, kept, UI_END].join('\n\n');
+}
+
+export function renderReport(run: BenchRun, previous: string | null): string {
+  const m = run.machine;
+  const header = [
+    '# Benchmarks',
+    'Measured by `npm run bench` (bench/run.ts). Every ratio compares against a baseline measured in the same run ' +
+      'on the same machine; each part runs in its own process so its memory and CPU figures are its own.',
+    table(
+      ['machine', ''],
+      [
+        ['CPU', `${m.cpu}, ${m.cores} cores`],
+        ['RAM', `${fmt(m.ram_gb)} GB (${fmt(m.free_ram_gb)} GB free at the end)`],
+        ['OS', m.os],
+        ['Node.js', m.node],
+        ['sqlite3 CLI', m.sqlite3_cli ?? 'not installed'],
+        ['date', run.date],
+        ['duration of the run', `${fmt(run.minutes)} min`],
+      ],
+    ),
+    `Command:\n\n\`\`\`\n${run.command}\n\`\`\``,
+    'The machine is shared with other work (2 cores), so figures are conservative.',
+  ];
+  const sections = [ingestSection(run), syncSection(run), importSection(run)].filter((s): s is string => s !== null);
+  return `${[...header, ...sections, uiSection(previous)].join('\n\n')}\n`;
+}
+
+export function writeReport(run: BenchRun, path: string): void {
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : null;
+  writeFileSync(path, renderReport(run, previous));
+}
+
+/** The same figures as a compact table on the terminal. */
+export function printSummary(run: BenchRun): void {
+  const lines: string[] = [];
+  for (const result of run.results) {
+    const figures = Object.entries(result.figures)
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v, 2) : String(v)}`)
+      .join('  ');
+    lines.push(`${result.part.padEnd(16)} ${figures}`);
+    for (const q of result.queries ?? []) {
+      lines.push(
+        `  ${q.name.padEnd(40)} matches=${int(q.matches).padStart(9)}  page p50/p95=${fmt(q.page_p50, 2)}/${fmt(q.page_p95, 2)} ms  count p50/p95=${fmt(q.count_p50, 1)}/${fmt(q.count_p95, 1)} ms`,
+      );
+    }
+    for (const note of result.notes ?? []) lines.push(`  note: ${note}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import type { ImportFileResult } from '../../../preload/api.js';
+import { AppError } from '../../errors.js';
+import { importFiles, type ImportProgress } from '../../importers/index.js';
+import { type CliContext, requirePbx, withStore } from '../context.js';
+import { writeText } from '../io.js';
+import { choice, parseExistingFile, parseName } from '../options.js';
+import { progressPrinter, progressText } from '../progress.js';
+
+interface ImportOptions {
+  pbx?: string;
+  report?: string;
+  dateOrder: 'auto' | 'mdy' | 'dmy';
+}
+
+/** Rejected rows listed on screen per file; --report holds them all. */
+const SHOWN_REJECTS = 20;
+
+/** The importer lists a bounded number of rejected rows and counts them all. */
+function rejectedCount(result: ImportFileResult): number {
+  return result.rejected_total ?? result.rejected.length;
+}
+
+function fileSummary(result: ImportFileResult): string {
+  if (result.error) return `${result.file}: refused: ${result.error.message}\n`;
+  const rejected = rejectedCount(result);
+  const lines = [
+    `${result.file} (${result.format}): ${result.imported} imported, ${result.already_present} already present, ` +
+      `${result.merged} merged, ${rejected} rejected`,
+  ];
+  for (const row of result.rejected.slice(0, SHOWN_REJECTS)) lines.push(`  line ${row.line}: ${row.reason}`);
+  if (rejected > SHOWN_REJECTS) {
+    lines.push(`  ... and ${rejected - SHOWN_REJECTS} more (--report FILE writes them all)`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerImport(program: Command, context: () => CliContext): void {
+  program
+    .command('import')
+    .description('Import CDR files: cdrapi JSON/XML/CSV, UCM CDR page exports, GDMS cloud CSV or .zip.')
+    .argument('<file...>', 'files to import (the format is recognised from the content)')
+    .option('--pbx <name>', 'the PBX profile the calls belong to (default: the "Imported" source)', parseName)
+    .option('--report <file>', 'write the rejected rows with their reasons to this CSV file')
+    .option('--date-order <order>', 'day/month order of dates like 03/04/2021: auto, mdy or dmy', choice(['auto', 'mdy', 'dmy'] as const), 'auto')
+    .addHelpText(
+      'after',
+      `
+Re-importing a file changes nothing; overlapping files and calls already synced merge, never double.
+A file that is not CDR data is refused whole and nothing of it is written.
+
+Examples:
+  ucmcdr import cdr-2023.csv cdr-2024.csv --pbx office
+  ucmcdr import saved-cdrapi.json
+  ucmcdr import gdms-export.zip --date-order dmy --report rejected.csv`,
+    )
+    .action(async (files: string[], o: ImportOptions) => {
+      const ctx = context();
+      const paths = files.map((file) => {
+        try {
+          return parseExistingFile(file);
+        } catch {
+          throw new AppError('BAD_INPUT', `Cannot import "${file}": no such file.`, { file });
+        }
+      });
+      await withStore(ctx, 'write', async (store) => {
+        if (o.pbx !== undefined) requirePbx(store, o.pbx);
+        const progress = progressPrinter(ctx.io);
+        const result = await importFiles(store, paths, {
+          pbx: o.pbx,
+          dateOrder: o.dateOrder,
+          reportPath: o.report,
+          signal: ctx.io.signal,
+          onProgress: (p: ImportProgress) =>
+            progress.update(progressText(`${p.file}: ${p.rows.toLocaleString('en-US')} rows`, p.rate, p.eta_seconds)),
+        });
+        progress.done();
+        for (const file of result.files) await writeText(ctx.io.stdout, fileSummary(file));
+        const refused = result.files.filter((f) => f.error !== null);
+        if (refused.length > 0) {
+          throw new AppError(
+            'BAD_FILE',
+            `${refused.length} of ${result.files.length} files refused: ${refused.map((f) => `${f.file} (${f.error?.message})`).join('; ')}`,
+          );
+        }
+      });
+    });
+}

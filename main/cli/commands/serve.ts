@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { AppError } from '../../errors.js';
+import { startWebServer } from '../../web/server.js';
+import { type CliContext, withStore } from '../context.js';
+import { untilCancelled, writeText } from '../io.js';
+import { parsePort } from '../options.js';
+
+/** The checkout or install root: the nearest folder above this module with a package.json. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new AppError('INTERNAL', 'Cannot find the application folder (no package.json above the CLI).');
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Opens a URL in the system browser; the one place the CLI starts another program. */
+function openBrowser(url: string): void {
+  const [command, args] =
+    process.platform === 'win32'
+      ? ['cmd', ['/c', 'start', '', url]]
+      : process.platform === 'darwin'
+        ? ['open', [url]]
+        : ['xdg-open', [url]];
+  const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+export function registerServe(program: Command, context: () => CliContext): void {
+  program
+    .command('serve')
+    .description('Serve the app in a browser on 127.0.0.1 (web mode), protected by a per-start token.')
+    .option('--port <n>', 'TCP port (default 0: a free one)', parsePort, 0)
+    .option('--open', 'open the URL in the system browser')
+    .addHelpText(
+      'after',
+      `
+The printed URL carries the access token: anyone with it can use the app, so do not share it.
+
+Examples:
+  ucmcdr serve --open
+  ucmcdr serve --port 8080 --db ~/cdr/cache.sqlite`,
+    )
+    .action(async (o: { port: number; open?: boolean }) => {
+      const ctx = context();
+      const staticDir = join(projectRoot(), 'out', 'renderer');
+      if (!existsSync(join(staticDir, 'index.html'))) {
+        throw new AppError('NOT_FOUND', `The web UI is not built (${staticDir} is missing): run "npm run build" first.`);
+      }
+      await withStore(ctx, 'write', async (store) => {
+        const server = await startWebServer({ store, dataDir: ctx.dataDir, port: o.port, staticDir });
+        try {
+          await writeText(ctx.io.stdout, `Serving UCM CDR Viewer at ${server.url}\nPress Ctrl-C to stop.\n`);
+          if (o.open) openBrowser(server.url);
+          await untilCancelled(ctx.io.signal);
+        } finally {
+          await server.close();
+        }
+        await writeText(ctx.io.stdout, 'Stopped.\n');
+      });
+    });
+}

@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import type { LegView, SessionDetail } from '../../../preload/api.js';
+import { AppError } from '../../errors.js';
+import { type CliContext, requirePbx, withStore } from '../context.js';
+import { describeChannel, hms } from '../format.js';
+import { writeText } from '../io.js';
+import { choice, parseName } from '../options.js';
+
+interface SessionOptions {
+  pbx?: string;
+  format: 'table' | 'json';
+}
+
+function recordText(title: string, leg: LegView): string {
+  const keys = Object.keys(leg.fields);
+  const keyWidth = Math.max(...keys.map((k) => k.length), 'dstchannel (decoded)'.length);
+  const lines = [`${title}`];
+  for (const key of keys) lines.push(`  ${key.padEnd(keyWidth)}  ${leg.fields[key]}`);
+  const channel = describeChannel(leg.channel);
+  const dstchannel = describeChannel(leg.dstchannel);
+  if (channel) lines.push(`  ${'channel (decoded)'.padEnd(keyWidth)}  ${channel}`);
+  if (dstchannel) lines.push(`  ${'dstchannel (decoded)'.padEnd(keyWidth)}  ${dstchannel}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function sessionText(detail: SessionDetail): string {
+  const c = detail.call;
+  const summary = [
+    `Session   ${c.session}`,
+    `PBX       ${c.pbx}`,
+    `Start     ${c.start.replace('T', ' ')} (${c.start_utc})`,
+    `Call      ${c.src}${c.caller_name ? ` "${c.caller_name}"` : ''} -> ${c.dst}${c.answered_by ? `, answered by ${c.answered_by}` : ''}`,
+    `Status    ${c.disposition || '-'}, ${c.direction}, ${c.action_type || '-'}`,
+    `Duration  call ${hms(c.duration)}, talk ${hms(c.billsec)}`,
+    `Trunks    ${c.src_trunk_name || '-'} -> ${c.dst_trunk_name || '-'}`,
+    `Recording ${c.recordings.length > 0 ? c.recordings.join(', ') : '-'}`,
+    `Legs      ${c.legs}`,
+    `Origin    ${c.origin}`,
+  ].join('\n');
+  const parts = [`${summary}\n`, recordText('Main record (main)', detail.main)];
+  detail.legs.forEach((leg, i) => {
+    const title = `Leg ${i + 1} of ${detail.legs.length} (AcctId ${leg.acct_id})`;
+    // A flat call (one record) is its own only leg: say so instead of printing it twice.
+    const same = detail.legs.length === 1 && JSON.stringify(leg.fields) === JSON.stringify(detail.main.fields);
+    parts.push(same ? `${title}: the main record above\n` : recordText(title, leg));
+  });
+  return parts.join('\n');
+}
+
+export function registerSession(program: Command, context: () => CliContext): void {
+  program
+    .command('session')
+    .description('Show one call: its summary record and every leg, every field, decoded channels.')
+    .argument('<session>', 'the call\'s session id, e.g. 1661157236570719-07917330699')
+    .option('--pbx <name>', 'the PBX holding the session, when several do', parseName)
+    .option('--format <format>', 'table or json', choice(['table', 'json'] as const), 'table')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ucmcdr session 1661157236570719-07917330699
+  ucmcdr session 1661157236570719-07917330699 --pbx office --format json`,
+    )
+    .action(async (session: string, o: SessionOptions) => {
+      const ctx = context();
+      await withStore(ctx, 'read', async (store) => {
+        if (o.pbx !== undefined) requirePbx(store, o.pbx);
+        const found = store.findSession(session, o.pbx);
+        if (found.length === 0) {
+          throw new AppError('NOT_FOUND', `No call with session "${session}"${o.pbx ? ` on PBX "${o.pbx}"` : ''} in the cache.`, {
+            session,
+          });
+        }
+        if (found.length > 1) {
+          const pbxs = found.map((d) => d.call.pbx).join(', ');
+          throw new AppError('BAD_INPUT', `Session "${session}" exists on several PBXs (${pbxs}): choose one with --pbx NAME.`, {
+            session,
+          });
+        }
+        const detail = found[0];
+        await writeText(ctx.io.stdout, o.format === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : sessionText(detail));
+      });
+    });
+}

@@ -1,0 +1,135 @@
+import { existsSync, statSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
+import { SORT_FIELDS, type CallSort, type SortField } from '../../preload/api.js';
+import { parsePbxDateTime, isValidTimeZone } from '../cdr/time.js';
+import { compileNumberPattern } from '../cdr/patterns.js';
+
+/**
+ * Parsers for option values. Each runs while commander reads the command line, before any work, and
+ * throws InvalidArgumentError, which commander reports as "option '--x <v>' argument 'bad' is
+ * invalid. <why>": the option, the value and what to do, on one line.
+ */
+
+function invalid(why: string): never {
+  throw new InvalidArgumentError(why);
+}
+
+function integerIn(value: string, min: number, max: number, what: string): number {
+  if (!/^\d+$/.test(value.trim())) invalid(`Expected ${what}: a whole number from ${min} to ${max}.`);
+  const n = Number(value.trim());
+  if (n < min || n > max) invalid(`Expected ${what}: a whole number from ${min} to ${max}.`);
+  return n;
+}
+
+export const parseSeconds = (value: string): number => integerIn(value, 0, 1_000_000_000, 'a number of seconds');
+export const parseLimit = (value: string): number => integerIn(value, 1, 10_000_000, 'how many calls to show');
+export const parseOffset = (value: string): number => integerIn(value, 0, 100_000_000, 'how many calls to skip');
+export const parsePort = (value: string): number => integerIn(value, 0, 65_535, 'a TCP port (0 picks a free one)');
+export const parseCount = (value: string): number => integerIn(value, 0, 100_000_000, 'a number of calls');
+export const parseSeed = (value: string): number => integerIn(value, 0, 2 ** 31 - 1, 'a seed');
+export const parseDays = (value: string): number => integerIn(value, 1, 36_500, 'a number of days');
+
+/** A choice among fixed values, case-insensitive; returns the canonical spelling. */
+export function choice<T extends string>(allowed: readonly T[]): (value: string) => T {
+  return (value: string) => {
+    const found = allowed.find((a) => a.toLowerCase() === value.trim().toLowerCase());
+    return found ?? invalid(`Use one of: ${allowed.join(', ')}.`);
+  };
+}
+
+/**
+ * A repeatable, comma-separated list option (`--status ANSWERED,BUSY --status FAILED`); `item` checks
+ * and canonicalizes each entry. Duplicates collapse.
+ */
+export function listOf<T extends string>(item: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
+  return (value, previous) => {
+    const items = value
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+    if (items.length === 0) invalid('Expected one or more values separated by commas.');
+    const result = [...(previous ?? [])];
+    for (const entry of items.map(item)) if (!result.includes(entry)) result.push(entry);
+    return result;
+  };
+}
+
+export const anyText = (value: string): string => value;
+
+/** Dispositions as people type them: `no answer`, `NO_ANSWER`, `no-answer` all mean NO ANSWER. */
+export function parseStatus(value: string): 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CONGESTION' {
+  const canonical = value.trim().toUpperCase().replace(/[\s_-]+/g, ' ');
+  switch (canonical) {
+    case 'ANSWERED':
+    case 'BUSY':
+    case 'FAILED':
+    case 'CONGESTION':
+      return canonical;
+    case 'NO ANSWER':
+    case 'NOANSWER':
+      return 'NO ANSWER';
+    default:
+      return invalid('Use ANSWERED, "NO ANSWER" (or NO_ANSWER), BUSY, FAILED or CONGESTION.');
+  }
+}
+
+export function parsePattern(value: string): string {
+  try {
+    compileNumberPattern(value);
+  } catch (error) {
+    invalid(error instanceof Error ? error.message : 'Not a number pattern.');
+  }
+  return value;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A PBX wall-clock bound. A date alone stays a date so the query engine can read `--to 2024-03-31`
+ * as the whole of that day; anything else becomes `YYYY-MM-DDTHH:MM:SS`.
+ */
+export function parseDateBound(value: string): string {
+  let canonical: string | null;
+  try {
+    canonical = parsePbxDateTime(value.trim());
+  } catch (error) {
+    return invalid(error instanceof Error ? error.message : 'Not a date.');
+  }
+  if (canonical === null) return invalid('Expected a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM[:SS].');
+  return DATE_ONLY.test(value.trim()) ? canonical.slice(0, 10) : canonical;
+}
+
+export function parseZone(value: string): string {
+  if (!isValidTimeZone(value.trim())) invalid('Use an IANA time zone name such as Europe/London or America/New_York.');
+  return value.trim();
+}
+
+export function parseYesNo(value: string | boolean): boolean {
+  if (typeof value === 'boolean') return value;
+  const v = value.trim().toLowerCase();
+  if (['yes', 'y', 'true', '1'].includes(v)) return true;
+  if (['no', 'n', 'false', '0'].includes(v)) return false;
+  return invalid('Use yes or no.');
+}
+
+/** `start` or `+start` sorts ascending, `-start` descending. */
+export function parseSort(value: string): CallSort {
+  const v = value.trim();
+  const dir: CallSort['dir'] = v.startsWith('-') ? 'desc' : 'asc';
+  const field = v.replace(/^[+-]/, '').toLowerCase();
+  if (!(SORT_FIELDS as readonly string[]).includes(field)) {
+    invalid(`Sort by one of ${SORT_FIELDS.join(', ')}; prefix "-" for descending (e.g. -start).`);
+  }
+  return { field: field as SortField, dir };
+}
+
+export function parseExistingFile(value: string): string {
+  if (!existsSync(value) || !statSync(value).isFile()) invalid('No such file: check the path.');
+  return value;
+}
+
+export function parseName(value: string): string {
+  const name = value.trim();
+  if (name === '' || name.length > 100) invalid('A PBX name is 1 to 100 characters.');
+  return name;
+}

@@ -1,0 +1,87 @@
+import { Command, CommanderError } from 'commander';
+import { toAppError } from '../errors.js';
+import { defaultDbPath } from '../paths.js';
+import { registerCalls } from './commands/calls.js';
+import { registerExport } from './commands/export.js';
+import { registerImport } from './commands/import.js';
+import { registerPbx } from './commands/pbx.js';
+import { registerRecordings } from './commands/recordings.js';
+import { registerServe } from './commands/serve.js';
+import { registerSession } from './commands/session.js';
+import { registerSimulator } from './commands/simulator.js';
+import { registerSync } from './commands/sync.js';
+import { type CliContext, createContext } from './context.js';
+import { type CliIo, oneLine } from './io.js';
+
+/**
+ * Exit statuses scripts can rely on: 0 success, 1 the work failed (PBX unreachable, bad file, ...),
+ * 2 the command line was wrong (unknown option, bad value), 130 cancelled with Ctrl-C.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+
+function buildProgram(io: CliIo, setContext: (ctx: CliContext) => void): Command {
+  const program = new Command('ucmcdr')
+    .description('Call detail records from Grandstream UCM6xxx PBXs: sync, import, search, export, recordings.')
+    .option('--db <path>', 'the call cache (default: the desktop app\'s cache file)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // Commander's own messages (unknown option, bad value) follow the one-line rule too.
+      outputError: (text, write) => write(`ucmcdr: ${oneLine(text.replace(/^error: /, ''))}\n`),
+    })
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      `
+Run "ucmcdr <command> --help" for the options and examples of each command.
+Exit status: 0 success, 1 failure, 2 invalid command line, 130 cancelled (Ctrl-C).`,
+    )
+    .hook('preAction', (_program, action) => {
+      const db = action.optsWithGlobals().db as string | undefined;
+      setContext(createContext(io, db ?? defaultDbPath(), db === undefined));
+    });
+  return program;
+}
+
+/**
+ * Runs one `ucmcdr` command line (without the program name) and resolves to the exit status. Never
+ * throws and never prints a stack trace: every failure ends as one `ucmcdr: <message>` line on stderr.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let ctx: CliContext | null = null;
+  const program = buildProgram(io, (c) => {
+    ctx = c;
+  });
+  const context = (): CliContext => {
+    if (!ctx) throw new Error('The command ran before its options were read.');
+    return ctx;
+  };
+  registerImport(program, context);
+  registerCalls(program, context);
+  registerSession(program, context);
+  registerExport(program, context);
+  registerPbx(program, context);
+  registerSync(program, context);
+  registerRecordings(program, context);
+  registerSimulator(program, context);
+  registerServe(program, context);
+
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are printed by commander and are successes; everything else was reported.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const appError = toAppError(error);
+    io.stderr.write(`ucmcdr: ${oneLine(appError.message)}\n`);
+    if (appError.code === 'CANCELLED') return EXIT.cancelled;
+    return appError.code === 'BAD_INPUT' ? EXIT.usage : EXIT.failed;
+  }
+}
