@@ -112,7 +112,7 @@ describe('legacy API (HTTP Digest)', () => {
     await pbx.queryCdr({ numRecords: 1 });
     sim.injectFault('rate-limit-next');
     const page = await pbx.queryCdr({ numRecords: 3 });
-    expect(page.calls).toHaveLength(3);
+    expect(page.entries).toBe(3);
     expect(delays).toEqual([15_000]);
   });
 
@@ -134,7 +134,7 @@ describe('legacy API (HTTP Digest)', () => {
     const error = await caught(pbx.queryCdr({ numRecords: 20 }));
     expect(error.code).toBe('PBX_UNREACHABLE');
     expect(error.message).toContain(new URL(sim.url).host);
-    expect((await pbx.queryCdr({ numRecords: 20 })).calls.length).toBe(20);
+    expect((await pbx.queryCdr({ numRecords: 20 })).entries).toBe(20);
   });
 });
 
@@ -163,7 +163,7 @@ describe('UCM63xx API (challenge/login/cookie)', () => {
     expect(sim.requests.filter((r) => r.action === 'login')).toHaveLength(1);
     sim.injectFault('expire-sessions');
     const page = await pbx.queryCdr({ numRecords: 4 });
-    expect(page.calls.length).toBe(4);
+    expect(page.entries).toBe(4);
     expect(sim.requests.map((r) => r.action).slice(-4)).toEqual(['cdrapi', 'challenge', 'login', 'cdrapi']);
   });
 
@@ -187,7 +187,7 @@ describe('UCM63xx API (challenge/login/cookie)', () => {
     const pbx = client(sim, { api: 'ucm63xx' }, PASSWORD, delays);
     await pbx.queryCdr({ numRecords: 1 });
     sim.injectFault('rate-limit-next');
-    expect((await pbx.queryCdr({ numRecords: 2 })).calls).toHaveLength(2);
+    expect((await pbx.queryCdr({ numRecords: 2 })).entries).toBe(2);
     expect(delays).toEqual([15_000]);
   });
 
@@ -198,7 +198,7 @@ describe('UCM63xx API (challenge/login/cookie)', () => {
     await pbx.queryCdr({ numRecords: 1 });
     sim.injectFault('timeout-next');
     sim.injectFault('timeout-next');
-    expect((await pbx.queryCdr({ numRecords: 2 })).calls).toHaveLength(2);
+    expect((await pbx.queryCdr({ numRecords: 2 })).entries).toBe(2);
     expect(delays).toHaveLength(2);
     expect(delays[1]!).toBeGreaterThan(delays[0]!);
   });
