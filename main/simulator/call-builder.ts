@@ -1,7 +1,7 @@
 import type { CdrCall, CdrRecord } from '../cdr/types.js';
 import type { PbxClock } from './clock.js';
 import type { Flavour } from './fields.js';
-import { legRecord, mainRecord, type LegInput } from './records.js';
+import { legRecord, mainRecord, type LegSpec, type Party, type Recording } from './records.js';
 import { wavBytes, wavSeconds } from './wav.js';
 
 /** Counters that run across calls, as the PBX's database ids and channel numbers do. */
@@ -19,11 +19,6 @@ export interface LegTiming {
   talk: number;
   disposition: LegDisposition;
 }
-
-type LegFields = Omit<
-  LegInput,
-  'session' | 'uniqueid' | 'start' | 'answer' | 'end' | 'duration' | 'billsec' | 'disposition'
->;
 
 /**
  * Assembles one call: hands out channel names and ids from the shared counters, turns timings into
@@ -56,7 +51,7 @@ export class CallBuilder {
   }
 
   /** Adds a leg; returns the second it ended. */
-  leg(fields: LegFields, timing: LegTiming): number {
+  leg(party: Party, spec: LegSpec, timing: LegTiming): number {
     const answered = timing.disposition === 'ANSWERED';
     const answerSec = timing.start + timing.ring;
     const endSec = answered ? answerSec + timing.talk : answerSec;
@@ -65,39 +60,31 @@ export class CallBuilder {
     if (answered) answer = this.clock.format(answerSec * 1000);
     // UCM63xx firmware stamps unanswered legs with an answer time equal to their end (real capture).
     else if (this.flavour === 'ucm63xx' && timing.disposition === 'NO ANSWER') answer = end;
-    this.legs.push(
-      legRecord(
-        this.sequence.acctId++,
-        {
-          ...fields,
-          start: this.clock.format(timing.start * 1000),
-          answer,
-          end,
-          duration: endSec - timing.start,
-          billsec: answered ? endSec - answerSec : 0,
-          disposition: timing.disposition,
-          uniqueid: this.uniqueid,
-          session: this.session,
-        },
-        this.flavour,
-      ),
-    );
+    const stamp = {
+      acctId: this.sequence.acctId++,
+      session: this.session,
+      uniqueid: this.uniqueid,
+      start: this.clock.format(timing.start * 1000),
+      answer,
+      end,
+      duration: endSec - timing.start,
+      billsec: answered ? endSec - answerSec : 0,
+      disposition: timing.disposition,
+    };
+    this.legs.push(legRecord(party, spec, stamp, this.flavour));
     return endSec;
   }
 
   /**
-   * The recordfiles value (and its UCM63xx description) of a recording that starts at `answerSec`:
-   * `auto-<epoch>-<src>-<dst>.wav`, or `auto-<epoch>#<member>-<caller>-<group>.wav` for group calls;
-   * UCM63xx firmware files them in month folders.
+   * The recording that starts at `answerSec`: `auto-<epoch>-<src>-<dst>.wav`, or
+   * `auto-<epoch>#<member>-<caller>-<group>.wav` for group calls; UCM63xx firmware files them in
+   * month folders and describes them in recordfiles_desc.
    */
-  recording(answerSec: number, src: string, dst: string, group?: string): Pick<LegInput, 'recordfiles' | 'recordfiles_desc'> {
+  recording(answerSec: number, src: string, dst: string, group?: string): Recording {
     const file = group ? `auto-${answerSec}#${dst}-${src}-${group}.wav` : `auto-${answerSec}-${src}-${dst}.wav`;
-    if (this.flavour === 'legacy') return { recordfiles: `${file}@` };
+    if (this.flavour === 'legacy') return { files: `${file}@`, desc: '' };
     const path = `${this.clock.format(answerSec * 1000).slice(0, 7)}/${file}`;
-    return {
-      recordfiles: `${path}@`,
-      recordfiles_desc: `duration=${wavSeconds(path)},size=${wavBytes(path)}B,start-time=${answerSec}@`,
-    };
+    return { files: `${path}@`, desc: `duration=${wavSeconds(path)},size=${wavBytes(path)}B,start-time=${answerSec}@` };
   }
 
   /** The finished call; `dst` is what the summary record shows as the callee. */

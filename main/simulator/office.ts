@@ -8,29 +8,33 @@ export interface Extension {
   name: string;
   /** Last octet of the phone's LAN address, for the Dial lastdata contact URI. */
   host: number;
+  /** Phone model, reported by UCM63xx as device_info. */
+  model: string;
+  /** Registered through UCM RemoteConnect: its calls carry nat_call=yes. */
+  remote: boolean;
 }
 
 export const EXTENSIONS: readonly Extension[] = [
-  { number: '1000', name: 'José Núñez', host: 21 },
-  { number: '1001', name: 'Zoë Ångström', host: 22 },
-  { number: '1002', name: '王伟', host: 23 },
-  { number: '1003', name: 'Jürgen Müller', host: 24 },
-  { number: '1004', name: 'Chloé Dubois', host: 25 },
-  { number: '1005', name: 'Søren Østergaard', host: 26 },
-  { number: '1006', name: 'Анна Петрова', host: 27 },
-  { number: '1007', name: 'Αλέξανδρος Παπαδόπουλος', host: 28 },
-  { number: '1008', name: 'Fatima Benali', host: 29 },
-  { number: '1009', name: '佐藤 花子', host: 30 },
-  { number: '1010', name: 'Łukasz Wójcik', host: 31 },
-  { number: '1011', name: "Siobhán O'Connor", host: 32 },
-  { number: '1012', name: 'Ömer Yılmaz', host: 33 },
-  { number: '1013', name: 'Émilie Côté', host: 34 },
-  { number: '1014', name: '김민준', host: 35 },
-  { number: '1015', name: 'Ngozi Okonkwo', host: 36 },
-  { number: '1016', name: 'Ravi Shankar', host: 37 },
-  { number: '1017', name: 'Reception, Ground Floor', host: 38 },
-  { number: '1018', name: 'Márta Kovács', host: 39 },
-  { number: '1019', name: 'Conference Phone', host: 40 },
+  { number: '1000', name: 'José Núñez', host: 21, model: 'GXP2170', remote: false },
+  { number: '1001', name: 'Zoë Ångström', host: 22, model: 'GXP2160', remote: false },
+  { number: '1002', name: '王伟', host: 23, model: 'GRP2615', remote: false },
+  { number: '1003', name: 'Jürgen Müller', host: 24, model: 'GRP2614', remote: false },
+  { number: '1004', name: 'Chloé Dubois', host: 25, model: 'WP820', remote: false },
+  { number: '1005', name: 'Søren Østergaard', host: 26, model: 'GXP2170', remote: false },
+  { number: '1006', name: 'Анна Петрова', host: 27, model: 'GXP2160', remote: false },
+  { number: '1007', name: 'Αλέξανδρος Παπαδόπουλος', host: 28, model: 'GRP2615', remote: false },
+  { number: '1008', name: 'Fatima Benali', host: 29, model: 'GRP2614', remote: false },
+  { number: '1009', name: '佐藤 花子', host: 30, model: 'WP820', remote: false },
+  { number: '1010', name: 'Łukasz Wójcik', host: 31, model: 'GXP2170', remote: false },
+  { number: '1011', name: "Siobhán O'Connor", host: 32, model: 'GXP2160', remote: false },
+  { number: '1012', name: 'Ömer Yılmaz', host: 33, model: 'GRP2615', remote: false },
+  { number: '1013', name: 'Émilie Côté', host: 34, model: 'GRP2614', remote: false },
+  { number: '1014', name: '김민준', host: 35, model: 'WP820', remote: false },
+  { number: '1015', name: 'Ngozi Okonkwo', host: 36, model: 'GXP2170', remote: true },
+  { number: '1016', name: 'Ravi Shankar', host: 37, model: 'GXP2160', remote: true },
+  { number: '1017', name: 'Reception, Ground Floor', host: 38, model: 'GRP2615', remote: false },
+  { number: '1018', name: 'Márta Kovács', host: 39, model: 'GRP2614', remote: false },
+  { number: '1019', name: 'Conference Phone', host: 40, model: 'WP820', remote: false },
 ];
 
 /** Sales ring group. */

@@ -1,99 +1,175 @@
 import type { CdrRecord } from '../cdr/types.js';
 import type { Flavour } from './fields.js';
+import type { Extension } from './office.js';
 
-/** What a scenario decides about one leg; everything else follows from it. */
-export interface LegInput {
-  accountcode?: string;
-  src: string;
+/** The calling side of a leg: an extension, a trunk or an analogue line. */
+export interface Party {
+  number: string;
+  clid: string;
+  name: string;
+  channel: string;
+  channelExt: string;
+  userfield: string;
+  context: string;
+  trunkName: string;
+  ext: Extension | null;
+}
+
+/** A recording as recordfiles (and, on UCM63xx, recordfiles_desc) name it. */
+export interface Recording {
+  files: string;
+  desc: string;
+}
+
+/** What a scenario decides about one leg beyond its caller and timing. */
+export interface LegSpec {
   dst: string;
   dcontext: string;
-  clid: string;
-  channel: string;
   dstchannel: string;
   lastapp: string;
   lastdata: string;
+  dstchannel_ext: string;
+  dstanswer: string;
+  action_type: string;
+  /** The extension called, for the UCM63xx peer fields; null for trunks and applications. */
+  callee: Extension | null;
+  recording?: Recording | null;
+  /** Overrides of what the party implies. */
+  src?: string;
+  clid?: string;
+  caller_name?: string;
+  userfield?: string;
+  action_owner?: string;
+  accountcode?: string;
+  dst_trunk_name?: string;
+}
+
+/** The values the call builder stamps on every leg. */
+export interface LegStamp {
+  acctId: number;
+  session: string;
+  uniqueid: string;
   start: string;
   answer: string;
   end: string;
   duration: number;
   billsec: number;
   disposition: string;
-  uniqueid: string;
-  userfield: string;
-  channel_ext: string;
-  dstchannel_ext: string;
-  caller_name: string;
-  recordfiles?: string;
-  dstanswer: string;
-  session: string;
-  action_owner: string;
-  action_type: string;
-  src_trunk_name?: string;
-  dst_trunk_name?: string;
-  nat_call?: string;
-  nat_call_peer?: string;
-  wave_src_seqid?: string;
-  wave_dst_seqid?: string;
-  device_info?: string;
-  device_info_peer?: string;
-  recordfiles_desc?: string;
+}
+
+// Phones report a running sequence number per call; derive it from the record id (cheap, stable).
+function waveSeq(acctId: number, salt: number): string {
+  return String(((acctId * 2654435761 + salt) >>> 0) % 4000 + 1);
 }
 
 /**
- * One record with every field in the device's order. Object literals with a fixed key order give
- * every record the same hidden class, which keeps a million generated calls cheap.
+ * One record with every field in the device's order. Each flavour is one object literal with a fixed
+ * key order and no spreading: every record then shares one hidden class, which keeps a million
+ * generated calls cheap.
  */
-export function legRecord(acctId: number, leg: LegInput, flavour: Flavour): CdrRecord {
-  const base = {
-    AcctId: String(acctId),
-    accountcode: leg.accountcode ?? '',
-    src: leg.src,
-    dst: leg.dst,
-    dcontext: leg.dcontext,
-    clid: leg.clid,
-    channel: leg.channel,
-    dstchannel: leg.dstchannel,
-    lastapp: leg.lastapp,
-    lastdata: leg.lastdata,
-    start: leg.start,
-    answer: leg.answer,
-    end: leg.end,
-    duration: String(leg.duration),
-    billsec: String(leg.billsec),
-    disposition: leg.disposition,
+export function legRecord(party: Party, spec: LegSpec, stamp: LegStamp, flavour: Flavour): CdrRecord {
+  const src = spec.src ?? party.number;
+  const clid = spec.clid ?? party.clid;
+  const callerName = spec.caller_name ?? party.name;
+  const userfield = spec.userfield ?? party.userfield;
+  const actionOwner = spec.action_owner ?? party.number;
+  const recordfiles = spec.recording ? spec.recording.files : '';
+  if (flavour === 'legacy') {
+    return {
+      AcctId: String(stamp.acctId),
+      accountcode: spec.accountcode ?? '',
+      src,
+      dst: spec.dst,
+      dcontext: spec.dcontext,
+      clid,
+      channel: party.channel,
+      dstchannel: spec.dstchannel,
+      lastapp: spec.lastapp,
+      lastdata: spec.lastdata,
+      start: stamp.start,
+      answer: stamp.answer,
+      end: stamp.end,
+      duration: String(stamp.duration),
+      billsec: String(stamp.billsec),
+      disposition: stamp.disposition,
+      amaflags: 'DOCUMENTATION',
+      uniqueid: stamp.uniqueid,
+      userfield,
+      channel_ext: party.channelExt,
+      dstchannel_ext: spec.dstchannel_ext,
+      service: 's',
+      caller_name: callerName,
+      recordfiles,
+      dstanswer: spec.dstanswer,
+      chanext: '',
+      dstchanext: '',
+      session: stamp.session,
+      action_owner: actionOwner,
+      action_type: spec.action_type,
+      src_trunk_name: party.trunkName,
+      dst_trunk_name: spec.dst_trunk_name ?? '',
+    };
+  }
+  const caller = party.ext;
+  const callee = spec.callee;
+  return {
+    AcctId: String(stamp.acctId),
+    accountcode: spec.accountcode ?? '',
+    src,
+    dst: spec.dst,
+    dcontext: spec.dcontext,
+    clid,
+    channel: party.channel,
+    dstchannel: spec.dstchannel,
+    lastapp: spec.lastapp,
+    lastdata: spec.lastdata,
+    start: stamp.start,
+    answer: stamp.answer,
+    end: stamp.end,
+    duration: String(stamp.duration),
+    billsec: String(stamp.billsec),
+    disposition: stamp.disposition,
     amaflags: 'DOCUMENTATION',
-    uniqueid: leg.uniqueid,
-    userfield: leg.userfield,
-    channel_ext: leg.channel_ext,
-    dstchannel_ext: leg.dstchannel_ext,
+    uniqueid: stamp.uniqueid,
+    userfield,
+    channel_ext: party.channelExt,
+    dstchannel_ext: spec.dstchannel_ext,
     service: 's',
-    caller_name: leg.caller_name,
-    recordfiles: leg.recordfiles ?? '',
-    dstanswer: leg.dstanswer,
+    caller_name: callerName,
+    recordfiles,
+    dstanswer: spec.dstanswer,
     chanext: '',
     dstchanext: '',
-    session: leg.session,
-    action_owner: leg.action_owner,
-    action_type: leg.action_type,
-    src_trunk_name: leg.src_trunk_name ?? '',
-    dst_trunk_name: leg.dst_trunk_name ?? '',
-  };
-  if (flavour === 'legacy') return base;
-  return {
-    ...base,
-    nat_call: leg.nat_call ?? 'no',
-    nat_call_peer: leg.nat_call_peer ?? 'no',
+    session: stamp.session,
+    action_owner: actionOwner,
+    action_type: spec.action_type,
+    src_trunk_name: party.trunkName,
+    dst_trunk_name: spec.dst_trunk_name ?? '',
+    nat_call: caller?.remote ? 'yes' : 'no',
+    nat_call_peer: callee?.remote ? 'yes' : 'no',
     video_call: 'no',
     gdms_unique_code: '',
     gds_call: 'no',
     gsc_call: 'no',
-    wave_src_seqid: leg.wave_src_seqid ?? '',
-    wave_dst_seqid: leg.wave_dst_seqid ?? '',
-    device_info: leg.device_info ?? '',
-    device_info_peer: leg.device_info_peer ?? '',
-    recordfiles_desc: leg.recordfiles_desc ?? '',
+    wave_src_seqid: caller ? waveSeq(stamp.acctId, 1) : callee ? '0' : '',
+    wave_dst_seqid: callee ? waveSeq(stamp.acctId, 2) : caller ? '0' : '',
+    device_info: caller ? caller.model : '',
+    device_info_peer: callee ? callee.model : '',
+    recordfiles_desc: spec.recording ? spec.recording.desc : '',
   };
 }
+
+const NOBODY: Party = {
+  number: '',
+  clid: '',
+  name: '',
+  channel: '',
+  channelExt: '',
+  userfield: '',
+  context: '',
+  trunkName: '',
+  ext: null,
+};
 
 /**
  * The summary record of a multi-record call, shaped as the guide shows it: identity, caller, callee,
@@ -108,33 +184,29 @@ export function mainRecord(legs: readonly CdrRecord[], dst: string, flavour: Fla
     billsec += Number(leg.billsec);
   }
   const main = legRecord(
-    0,
+    NOBODY,
     {
       src: first.src ?? '',
       dst,
       dcontext: '',
-      clid: '',
-      channel: '',
       dstchannel: '',
       lastapp: '',
       lastdata: '',
+      dstchannel_ext: '',
+      dstanswer: '',
+      action_type: first.action_type ?? '',
+      callee: null,
+    },
+    {
+      acctId: 0,
+      session: first.session ?? '',
+      uniqueid: '',
       start: first.start ?? '',
       answer: '',
       end: '',
       duration,
       billsec,
       disposition: '',
-      uniqueid: '',
-      userfield: '',
-      channel_ext: '',
-      dstchannel_ext: '',
-      caller_name: '',
-      dstanswer: '',
-      session: first.session ?? '',
-      action_owner: '',
-      action_type: first.action_type ?? '',
-      nat_call: '',
-      nat_call_peer: '',
     },
     flavour,
   );
@@ -142,6 +214,8 @@ export function mainRecord(legs: readonly CdrRecord[], dst: string, flavour: Fla
   main.amaflags = '';
   main.service = '';
   if (flavour === 'ucm63xx') {
+    main.nat_call = '';
+    main.nat_call_peer = '';
     main.video_call = '';
     main.gds_call = '';
     main.gsc_call = '';

@@ -1,6 +1,5 @@
 import type { CdrCall } from '../cdr/types.js';
 import type { CallBuilder, LegDisposition } from './call-builder.js';
-import type { LegInput } from './records.js';
 import {
   ACCOUNT_CODES,
   CONFERENCE,
@@ -15,7 +14,8 @@ import {
   RING_GROUP,
   type Extension,
 } from './office.js';
-import { stableHash, type Random } from './random.js';
+import type { Random } from './random.js';
+import type { LegSpec, Party } from './records.js';
 
 /** A party outside the office. */
 export interface ExternalParty {
@@ -37,11 +37,19 @@ export interface ScenarioContext {
 }
 
 const COMPANY = 'Acme Widgets Ltd';
-const PHONE_MODELS = ['GXP2170', 'GRP2615', 'WP820', 'GXP2160', 'GRP2614'] as const;
-// Extensions registered through UCM RemoteConnect: their calls carry nat_call=yes.
-const REMOTE_EXTENSIONS = new Set(['1015', '1016']);
 const RECEPTION = EXTENSIONS.find((e) => e.number === '1017') as Extension;
 const EXTENSION_BY_NUMBER = new Map(EXTENSIONS.map((e) => [e.number, e]));
+const ANALOGUE_LINE: Party = {
+  number: '',
+  clid: '',
+  name: '',
+  channel: `DAHDI/${FXO_PORT}-1`,
+  channelExt: '',
+  userfield: 'Inbound',
+  context: 'from-pstn',
+  trunkName: 'PSTN Line 1',
+  ext: null,
+};
 
 function extension(number: string): Extension {
   return EXTENSION_BY_NUMBER.get(number) as Extension;
@@ -84,36 +92,7 @@ function disposition(rng: Random, answered: number, noAnswer: number, busy: numb
   return 'FAILED';
 }
 
-function phoneModel(ext: Extension): string {
-  return PHONE_MODELS[stableHash(ext.number) % PHONE_MODELS.length] as string;
-}
-
-/** UCM63xx per-endpoint fields of an extension as caller and/or callee. */
-function endpointExtras(rng: Random, caller?: Extension, callee?: Extension): Partial<LegInput> {
-  return {
-    nat_call: caller && REMOTE_EXTENSIONS.has(caller.number) ? 'yes' : 'no',
-    nat_call_peer: callee && REMOTE_EXTENSIONS.has(callee.number) ? 'yes' : 'no',
-    device_info: caller ? phoneModel(caller) : '',
-    device_info_peer: callee ? phoneModel(callee) : '',
-    wave_src_seqid: caller ? String(rng.int(1, 4000)) : '0',
-    wave_dst_seqid: callee ? String(rng.int(1, 4000)) : '0',
-  };
-}
-
-/** The caller side of a leg, internal or from the inbound trunk. */
-interface Caller {
-  number: string;
-  clid: string;
-  name: string;
-  channel: string;
-  channelExt: string;
-  userfield: 'Internal' | 'Inbound';
-  context: string;
-  trunkName?: string;
-  ext?: Extension;
-}
-
-function internalCaller(call: CallBuilder, ext: Extension): Caller {
+function internalParty(call: CallBuilder, ext: Extension): Party {
   return {
     number: ext.number,
     clid: clidOf(ext.name, ext.number),
@@ -122,11 +101,12 @@ function internalCaller(call: CallBuilder, ext: Extension): Caller {
     channelExt: ext.number,
     userfield: 'Internal',
     context: 'from-internal',
+    trunkName: '',
     ext,
   };
 }
 
-function trunkCaller(call: CallBuilder, party: ExternalParty): Caller {
+function trunkParty(call: CallBuilder, party: ExternalParty): Party {
   return {
     number: party.number,
     clid: clidOf(party.name, party.number),
@@ -136,82 +116,77 @@ function trunkCaller(call: CallBuilder, party: ExternalParty): Caller {
     userfield: 'Inbound',
     context: 'ext-did-2',
     trunkName: INBOUND_TRUNK.name,
+    ext: null,
   };
 }
 
-function callerFields(caller: Caller): Pick<
-  LegInput,
-  'src' | 'clid' | 'channel' | 'channel_ext' | 'caller_name' | 'userfield' | 'action_owner' | 'src_trunk_name'
-> {
-  return {
-    src: caller.number,
-    clid: caller.clid,
-    channel: caller.channel,
-    channel_ext: caller.channelExt,
-    caller_name: caller.name,
-    userfield: caller.userfield,
-    action_owner: caller.number,
-    src_trunk_name: caller.trunkName,
-  };
+interface DialOptions {
+  context?: string;
+  recordChance?: number;
+  ring?: number;
+  dst?: string;
+  lastapp?: string;
+  lastdata?: string;
+  action_type?: string;
+  action_owner?: string;
 }
 
-/** A Dial from `caller` to extension `callee`; returns the end second. */
+/** A Dial from `party` to extension `callee`; returns when it was answered and when it ended. */
 function dialLeg(
   ctx: ScenarioContext,
   call: CallBuilder,
-  caller: Caller,
+  party: Party,
   callee: Extension,
   start: number,
   disp: LegDisposition,
-  extra: Partial<LegInput> & { context?: string; recordChance?: number; ring?: number } = {},
+  options: DialOptions = {},
 ): { end: number; answer: number } {
   const { rng } = ctx;
-  const { context, recordChance, ring: fixedRing, ...overrides } = extra;
-  const ring = disp === 'BUSY' || disp === 'FAILED' ? 0 : (fixedRing ?? ringTime(rng));
+  const ring = disp === 'BUSY' || disp === 'FAILED' ? 0 : (options.ring ?? ringTime(rng));
   const answer = start + ring;
-  const recorded = disp === 'ANSWERED' && rng.chance(recordChance ?? 0.2);
-  const end = call.leg(
-    {
-      ...callerFields(caller),
-      dst: callee.number,
-      dcontext: context ?? caller.context,
-      dstchannel: disp === 'FAILED' ? '' : call.channel(callee.number),
-      lastapp: 'Dial',
-      lastdata: dialExtension(callee),
-      dstchannel_ext: callee.number,
-      dstanswer: disp === 'ANSWERED' ? callee.number : '',
-      action_type: 'DIAL',
-      ...endpointExtras(rng, caller.ext, callee),
-      ...(recorded ? call.recording(answer, caller.number, callee.number) : {}),
-      ...overrides,
-    },
-    { start, ring, talk: talkTime(rng), disposition: disp },
-  );
+  const recorded = disp === 'ANSWERED' && rng.chance(options.recordChance ?? 0.2);
+  const spec: LegSpec = {
+    dst: options.dst ?? callee.number,
+    dcontext: options.context ?? party.context,
+    dstchannel: disp === 'FAILED' ? '' : call.channel(callee.number),
+    lastapp: options.lastapp ?? 'Dial',
+    lastdata: options.lastdata ?? dialExtension(callee),
+    dstchannel_ext: callee.number,
+    dstanswer: disp === 'ANSWERED' ? callee.number : '',
+    action_type: options.action_type ?? 'DIAL',
+    action_owner: options.action_owner,
+    callee,
+    recording: recorded ? call.recording(answer, party.number, callee.number) : null,
+  };
+  const end = call.leg(party, spec, { start, ring, talk: talkTime(rng), disposition: disp });
   return { end, answer };
 }
 
-function voicemailLeg(ctx: ScenarioContext, call: CallBuilder, caller: Caller, box: Extension, start: number, busy: boolean): number {
-  return call.leg(
-    {
-      ...callerFields(caller),
-      dst: box.number,
-      dcontext: caller.context,
-      dstchannel: '',
-      lastapp: 'VoiceMail',
-      lastdata: `${box.number}@default,${busy ? 'b' : 'u'}`,
-      dstchannel_ext: box.number,
-      dstanswer: box.number,
-      action_type: 'VM',
-    },
-    { start, ring: 0, talk: ctx.rng.int(4, 45), disposition: 'ANSWERED' },
-  );
+/** A leg into an application (voicemail, IVR, park, conference, the DID fork): no callee device. */
+function applicationSpec(dst: string, context: string, lastapp: string, lastdata: string, action: string): LegSpec {
+  return {
+    dst,
+    dcontext: context,
+    dstchannel: '',
+    lastapp,
+    lastdata,
+    dstchannel_ext: dst,
+    dstanswer: dst,
+    action_type: action,
+    callee: null,
+  };
+}
+
+function voicemailLeg(ctx: ScenarioContext, call: CallBuilder, party: Party, box: Extension, start: number, busy: boolean): number {
+  const spec = applicationSpec(box.number, party.context, 'VoiceMail', `${box.number}@default,${busy ? 'b' : 'u'}`, 'VM');
+  return call.leg(party, spec, { start, ring: 0, talk: ctx.rng.int(4, 45), disposition: 'ANSWERED' });
 }
 
 function internal(ctx: ScenarioContext): CdrCall {
   const a = pickExtension(ctx.rng);
   const b = pickExtension(ctx.rng, a);
   const call = ctx.newCall(a.number);
-  dialLeg(ctx, call, internalCaller(call, a), b, call.startSec, disposition(ctx.rng, 0.72, 0.16, 0.08));
+  dialLeg(ctx, call, internalParty(call, a), b, call.startSec, disposition(ctx.rng, 0.72, 0.16, 0.08));
   return call.build(b.number);
 }
 
@@ -220,89 +195,64 @@ function outbound(ctx: ScenarioContext): CdrCall {
   const a = pickExtension(rng);
   const number = ctx.externalNumber();
   const call = ctx.newCall(a.number);
+  const party = internalParty(call, a);
+  party.userfield = 'Outbound';
+  party.context = 'outbound-route-1';
   const disp = disposition(rng, 0.68, 0.14, 0.08, 0.05);
   const ring = disp === 'ANSWERED' || disp === 'NO ANSWER' ? rng.int(3, 25) : rng.int(0, 3);
-  const keepsOwnId = rng.chance(0.6);
+  // Routes that send the company's number instead of the extension's own caller ID.
+  const companyId = rng.chance(0.4);
   const recorded = disp === 'ANSWERED' && rng.chance(0.45);
-  call.leg(
-    {
-      accountcode: rng.chance(0.3) ? rng.pick(ACCOUNT_CODES) : '',
-      src: a.number,
-      dst: number,
-      dcontext: 'outbound-route-1',
-      clid: keepsOwnId ? clidOf(a.name, a.number) : clidOf(COMPANY, MAIN_DID),
-      channel: call.channel(a.number),
-      dstchannel: disp === 'FAILED' || disp === 'CONGESTION' ? '' : call.channel(OUTBOUND_TRUNK.id),
-      lastapp: 'Dial',
-      lastdata: dialTrunk(number),
-      userfield: 'Outbound',
-      channel_ext: a.number,
-      dstchannel_ext: OUTBOUND_TRUNK.id,
-      caller_name: keepsOwnId ? a.name : COMPANY,
-      dstanswer: disp === 'ANSWERED' ? number : '',
-      action_owner: a.number,
-      action_type: 'DIAL',
-      dst_trunk_name: OUTBOUND_TRUNK.name,
-      ...endpointExtras(rng, a),
-      ...(recorded ? call.recording(call.startSec + ring, a.number, number) : {}),
-    },
-    { start: call.startSec, ring, talk: talkTime(rng), disposition: disp },
-  );
+  const spec: LegSpec = {
+    dst: number,
+    dcontext: party.context,
+    dstchannel: disp === 'FAILED' || disp === 'CONGESTION' ? '' : call.channel(OUTBOUND_TRUNK.id),
+    lastapp: 'Dial',
+    lastdata: dialTrunk(number),
+    dstchannel_ext: OUTBOUND_TRUNK.id,
+    dstanswer: disp === 'ANSWERED' ? number : '',
+    action_type: 'DIAL',
+    callee: null,
+    recording: recorded ? call.recording(call.startSec + ring, a.number, number) : null,
+    clid: companyId ? clidOf(COMPANY, MAIN_DID) : undefined,
+    caller_name: companyId ? COMPANY : undefined,
+    accountcode: rng.chance(0.3) ? rng.pick(ACCOUNT_CODES) : '',
+    dst_trunk_name: OUTBOUND_TRUNK.name,
+  };
+  call.leg(party, spec, { start: call.startSec, ring, talk: talkTime(rng), disposition: disp });
   return call.build(number);
 }
 
 function inboundDirect(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const party = ctx.externalCaller();
+  const external = ctx.externalCaller();
   const b = rng.chance(0.4) ? RECEPTION : pickExtension(rng);
-  const call = ctx.newCall(party.number);
-  const caller = trunkCaller(call, party);
+  const call = ctx.newCall(external.number);
+  const party = trunkParty(call, external);
   const disp = disposition(rng, 0.75, 0.18, 0.07);
-  const { end } = dialLeg(ctx, call, caller, b, call.startSec, disp, { recordChance: 0.3 });
-  if (disp !== 'ANSWERED' && rng.chance(0.5)) voicemailLeg(ctx, call, caller, b, end, disp === 'BUSY');
+  const { end } = dialLeg(ctx, call, party, b, call.startSec, disp, { recordChance: 0.3 });
+  if (disp !== 'ANSWERED' && rng.chance(0.5)) voicemailLeg(ctx, call, party, b, end, disp === 'BUSY');
   return call.build(b.number);
 }
 
 /** The leg every DID call starts with on a UCM: the fork at the inbound route, never answered. */
-function didForkLeg(call: CallBuilder, caller: Caller): number {
-  return call.leg(
-    {
-      ...callerFields(caller),
-      dst: MAIN_DID,
-      dcontext: caller.context,
-      dstchannel: '',
-      lastapp: 'ForkCDR',
-      lastdata: 'ae',
-      dstchannel_ext: MAIN_DID,
-      dstanswer: '',
-      action_type: 'DIAL',
-    },
-    { start: call.startSec, ring: 0, talk: 0, disposition: 'NO ANSWER' },
-  );
+function didForkLeg(call: CallBuilder, party: Party): number {
+  const spec = applicationSpec(MAIN_DID, party.context, 'ForkCDR', 'ae', 'DIAL');
+  spec.dstanswer = '';
+  return call.leg(party, spec, { start: call.startSec, ring: 0, talk: 0, disposition: 'NO ANSWER' });
 }
 
 /** Ring group or queue: the group leg, one leg per member, and voicemail when nobody answers. */
-function groupLegs(ctx: ScenarioContext, call: CallBuilder, caller: Caller, kind: 'RINGGROUP' | 'QUEUE', start: number, context: string): void {
+function groupLegs(ctx: ScenarioContext, call: CallBuilder, party: Party, kind: 'RINGGROUP' | 'QUEUE', start: number, context: string): void {
   const { rng } = ctx;
   const group = kind === 'RINGGROUP' ? RING_GROUP : QUEUE;
   const action = `${kind}[${group.number}]`;
-  const groupEnd = call.leg(
-    {
-      ...callerFields(caller),
-      dst: group.number,
-      dcontext: context,
-      dstchannel: '',
-      lastapp: kind === 'RINGGROUP' ? 'ForkCDR' : 'Queue',
-      lastdata: kind === 'RINGGROUP' ? 'are' : `${group.number},t,,,300`,
-      dstchannel_ext: group.number,
-      dstanswer: group.number,
-      action_type: action,
-    },
-    { start, ring: rng.int(1, 10), talk: 0, disposition: 'ANSWERED' },
-  );
+  const queueData = `${group.number},t,,,300`;
+  const groupSpec = applicationSpec(group.number, context, kind === 'RINGGROUP' ? 'ForkCDR' : 'Queue', kind === 'RINGGROUP' ? 'are' : queueData, action);
+  const groupEnd = call.leg(party, groupSpec, { start, ring: rng.int(1, 10), talk: 0, disposition: 'ANSWERED' });
   const members = group.members.map(extension);
   // Devices cut lastdata at 255 characters, in the middle of the dial string if need be.
-  const dialString = members.map((m) => dialExtension(m).split(',')[0]).join('&').slice(0, 255);
+  const dialString = members.map((m) => `PJSIP/${m.number}/sip:${m.number}@192.168.1.${m.host}:5060`).join('&').slice(0, 255);
   const answerer = rng.chance(0.78) ? rng.pick(members) : undefined;
   const busy = rng.chance(0.2) ? rng.pick(members) : undefined;
   const memberStart = groupEnd + 1;
@@ -311,62 +261,47 @@ function groupLegs(ctx: ScenarioContext, call: CallBuilder, caller: Caller, kind
   for (const member of members) {
     const disp: LegDisposition = member === answerer ? 'ANSWERED' : member === busy ? 'BUSY' : 'NO ANSWER';
     const recorded = disp === 'ANSWERED' && rng.chance(0.6);
-    call.leg(
-      {
-        ...callerFields(caller),
-        dst: member.number,
-        dcontext: 'from-internal',
-        dstchannel: call.channel(member.number),
-        lastapp: kind === 'RINGGROUP' ? 'Dial' : 'Queue',
-        lastdata: kind === 'RINGGROUP' ? dialString : `${group.number},t,,,300`,
-        dstchannel_ext: member.number,
-        dstanswer: disp === 'ANSWERED' ? member.number : '',
-        action_type: action,
-        ...endpointExtras(rng, caller.ext, member),
-        ...(recorded ? call.recording(memberStart + ring, caller.number, member.number, group.number) : {}),
-      },
-      { start: memberStart, ring: disp === 'BUSY' ? 0 : ring, talk, disposition: disp },
-    );
+    const spec: LegSpec = {
+      dst: member.number,
+      dcontext: 'from-internal',
+      dstchannel: call.channel(member.number),
+      lastapp: kind === 'RINGGROUP' ? 'Dial' : 'Queue',
+      lastdata: kind === 'RINGGROUP' ? dialString : queueData,
+      dstchannel_ext: member.number,
+      dstanswer: disp === 'ANSWERED' ? member.number : '',
+      action_type: action,
+      callee: member,
+      recording: recorded ? call.recording(memberStart + ring, party.number, member.number, group.number) : null,
+    };
+    call.leg(party, spec, { start: memberStart, ring: disp === 'BUSY' ? 0 : ring, talk, disposition: disp });
   }
-  if (!answerer && rng.chance(0.5)) voicemailLeg(ctx, call, caller, members[0] as Extension, memberStart + ring, false);
+  if (!answerer && rng.chance(0.5)) voicemailLeg(ctx, call, party, members[0] as Extension, memberStart + ring, false);
 }
 
 function inboundGroup(kind: 'RINGGROUP' | 'QUEUE') {
   return (ctx: ScenarioContext): CdrCall => {
-    const party = ctx.externalCaller();
-    const call = ctx.newCall(party.number);
-    const caller = trunkCaller(call, party);
-    const end = didForkLeg(call, caller);
-    groupLegs(ctx, call, caller, kind, end, caller.context);
+    const external = ctx.externalCaller();
+    const call = ctx.newCall(external.number);
+    const party = trunkParty(call, external);
+    const end = didForkLeg(call, party);
+    groupLegs(ctx, call, party, kind, end, party.context);
     return call.build(MAIN_DID);
   };
 }
 
 function ivr(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const party = ctx.externalCaller();
-  const call = ctx.newCall(party.number);
-  const caller = trunkCaller(call, party);
-  const forkEnd = didForkLeg(call, caller);
-  const ivrEnd = call.leg(
-    {
-      ...callerFields(caller),
-      dst: IVR,
-      dcontext: 'ivr-1',
-      dstchannel: '',
-      lastapp: 'ReadExten',
-      lastdata: '',
-      dstchannel_ext: IVR,
-      dstanswer: IVR,
-      action_type: `IVR[${IVR}]`,
-    },
-    { start: forkEnd, ring: 0, talk: rng.int(4, 25), disposition: 'ANSWERED' },
-  );
+  const external = ctx.externalCaller();
+  const call = ctx.newCall(external.number);
+  const party = trunkParty(call, external);
+  const forkEnd = didForkLeg(call, party);
+  const ivrSpec = applicationSpec(IVR, 'ivr-1', 'ReadExten', '', `IVR[${IVR}]`);
+  const ivrEnd = call.leg(party, ivrSpec, { start: forkEnd, ring: 0, talk: rng.int(4, 25), disposition: 'ANSWERED' });
   const choice = rng.next();
-  if (choice < 0.45) groupLegs(ctx, call, caller, 'RINGGROUP', ivrEnd, 'ivr-from-internal');
-  else if (choice < 0.75) groupLegs(ctx, call, caller, 'QUEUE', ivrEnd, 'ivr-from-internal');
+  if (choice < 0.45) groupLegs(ctx, call, party, 'RINGGROUP', ivrEnd, 'ivr-from-internal');
+  else if (choice < 0.75) groupLegs(ctx, call, party, 'QUEUE', ivrEnd, 'ivr-from-internal');
   else if (choice < 0.9) {
-    dialLeg(ctx, call, caller, pickExtension(rng), ivrEnd, disposition(rng, 0.7, 0.25, 0.05), {
+    dialLeg(ctx, call, party, pickExtension(rng), ivrEnd, disposition(rng, 0.7, 0.25, 0.05), {
       context: 'ivr-from-internal',
       action_type: `IVR[${IVR}]`,
     });
@@ -376,17 +311,16 @@ function ivr(ctx: ScenarioContext): CdrCall {
 
 function transfer(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const inbound = rng.chance(0.5);
-  const party = inbound ? ctx.externalCaller() : undefined;
+  const external = rng.chance(0.5) ? ctx.externalCaller() : undefined;
   const a = pickExtension(rng);
-  const b = inbound ? (rng.chance(0.5) ? RECEPTION : a) : pickExtension(rng, a);
+  const b = external ? (rng.chance(0.5) ? RECEPTION : a) : pickExtension(rng, a);
   const c = pickExtension(rng, b);
-  const call = ctx.newCall(party ? party.number : a.number);
-  const caller = party ? trunkCaller(call, party) : internalCaller(call, a);
-  const { end } = dialLeg(ctx, call, caller, b, call.startSec, 'ANSWERED', { recordChance: 0.15 });
-  const disp: LegDisposition = rng.chance(0.85) ? 'ANSWERED' : 'NO ANSWER';
-  dialLeg(ctx, call, caller, c, end, disp, {
+  const call = ctx.newCall(external ? external.number : a.number);
+  const party = external ? trunkParty(call, external) : internalParty(call, a);
+  const { end } = dialLeg(ctx, call, party, b, call.startSec, 'ANSWERED', { recordChance: 0.15 });
+  dialLeg(ctx, call, party, c, end, rng.chance(0.85) ? 'ANSWERED' : 'NO ANSWER', {
     context: 'from-internal-xfer',
+    // Attended transfers are answered before they are completed; blind ones ring.
     ring: rng.chance(0.5) ? 0 : rng.int(2, 12),
     action_owner: b.number,
     action_type: 'TRANSFER',
@@ -397,79 +331,62 @@ function transfer(ctx: ScenarioContext): CdrCall {
 
 function callForward(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const party = rng.chance(0.5) ? ctx.externalCaller() : undefined;
+  const external = rng.chance(0.5) ? ctx.externalCaller() : undefined;
   const b = pickExtension(rng);
   const a = pickExtension(rng, b);
-  const call = ctx.newCall(party ? party.number : a.number);
-  const caller = party ? trunkCaller(call, party) : internalCaller(call, a);
+  const call = ctx.newCall(external ? external.number : a.number);
+  const party = external ? trunkParty(call, external) : internalParty(call, a);
   const unconditional = rng.chance(0.4);
-  const { end } = dialLeg(ctx, call, caller, b, call.startSec, 'NO ANSWER', { ring: unconditional ? 0 : rng.int(15, 25) });
+  const { end } = dialLeg(ctx, call, party, b, call.startSec, 'NO ANSWER', { ring: unconditional ? 0 : rng.int(15, 25) });
   const disp = disposition(rng, 0.8, 0.15, 0.05);
   if (rng.chance(0.6)) {
-    dialLeg(ctx, call, caller, pickExtension(rng, b), end, disp, { action_owner: b.number, action_type: 'CALLFORWARD' });
-  } else {
-    const mobile = ctx.mobileOf(b);
-    const ring = disp === 'BUSY' ? 0 : rng.int(3, 20);
-    call.leg(
-      {
-        ...callerFields(caller),
-        dst: mobile,
-        dcontext: caller.context,
-        dstchannel: call.channel(OUTBOUND_TRUNK.id),
-        lastapp: 'Dial',
-        lastdata: dialTrunk(mobile),
-        userfield: party ? 'External' : 'Outbound',
-        dstchannel_ext: OUTBOUND_TRUNK.id,
-        dstanswer: disp === 'ANSWERED' ? mobile : '',
-        action_owner: b.number,
-        action_type: 'CALLFORWARD',
-        dst_trunk_name: OUTBOUND_TRUNK.name,
-      },
-      { start: end, ring, talk: talkTime(rng), disposition: disp },
-    );
+    dialLeg(ctx, call, party, pickExtension(rng, b), end, disp, { action_owner: b.number, action_type: 'CALLFORWARD' });
+    return call.build(b.number);
   }
+  const mobile = ctx.mobileOf(b);
+  const spec: LegSpec = {
+    dst: mobile,
+    dcontext: party.context,
+    dstchannel: call.channel(OUTBOUND_TRUNK.id),
+    lastapp: 'Dial',
+    lastdata: dialTrunk(mobile),
+    dstchannel_ext: OUTBOUND_TRUNK.id,
+    dstanswer: disp === 'ANSWERED' ? mobile : '',
+    action_type: 'CALLFORWARD',
+    callee: null,
+    userfield: external ? 'External' : 'Outbound',
+    action_owner: b.number,
+    dst_trunk_name: OUTBOUND_TRUNK.name,
+  };
+  call.leg(party, spec, { start: end, ring: disp === 'BUSY' ? 0 : rng.int(3, 20), talk: talkTime(rng), disposition: disp });
   return call.build(b.number);
 }
 
 function voicemail(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const party = rng.chance(0.4) ? ctx.externalCaller() : undefined;
+  const external = rng.chance(0.4) ? ctx.externalCaller() : undefined;
   const b = pickExtension(rng);
   const a = pickExtension(rng, b);
-  const call = ctx.newCall(party ? party.number : a.number);
-  const caller = party ? trunkCaller(call, party) : internalCaller(call, a);
+  const call = ctx.newCall(external ? external.number : a.number);
+  const party = external ? trunkParty(call, external) : internalParty(call, a);
   const busy = rng.chance(0.3);
-  const { end } = dialLeg(ctx, call, caller, b, call.startSec, busy ? 'BUSY' : 'NO ANSWER', { ring: rng.int(18, 30) });
-  voicemailLeg(ctx, call, caller, b, end, busy);
+  const { end } = dialLeg(ctx, call, party, b, call.startSec, busy ? 'BUSY' : 'NO ANSWER', { ring: rng.int(18, 30) });
+  voicemailLeg(ctx, call, party, b, end, busy);
   return call.build(b.number);
 }
 
 function parking(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const party = ctx.externalCaller();
-  const call = ctx.newCall(party.number);
-  const caller = trunkCaller(call, party);
+  const external = ctx.externalCaller();
+  const call = ctx.newCall(external.number);
+  const party = trunkParty(call, external);
   const b = rng.chance(0.7) ? RECEPTION : pickExtension(rng);
   const slot = rng.pick(PARKING.slots);
-  const { answer } = dialLeg(ctx, call, caller, b, call.startSec, 'ANSWERED', { recordChance: 0 });
-  const parkStart = answer + rng.int(5, 40);
-  const parkEnd = call.leg(
-    {
-      ...callerFields(caller),
-      dst: slot,
-      dcontext: 'from-internal-xfer',
-      dstchannel: '',
-      lastapp: 'Park',
-      lastdata: `default:${slot}`,
-      dstchannel_ext: slot,
-      dstanswer: slot,
-      action_type: 'PARKEDCALL',
-    },
-    { start: parkStart, ring: 0, talk: rng.int(8, 90), disposition: 'ANSWERED' },
-  );
+  const { answer } = dialLeg(ctx, call, party, b, call.startSec, 'ANSWERED', { recordChance: 0 });
+  const parkSpec = applicationSpec(slot, 'from-internal-xfer', 'Park', `default:${slot}`, 'PARKEDCALL');
+  const parkEnd = call.leg(party, parkSpec, { start: answer + rng.int(5, 40), ring: 0, talk: rng.int(8, 90), disposition: 'ANSWERED' });
   if (rng.chance(0.85)) {
-    const c = pickExtension(rng, b);
-    dialLeg(ctx, call, caller, c, parkEnd, 'ANSWERED', {
+    dialLeg(ctx, call, party, pickExtension(rng, b), parkEnd, 'ANSWERED', {
       context: 'from-internal-xfer',
       ring: 0,
       lastapp: 'Park',
@@ -483,70 +400,44 @@ function parking(ctx: ScenarioContext): CdrCall {
 
 function conference(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const party = rng.chance(0.3) ? ctx.externalCaller() : undefined;
+  const external = rng.chance(0.3) ? ctx.externalCaller() : undefined;
   const a = pickExtension(rng);
-  const call = ctx.newCall(party ? party.number : a.number);
-  const caller = party ? trunkCaller(call, party) : internalCaller(call, a);
-  call.leg(
-    {
-      ...callerFields(caller),
-      dst: CONFERENCE,
-      dcontext: caller.context,
-      dstchannel: '',
-      lastapp: 'MeetMe',
-      lastdata: `${CONFERENCE},dMqx`,
-      dstchannel_ext: CONFERENCE,
-      dstanswer: CONFERENCE,
-      action_type: `CONFERENCE[${CONFERENCE}]`,
-      ...endpointExtras(rng, caller.ext),
-    },
-    { start: call.startSec, ring: 0, talk: rng.int(60, 2400), disposition: 'ANSWERED' },
-  );
+  const call = ctx.newCall(external ? external.number : a.number);
+  const party = external ? trunkParty(call, external) : internalParty(call, a);
+  const spec = applicationSpec(CONFERENCE, party.context, 'MeetMe', `${CONFERENCE},dMqx`, `CONFERENCE[${CONFERENCE}]`);
+  call.leg(party, spec, { start: call.startSec, ring: 0, talk: rng.int(60, 2400), disposition: 'ANSWERED' });
   return call.build(CONFERENCE);
 }
 
 /** Trunk to trunk: the out-of-hours route forwards the main number to the on-call mobile. */
 function external(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
-  const party = ctx.externalCaller();
-  const call = ctx.newCall(party.number);
-  const caller = trunkCaller(call, party);
+  const caller = ctx.externalCaller();
+  const call = ctx.newCall(caller.number);
+  const party = trunkParty(call, caller);
+  party.userfield = 'External';
   const mobile = ctx.mobileOf(RECEPTION);
   const disp = disposition(rng, 0.7, 0.25, 0.05);
-  call.leg(
-    {
-      ...callerFields(caller),
-      dst: mobile,
-      dstchannel: call.channel(OUTBOUND_TRUNK.id),
-      dcontext: caller.context,
-      lastapp: 'Dial',
-      lastdata: dialTrunk(mobile),
-      userfield: 'External',
-      dstchannel_ext: OUTBOUND_TRUNK.id,
-      dstanswer: disp === 'ANSWERED' ? mobile : '',
-      action_type: 'DIAL',
-      dst_trunk_name: OUTBOUND_TRUNK.name,
-    },
-    { start: call.startSec, ring: disp === 'BUSY' ? 0 : ringTime(rng), talk: talkTime(rng), disposition: disp },
-  );
+  const spec: LegSpec = {
+    dst: mobile,
+    dcontext: party.context,
+    dstchannel: call.channel(OUTBOUND_TRUNK.id),
+    lastapp: 'Dial',
+    lastdata: dialTrunk(mobile),
+    dstchannel_ext: OUTBOUND_TRUNK.id,
+    dstanswer: disp === 'ANSWERED' ? mobile : '',
+    action_type: 'DIAL',
+    callee: null,
+    dst_trunk_name: OUTBOUND_TRUNK.name,
+  };
+  call.leg(party, spec, { start: call.startSec, ring: disp === 'BUSY' ? 0 : ringTime(rng), talk: talkTime(rng), disposition: disp });
   return call.build(mobile);
 }
 
 /** An analogue line: the PBX learns neither the caller nor the dialled number, so dst is 's'. */
 function fxo(ctx: ScenarioContext): CdrCall {
-  const { rng } = ctx;
   const call = ctx.newCall('');
-  const caller: Caller = {
-    number: '',
-    clid: '',
-    name: '',
-    channel: `DAHDI/${FXO_PORT}-1`,
-    channelExt: '',
-    userfield: 'Inbound',
-    context: 'from-pstn',
-    trunkName: 'PSTN Line 1',
-  };
-  dialLeg(ctx, call, caller, RECEPTION, call.startSec, disposition(rng, 0.8, 0.2, 0), { dst: 's', action_owner: '' });
+  dialLeg(ctx, call, ANALOGUE_LINE, RECEPTION, call.startSec, disposition(ctx.rng, 0.8, 0.2, 0), { dst: 's', action_owner: '' });
   return call.build('s');
 }
 
