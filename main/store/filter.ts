@@ -304,7 +304,7 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
       pbxIds = names.map((name) => {
         const ref = pbxByName.get(name);
         if (!ref) {
-          const known = [...pbxByName.keys()];
+          const known = [...pbxByName.keys()].sort();
           throw bad('pbx', name, known.length ? `no PBX has that name (known: ${known.join(', ')})` : 'no PBX has that name');
         }
         return ref.id;

@@ -1,0 +1,145 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CdrCall } from '../../main/cdr/types.js';
+import type { Store } from '../../main/store/types.js';
+import { addPbx, flatCall, record, tempStore, transferCall } from './support.js';
+
+let store: Store;
+let cleanup: () => void;
+let pbx: number;
+
+beforeEach(() => {
+  ({ store, cleanup } = tempStore());
+  pbx = addPbx(store, 'Office');
+});
+afterEach(() => cleanup());
+
+function clone(call: CdrCall): CdrCall {
+  return JSON.parse(JSON.stringify(call)) as CdrCall;
+}
+
+describe('ingest', () => {
+  it('stores a call once when the same call is delivered twice, in one batch and later', () => {
+    const call = flatCall({ session: '1700000000-1000', start: '2024-03-01 08:02:00' });
+    expect(store.ingest(pbx, [call, clone(call)], { origin: 'sync' })).toEqual({ inserted: 1, unchanged: 1, merged: 0 });
+    expect(store.ingest(pbx, [clone(call)], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0 });
+    expect(store.totals({}).count).toBe(1);
+    expect(store.findSession('1700000000-1000')).toHaveLength(1);
+    expect(store.getPbx(pbx)?.calls).toBe(1);
+  });
+
+  it('updates a call when a later delivery is more complete, never losing what it had', () => {
+    const full = transferCall();
+    const partial: CdrCall = {
+      session: full.session,
+      main: { ...full.main, billsec: '' },
+      legs: [full.legs[0] as Record<string, string>],
+    };
+    expect(store.ingest(pbx, [partial], { origin: 'import:old.csv' }).inserted).toBe(1);
+    const [before] = store.findSession(full.session);
+    expect(before?.legs).toHaveLength(1);
+    expect(before?.call.answered_by).toBe('1001');
+
+    expect(store.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1 });
+    const [after] = store.findSession(full.session);
+    expect(after?.legs.map((l) => l.acct_id)).toEqual(['1', '2']);
+    expect(after?.legs[1]?.fields.dst).toBe('1002');
+    expect(after?.main.fields.billsec).toBe('9');
+    expect(after?.call.billsec).toBe(9);
+    expect(after?.call.legs).toBe(2);
+    // Re-derived from the merged call: the transfer's final party answered it.
+    expect(after?.call.answered_by).toBe('1002');
+    // The call keeps where it first came from.
+    expect(after?.call.origin).toBe('import:old.csv');
+    expect(store.totals({}).talk_seconds).toBe(9);
+
+    // The partial delivery again adds nothing and removes nothing.
+    expect(store.ingest(pbx, [partial], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0 });
+    expect(store.findSession(full.session)[0]?.legs).toHaveLength(2);
+  });
+
+  it('keeps every field the PBX sent, including ones the guide does not list', () => {
+    const call = flatCall({ session: '1661159747-203', start: '2022-08-22 10:15:47' });
+    call.main.gdms_unique_code = 'abc';
+    call.main.recordfiles_desc = 'duration=31,size=489324B,start-time=1661159747@';
+    const [detail] = (store.ingest(pbx, [call], { origin: 'sync' }), store.findSession('1661159747-203'));
+    expect(detail?.main.fields).toEqual(call.main);
+    expect(detail?.legs[0]?.fields).toEqual(call.main);
+  });
+
+  it('shows a session with its summary record, legs in order, decoded channels and derived times', () => {
+    store.ingest(pbx, [transferCall()], { origin: 'sync' });
+    const [detail] = store.findSession('1461920017104140-1000');
+    expect(detail).toBeDefined();
+    const { call, main, legs } = detail!;
+    expect(call.session).toBe('1461920017104140-1000');
+    expect(call.pbx).toBe('Office');
+    expect(call.start).toBe('2016-04-29T02:53:37');
+    // Berlin is UTC+2 in April (summer time).
+    expect(call.start_utc).toBe('2016-04-29T00:53:37Z');
+    expect(call.recordings).toEqual(['auto-1461920017-1000-1001.wav']);
+    expect(main.fields.action_type).toBe('DIAL');
+    expect(legs.map((l) => l.fields.AcctId)).toEqual(['1', '2']);
+    expect(legs[0]?.channel).toMatchObject({ kind: 'extension', extension: '1000' });
+    expect(legs[1]?.dstchannel).toMatchObject({ kind: 'extension', extension: '1002' });
+    expect(legs[1]?.action_kind).toBe('TRANSFER');
+    expect(legs[1]?.start).toBe('2016-04-29T02:53:49');
+    expect(legs[1]?.start_utc).toBe('2016-04-29T00:53:49Z');
+    expect(legs[0]?.recordings).toEqual(['auto-1461920017-1000-1001.wav']);
+    expect(store.getCall(call.id)).toEqual(call);
+    expect(store.session(call.id)).toEqual(detail);
+  });
+
+  it('keeps the same session of two PBXs apart and limits findSession to one PBX', () => {
+    const other = addPbx(store, 'Branch', 'America/New_York');
+    const call = flatCall({ session: 'same-session', start: '2024-01-10 09:00:00' });
+    store.ingest(pbx, [call], { origin: 'sync' });
+    store.ingest(other, [clone(call)], { origin: 'sync' });
+    const both = store.findSession('same-session');
+    expect(both.map((d) => d.call.pbx).sort()).toEqual(['Branch', 'Office']);
+    // Same wall clock, different zones: different instants.
+    expect(both.map((d) => d.call.start_utc).sort()).toEqual(['2024-01-10T08:00:00Z', '2024-01-10T14:00:00Z']);
+    expect(store.findSession('same-session', 'Branch').map((d) => d.call.pbx)).toEqual(['Branch']);
+    expect(() => store.findSession('same-session', 'Nowhere')).toThrow(/Unknown PBX "Nowhere"/);
+  });
+
+  it('rolls the whole batch back when one call cannot be read', () => {
+    const good = flatCall({ session: 'good', start: '2024-01-10 09:00:00' });
+    const bad: CdrCall = { session: 'bad', main: record({ session: 'bad', start: 'yesterday' }), legs: [] };
+    expect(() => store.ingest(pbx, [good, bad], { origin: 'sync' })).toThrow(/bad/);
+    expect(store.totals({}).count).toBe(0);
+    expect(store.findSession('good')).toEqual([]);
+  });
+
+  it('refuses calls for a PBX that does not exist and a missing origin', () => {
+    const call = flatCall({ session: 's', start: '2024-01-10 09:00:00' });
+    expect(() => store.ingest(999, [call], { origin: 'sync' })).toThrow(/no PBX with id 999/);
+    expect(() => store.ingest(pbx, [call], { origin: '' })).toThrow(/origin/);
+  });
+
+  it('commits a page together with its sync position, or neither (nested transactions)', () => {
+    const position = {
+      window_start: '2024-01-01T00:00:00',
+      window_end: '2024-02-01T00:00:00',
+      offset: 1000,
+      newest_start: '2024-01-10T09:00:00',
+      in_progress: true,
+      full: true,
+    };
+    expect(() =>
+      store.transaction(() => {
+        store.ingest(pbx, [flatCall({ session: 'a', start: '2024-01-10 09:00:00' })], { origin: 'sync' });
+        store.setSyncPosition(pbx, position);
+        throw new Error('connection cut');
+      }),
+    ).toThrow('connection cut');
+    expect(store.totals({}).count).toBe(0);
+    expect(store.getSyncPosition(pbx)).toBeNull();
+
+    store.transaction(() => {
+      store.ingest(pbx, [flatCall({ session: 'a', start: '2024-01-10 09:00:00' })], { origin: 'sync' });
+      store.setSyncPosition(pbx, position);
+    });
+    expect(store.totals({}).count).toBe(1);
+    expect(store.getSyncPosition(pbx)).toEqual(position);
+  });
+});

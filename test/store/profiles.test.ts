@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../main/store/types.js';
+import { addPbx, flatCall, tempStore, transferCall } from './support.js';
+
+let store: Store;
+let dir: string;
+let cleanup: () => void;
+
+beforeEach(() => {
+  ({ store, dir, cleanup } = tempStore());
+});
+afterEach(() => cleanup());
+
+describe('PBX profiles', () => {
+  it('creates, lists, renames and reads profiles without any secret', () => {
+    const saved = store.savePbx({
+      name: 'Head office',
+      url: 'https://192.0.2.10:8443',
+      api: 'ucm63xx',
+      user: 'cdrapi',
+      tz: 'Europe/Vienna',
+      model: 'UCM6304',
+      fingerprint: 'AA:BB',
+      has_password: true,
+    });
+    expect(saved).toMatchObject({
+      name: 'Head office',
+      kind: 'pbx',
+      api: 'ucm63xx',
+      detected_api: null,
+      tz: 'Europe/Vienna',
+      model: 'UCM6304',
+      fingerprint: 'AA:BB',
+      ca_file: null,
+      has_password: true,
+      last_sync_state: 'never',
+      last_sync_at: null,
+      calls: 0,
+    });
+    const renamed = store.savePbx({ ...saved, id: saved.id, name: 'HQ', api: 'auto', detected_api: 'legacy' });
+    expect(renamed).toMatchObject({ id: saved.id, name: 'HQ', detected_api: 'legacy' });
+    expect(store.getPbxByName('Head office')).toBeNull();
+    expect(store.getPbxByName('HQ')?.id).toBe(saved.id);
+    expect(store.listPbx().map((p) => p.name)).toEqual(['HQ']);
+  });
+
+  it('refuses a taken name, an unknown zone, a bad URL and an unknown id', () => {
+    addPbx(store, 'Office');
+    const base = { url: 'https://192.0.2.1', api: 'auto' as const, user: 'u', tz: 'UTC' };
+    expect(() => store.savePbx({ ...base, name: 'Office' })).toThrow(/"Office" already exists/);
+    expect(() => store.savePbx({ ...base, name: 'B', tz: 'Mars/Olympus' })).toThrow(/"Mars\/Olympus"/);
+    expect(() => store.savePbx({ ...base, name: 'C', url: 'pbx.local' })).toThrow(/"pbx.local" is not a URL/);
+    expect(() => store.savePbx({ ...base, name: 'D', api: 'v2' as never })).toThrow(/"v2"/);
+    expect(() => store.savePbx({ ...base, id: 4242, name: 'E' })).toThrow(/no PBX with id 4242/);
+    expect(store.listPbx()).toHaveLength(1);
+  });
+
+  it('records the outcome of a sync', () => {
+    const id = addPbx(store, 'Office');
+    store.setSyncOutcome(id, { state: 'failed', error: 'Wrong user or password.', at: '2024-03-01T10:00:00Z' });
+    expect(store.getPbx(id)).toMatchObject({
+      last_sync_state: 'failed',
+      last_sync_error: 'Wrong user or password.',
+      last_sync_at: '2024-03-01T10:00:00Z',
+    });
+    expect(() => store.setSyncOutcome(id, { state: 'done' as never })).toThrow(/"done"/);
+  });
+
+  it('creates the "Imported" source once, in the local zone', () => {
+    const first = store.importSource();
+    expect(first).toMatchObject({ name: 'Imported', kind: 'import' });
+    expect(store.importSource().id).toBe(first.id);
+  });
+
+  it('removes a PBX with its calls, legs, free text, recordings, sync position and import log, and nothing else', () => {
+    const gone = addPbx(store, 'Old');
+    const kept = addPbx(store, 'Kept');
+    store.ingest(gone, [transferCall('shared'), flatCall({ session: 'only-old', start: '2024-01-01 10:00:00', caller_name: 'Zygmunt' })], { origin: 'sync' });
+    store.ingest(kept, [transferCall('shared')], { origin: 'sync' });
+    const goneCall = store.findSession('only-old')[0]?.call.id as number;
+    store.setRecording({ call_id: goneCall, path: 'a.wav', state: 'gone', local_path: null, bytes: null, checked_at: null });
+    store.setSyncPosition(gone, {
+      window_start: '2024-01-01T00:00:00',
+      window_end: '2024-02-01T00:00:00',
+      offset: 0,
+      newest_start: null,
+      in_progress: false,
+      full: false,
+    });
+    store.logImport({ pbx_id: gone, file: 'x.csv', format: 'ucm-csv', imported: 2, already_present: 0, merged: 0, rejected: 0 });
+
+    store.removePbx(gone);
+
+    expect(store.getPbx(gone)).toBeNull();
+    expect(store.findSession('shared').map((d) => d.call.pbx)).toEqual(['Kept']);
+    expect(store.totals({ search: 'zygmunt' }).count).toBe(0);
+    expect(store.totals({})).toEqual({ count: 1, talk_seconds: 9 });
+    const db = new Database(join(dir, 'cache.sqlite'), { readonly: true });
+    const count = (sql: string): unknown => db.prepare(sql).pluck().get();
+    expect(count('SELECT count(*) FROM calls')).toBe(1);
+    expect(count('SELECT count(*) FROM legs')).toBe(3);
+    expect(count('SELECT count(*) FROM recordings')).toBe(0);
+    expect(count('SELECT count(*) FROM sync_position')).toBe(0);
+    expect(count('SELECT count(*) FROM import_log')).toBe(0);
+    expect(count("SELECT count(*) FROM calls_fts WHERE calls_fts MATCH '\"zygmunt\"'")).toBe(0);
+    db.close();
+    expect(() => store.removePbx(gone)).toThrow(/no PBX with id/);
+  });
+});
+
+describe('bookkeeping', () => {
+  it('keeps the sync position per PBX and clears it', () => {
+    const id = addPbx(store, 'Office');
+    expect(store.getSyncPosition(id)).toBeNull();
+    const position = {
+      window_start: '2024-01-01T00:00:00',
+      window_end: '2024-02-01T00:00:00',
+      offset: 3000,
+      newest_start: '2024-01-20T08:00:00',
+      in_progress: true,
+      full: false,
+    };
+    store.setSyncPosition(id, position);
+    store.setSyncPosition(id, { ...position, offset: 4000 });
+    expect(store.getSyncPosition(id)).toEqual({ ...position, offset: 4000 });
+    expect(() => store.setSyncPosition(id, { ...position, window_end: '2024-02-01 00:00' })).toThrow(/"2024-02-01 00:00"/);
+    store.setSyncPosition(id, null);
+    expect(store.getSyncPosition(id)).toBeNull();
+  });
+
+  it('remembers what is known about a recording', () => {
+    const id = addPbx(store, 'Office');
+    store.ingest(id, [transferCall()], { origin: 'sync' });
+    const callId = store.findSession('1461920017104140-1000')[0]?.call.id as number;
+    const path = 'auto-1461920017-1000-1001.wav';
+    expect(store.getRecording(callId, path)).toBeNull();
+    store.setRecording({ call_id: callId, path, state: 'cached', local_path: '/data/rec/1.wav', bytes: 4096, checked_at: '2024-03-01T10:00:00Z' });
+    store.setRecording({ call_id: callId, path, state: 'gone', local_path: null, bytes: null, checked_at: '2024-03-02T10:00:00Z' });
+    expect(store.getRecording(callId, path)).toEqual({
+      call_id: callId,
+      path,
+      state: 'gone',
+      local_path: null,
+      bytes: null,
+      checked_at: '2024-03-02T10:00:00Z',
+    });
+    expect(() => store.setRecording({ call_id: callId, path, state: 'lost' as never, local_path: null, bytes: null, checked_at: null })).toThrow(/"lost"/);
+    expect(() => store.setRecording({ call_id: 999, path, state: 'gone', local_path: null, bytes: null, checked_at: null })).toThrow(/no call with id 999/);
+  });
+
+  it('keeps settings as text by key', () => {
+    expect(store.getSetting('theme')).toBeNull();
+    store.setSetting('theme', 'dark');
+    store.setSetting('theme', 'light');
+    expect(store.getSetting('theme')).toBe('light');
+  });
+});

@@ -1,0 +1,158 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallFilter, CallPageRequest } from '../../preload/api.js';
+import { openDatabase, type Db } from '../../main/store/db.js';
+import type { ProbeLimits } from '../../main/store/plan.js';
+import { buildPageQuery, buildTotalsQuery, type BuiltQuery } from '../../main/store/query.js';
+import type { Store } from '../../main/store/types.js';
+import { addPbx, flatCall, tempStore } from './support.js';
+
+/**
+ * The indexes are chosen for a million calls; these checks pin, with EXPLAIN QUERY PLAN, that each
+ * key filter reaches the index meant for it. The probe bounds are scaled down with the data: 300
+ * calls here play the part of a million, "rare" values stay under the bounds and "common" ones exceed
+ * them.
+ */
+const LIMITS: ProbeLimits = { page: 20, count: 60 };
+
+let store: Store;
+let db: Db;
+let cleanup: () => void;
+
+beforeAll(() => {
+  ({ store, cleanup } = tempStore());
+  const pbx = addPbx(store, 'Office', 'UTC');
+  addPbx(store, 'Other', 'UTC');
+  const calls = Array.from({ length: 300 }, (_, i) =>
+    flatCall({
+      session: `plan-${i}`,
+      start: new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString().slice(0, 19).replace('T', ' '),
+      // 1001: rare (10 calls); 1002: common.
+      src: i % 30 === 0 ? '1001' : i % 2 === 0 ? '1002' : `0301${String(i).padStart(4, '0')}`,
+      dst: i % 50 === 0 ? '0891555' : `2${String(i % 40).padStart(3, '0')}`,
+      disposition: i % 4 === 0 ? 'NO ANSWER' : 'ANSWERED',
+      userfield: i % 2 === 0 ? 'Internal' : 'Inbound',
+      src_trunk_name: i % 2 === 0 ? '' : i % 47 === 1 ? 'rare_trunk' : 'trunk_a',
+      action_type: i % 25 === 0 ? 'QUEUE[6500]' : 'DIAL',
+      caller_name: i % 60 === 0 ? 'Zygmunt' : 'Anna',
+      accountcode: i % 20 === 0 ? 'PROJ1' : '',
+    }),
+  );
+  store.ingest(pbx, calls, { origin: 'sync' });
+  db = openDatabase(join(store.path));
+});
+afterAll(() => {
+  db.close();
+  cleanup();
+});
+
+function explain(query: BuiltQuery): string {
+  const rows = db.prepare(`EXPLAIN QUERY PLAN ${query.sql}`).all(...query.params) as { detail: string }[];
+  return rows.map((r) => r.detail).join(' | ');
+}
+
+function pagePlan(filter: CallFilter, extra: Partial<CallPageRequest> = {}): string {
+  const query = buildPageQuery(db, { filter, ...extra }, LIMITS);
+  if (query === null) throw new Error('expected a statement');
+  return explain(query);
+}
+
+function countPlan(filter: CallFilter): string {
+  const query = buildTotalsQuery(db, filter, LIMITS);
+  if (query === null || !('sql' in query)) throw new Error('expected a statement');
+  return explain(query);
+}
+
+describe('first page, newest first', () => {
+  it('walks calls_by_start without sorting when nothing is filtered', () => {
+    const plan = pagePlan({});
+    expect(plan).toMatch(/SCAN c USING INDEX calls_by_start/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('checks status, direction, PBX and talk time inside calls_by_start, without sorting', () => {
+    const plan = pagePlan({ status: ['ANSWERED'], direction: ['inbound'], pbx: ['Office'], min_talk: 10, has_recording: false });
+    expect(plan).toMatch(/SCAN c USING INDEX calls_by_start/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('seeks a time range in calls_by_start', () => {
+    const plan = pagePlan({ from: '2024-01-03', to: '2024-01-05' });
+    expect(plan).toMatch(/SEARCH c USING INDEX calls_by_start \(start_utc>\? AND start_utc<\?\)/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('reads an exact caller from calls_by_src in start order, rare or common', () => {
+    for (const caller of ['1001', '1002']) {
+      const plan = pagePlan({ caller, status: ['ANSWERED'] });
+      expect(plan).toMatch(/SEARCH c USING INDEX calls_by_src \(src=\?\)/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
+    expect(pagePlan({ caller: '1001', from: '2024-01-02' })).toMatch(/calls_by_src \(src=\? AND start_utc>\?\)/);
+  });
+
+  it('seeks a rare wildcard through calls_by_dst and sorts the few rows it finds', () => {
+    expect(pagePlan({ callee: '0891@' })).toMatch(/SEARCH c USING INDEX calls_by_dst \(dst>\? AND dst<\?\).*TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it('walks calls_by_start instead of sorting a common wildcard', () => {
+    const plan = pagePlan({ callee: '2XXX' });
+    expect(plan).toMatch(/SCAN c USING INDEX calls_by_start/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('lets the rarer of two filters drive', () => {
+    const plan = pagePlan({ caller: '1001', src_trunk: ['trunk_a'] });
+    expect(plan).toMatch(/calls_by_src \(src=\?\)/);
+    expect(plan).not.toMatch(/calls_by_src_trunk/);
+    expect(pagePlan({ caller: '030@', src_trunk: ['rare_trunk'] })).toMatch(/calls_by_src_trunk \(src_trunk_name=\?\)/);
+  });
+
+  it('uses the partial indexes for trunks, account codes and answered-by', () => {
+    expect(pagePlan({ src_trunk: ['trunk_a'] })).toMatch(/calls_by_src_trunk \(src_trunk_name=\?\)/);
+    expect(pagePlan({ account_code: ['PROJ1'] })).toMatch(/calls_by_account_code \(account_code=\?\)/);
+    expect(pagePlan({ answered_by: '2001' })).toMatch(/calls_by_answered_by \(answered_by=\?\)/);
+  });
+
+  it('reads one action kind from its index and several common ones inside calls_by_start', () => {
+    expect(pagePlan({ action_type: ['DIAL'] })).toMatch(/calls_by_action_kind \(action_kind=\?\)/);
+    const plan = pagePlan({ action_type: ['DIAL', 'QUEUE'] });
+    expect(plan).toMatch(/SCAN c USING INDEX calls_by_start/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('finds free text and caller names through the trigram index', () => {
+    expect(pagePlan({ search: 'zygmunt' })).toMatch(/calls_fts VIRTUAL TABLE INDEX/);
+    expect(pagePlan({ caller_name: 'zygm' })).toMatch(/SEARCH c USING INTEGER PRIMARY KEY.*calls_fts VIRTUAL TABLE INDEX|calls_fts VIRTUAL TABLE INDEX.*SEARCH c USING INTEGER PRIMARY KEY/);
+  });
+
+  it('continues a page from its cursor inside the same index range', () => {
+    const first = store.page({ filter: { caller: '1002' }, limit: 5 });
+    const plan = pagePlan({ caller: '1002' }, { cursor: first.next_cursor, limit: 5 });
+    expect(plan).toMatch(/SEARCH c USING INDEX calls_by_src \(src=\? AND start_utc<\?\)/);
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+  });
+});
+
+describe('count and talk time', () => {
+  it('scans only calls_by_start for filters it holds', () => {
+    expect(countPlan({ status: ['ANSWERED'], direction: ['inbound'] })).toBe('SCAN c USING COVERING INDEX calls_by_start');
+    expect(countPlan({ from: '2024-01-03' })).toMatch(/^SEARCH c USING COVERING INDEX calls_by_start \(start_utc>\?\)$/);
+  });
+
+  it('counts a number or a trunk from its own index without the table', () => {
+    expect(countPlan({ caller: '1002' })).toBe('SEARCH c USING COVERING INDEX calls_by_src (src=?)');
+    expect(countPlan({ src_trunk: ['trunk_a'] })).toBe('SEARCH c USING COVERING INDEX calls_by_src_trunk (src_trunk_name=?)');
+  });
+
+  it('answers an unfiltered or PBX-only count from the PBX totals', () => {
+    expect(buildTotalsQuery(db, {}, LIMITS)).toEqual({ count: 300, talk_seconds: store.totals({ min_talk: 0 }).talk_seconds });
+    expect(buildTotalsQuery(db, { pbx: ['Office'] }, LIMITS)).toMatchObject({ count: 300 });
+    expect(buildTotalsQuery(db, { pbx: ['Other'] }, LIMITS)).toMatchObject({ count: 0 });
+  });
+
+  it('does not scan at all for a PBX without calls', () => {
+    expect(buildTotalsQuery(db, { pbx: ['Other'], status: ['BUSY'] }, LIMITS)).toBeNull();
+    expect(buildPageQuery(db, { filter: { pbx: ['Other'] } }, LIMITS)).toBeNull();
+  });
+});
