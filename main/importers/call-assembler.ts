@@ -69,12 +69,6 @@ function toCall(group: Group): CdrCall {
 export class CallAssembler {
   private groups = new Map<string, Group>();
   private last: Group | null = null;
-  private buffered = 0;
-
-  /** Rows held and not yet handed over. */
-  get rows(): number {
-    return this.buffered;
-  }
 
   add(record: CdrRecord, marker: string): void {
     const session = record.session?.trim() || syntheticSession(record);
@@ -88,7 +82,6 @@ export class CallAssembler {
     else if (sub) group.subs.push({ index: Number(sub[1]), record });
     else group.flat.push(record);
     group.rows++;
-    this.buffered++;
     this.last = group;
   }
 
@@ -103,13 +96,8 @@ export class CallAssembler {
       if (group !== keep) calls.push(toCall(group));
     }
     this.groups = new Map();
-    this.buffered = 0;
-    if (keep) {
-      this.groups.set(keep.session, keep);
-      this.buffered = keep.rows;
-    } else {
-      this.last = null;
-    }
+    if (keep) this.groups.set(keep.session, keep);
+    else this.last = null;
     return calls;
   }
 }

@@ -91,7 +91,10 @@ export async function importCsvSource(
   let header = true;
   let rows = 0;
   let bytes = 0;
+  // Rows added since the last batch; a session group carried over from it does not count twice.
+  let pending = 0;
   const flush = (final: boolean) => {
+    pending = 0;
     writer.commit(assembler.take(final));
     outcome.imported = writer.imported;
     outcome.already_present = writer.alreadyPresent;
@@ -116,7 +119,7 @@ export async function importCsvSource(
         continue;
       }
       assembler.add(row.record, row.marker);
-      if (assembler.rows >= BATCH_ROWS) {
+      if (++pending >= BATCH_ROWS) {
         if (run.signal?.aborted) throw cancelled();
         flush(false);
       }

@@ -240,6 +240,20 @@ describe('importFiles: streaming, progress and cancel', () => {
     expect(count()).toBe(BATCH_ROWS - 1);
   });
 
+  it('writes a batch whole or not at all: a failure inside one keeps the batches before it only', async () => {
+    const path = write('failing.csv', generated(BATCH_ROWS * 3));
+    let batches = 0;
+    const failing = Object.create(ctx.store) as typeof ctx.store;
+    failing.ingest = (...args) => {
+      const counts = ctx.store.ingest(...args);
+      if (++batches === 2) throw new Error('disk I/O error');
+      return counts;
+    };
+    const result = await importFiles(failing, [path]);
+    expect(result.files[0]).toMatchObject({ imported: BATCH_ROWS - 1, error: { message: expect.stringMatching(/disk I\/O error/) } });
+    expect(count()).toBe(BATCH_ROWS - 1);
+  });
+
   it('merges a session whose rows are split by a batch boundary into one call', async () => {
     const path = write('split.csv', generated(BATCH_ROWS + 10, (i) => (i >= BATCH_ROWS - 3 && i < BATCH_ROWS + 3 ? 'split-session' : `gen-${i}`)));
     const result = await importFiles(ctx.store, [path]);
