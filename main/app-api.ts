@@ -8,6 +8,7 @@ import { APP_ORIGIN } from './app/app-protocol.js';
 import { appVersion } from './app/version.js';
 import { type DownloadSlot, packFolder } from './app/downloads.js';
 import { FileRefRegistry } from './app/file-refs.js';
+import { cachedRecordingFile } from './app/recording-files.js';
 import { storeCaFile } from './app/ca-files.js';
 import { DemoPbx } from './app/demo.js';
 import { readSettings, writeSettings } from './app/settings.js';
@@ -118,6 +119,15 @@ export function createAppApi(deps: AppApiDeps): AppApi {
       .listPbx()
       .filter((p) => p.kind === 'pbx' && (names === undefined || names.length === 0 || names.includes(p.name)));
     return inScope.length === 1 ? secrets.get(inScope[0].id) : null;
+  };
+
+  /** Size of the downloaded file of a recording, or null when it must be fetched (again). */
+  const cachedSize = (callId: number, index: number): number | null => {
+    try {
+      return cachedRecordingFile(store, dataDir, callId, index).size;
+    } catch {
+      return null;
+    }
   };
 
   /** Web mode writes files without a target to a one-shot download; the desktop needs a chosen target. */
@@ -258,10 +268,8 @@ export function createAppApi(deps: AppApiDeps): AppApi {
         if (index < 0) {
           throw new AppError('NOT_FOUND', `Call ${call_id} has no recording "${recording}".`, { call_id });
         }
-        const cached = store.getRecording(call_id, recording);
-        if (cached?.state === 'cached' && cached.bytes !== null) {
-          return { url: transport.recordingUrl(call_id, index), bytes: cached.bytes };
-        }
+        const cached = cachedSize(call_id, index);
+        if (cached !== null) return { url: transport.recordingUrl(call_id, index), bytes: cached };
         const profile = store.getPbxByName(call.pbx);
         if (!profile || profile.kind !== 'pbx') {
           throw new AppError('RECORDING_GONE', `This call was imported from a file; its recording can only come from the PBX that made it.`, {
@@ -277,8 +285,8 @@ export function createAppApi(deps: AppApiDeps): AppApi {
         if (call_id !== undefined && !call) throw notFound('Call', call_id);
         const secret = password ?? storedPasswordFor(call ? [call.pbx] : filter?.pbx);
         const outDir = target ? files.resolve(target, 'folder') : null;
-        const slot = outDir ? null : await downloadSlot(`recordings-${stamp()}.tar`, 'application/x-tar');
         return tasks.run(taskId, async (signal) => {
+          const slot = outDir ? null : await downloadSlot(`recordings-${stamp()}.tar`, 'application/x-tar');
           const progress = progressReporter(taskId, 'recordings', emitProgress);
           const workDir = outDir ?? (await mkdtemp(join(tmpdir(), 'ucm-recordings-')));
           try {
@@ -335,11 +343,12 @@ export function createAppApi(deps: AppApiDeps): AppApi {
 
     exports: {
       async run({ taskId, filter, sort, format, fields, target }) {
-        const slot = target
-          ? null
-          : await downloadSlot(`calls-${stamp()}.${format}`, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json');
-        const path = slot ? slot.path : files.resolve(target as NonNullable<typeof target>, 'save');
+        const chosen = target ? files.resolve(target, 'save') : null;
         return tasks.run(taskId, async (signal) => {
+          const slot = chosen
+            ? null
+            : await downloadSlot(`calls-${stamp()}.${format}`, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json');
+          const path = slot ? slot.path : (chosen as string);
           const total = store.totals(filter).count;
           const progress = progressReporter(taskId, 'export', emitProgress);
           const out = createWriteStream(path);
