@@ -5,7 +5,7 @@
 import type { FileRef, UcmApi } from '../../preload/api.js';
 import { ApiError, toApiError } from './transport/api-error.js';
 import { downloadUrl, pickFilesWithInput } from './transport/browser.js';
-import { wrapDesktopBridge } from './transport/desktop.js';
+import { type DesktopBridge, wrapDesktopBridge } from './transport/desktop.js';
 import { createHttpApi } from './transport/http.js';
 import { takeToken } from './transport/token.js';
 
@@ -17,23 +17,25 @@ const bridge = window.ucm;
 
 export const transportMode: TransportMode = bridge ? 'desktop' : 'web';
 
-const httpApi = bridge
-  ? null
-  : createHttpApi({
-      token: takeToken(window),
-      fetch: (input, init) => window.fetch(input, init),
-      createEventSource: (url) => new EventSource(url),
-      pickFiles: () => pickFilesWithInput(document),
-      openWindow: (url) => {
-        window.open(url, '_blank', 'noopener,noreferrer');
-      },
-    });
+function createWebApi() {
+  return createHttpApi({
+    token: takeToken(window),
+    fetch: (input, init) => window.fetch(input, init),
+    createEventSource: (url) => new EventSource(url),
+    pickFiles: () => pickFilesWithInput(document),
+    openWindow: (url) => {
+      window.open(url, '_blank', 'noopener,noreferrer');
+    },
+  });
+}
 
-export const api: UcmApi = bridge ? wrapDesktopBridge(bridge) : (httpApi as UcmApi);
+const webApi = bridge ? null : createWebApi();
+
+export const api: UcmApi = webApi ?? wrapDesktopBridge(bridge as DesktopBridge);
 
 /** Files dropped on the import zone, as handles the import can use. */
 export async function filesFromDrop(files: File[]): Promise<FileRef[]> {
-  if (httpApi) return httpApi.uploadFiles(files);
+  if (webApi) return webApi.uploadFiles(files);
   if (!bridge?.files) {
     throw new ApiError('INTERNAL', 'This version of the app cannot take dropped files. Use "Choose files" instead.');
   }

@@ -53,13 +53,6 @@ export function formatEta(seconds: number | null): string {
   return `${Math.floor(s / 3600)} h ${pad2(Math.round((s % 3600) / 60))} min`;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
 /**
  * A duration typed by a user: seconds (`90`), `m:ss` (`1:30`) or `h:mm:ss` (`0:01:30`).
  * Returns null for anything else, so the caller can say which value was wrong.

@@ -26,7 +26,7 @@ void noMissingCodes;
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(API_ERROR_CODES);
 
-export function isApiErrorCode(value: unknown): value is ApiErrorCode {
+function isApiErrorCode(value: unknown): value is ApiErrorCode {
   return typeof value === 'string' && KNOWN_CODES.has(value);
 }
 
