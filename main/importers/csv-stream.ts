@@ -27,15 +27,21 @@ export async function* csvChunks(
   const decoder = createDecoder(encoding);
   const tokenizer = new CsvTokenizer(delimiter);
   let bytes = 0;
+  // Old Mac spreadsheets end lines with CR alone; seen in the first text, every CR becomes a line break.
+  let crOnly: boolean | null = null;
+  const lines = (text: string): string => {
+    if (crOnly === null && text !== '') crOnly = text.includes('\r') && !text.includes('\n');
+    return crOnly ? text.replace(/\r/g, '\n') : text;
+  };
   try {
     for await (const chunk of stream) {
       if (signal?.aborted) throw cancelled();
       const buffer = chunk as Buffer;
       bytes += buffer.length;
-      const records = tokenizer.push(decoder.write(buffer));
+      const records = tokenizer.push(lines(decoder.write(buffer)));
       if (records.length > 0) yield { records, bytes };
     }
-    const tail = decoder.end();
+    const tail = lines(decoder.end());
     const records = tail === '' ? tokenizer.end() : [...tokenizer.push(tail), ...tokenizer.end()];
     if (records.length > 0) yield { records, bytes };
   } finally {

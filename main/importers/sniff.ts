@@ -72,8 +72,7 @@ export function sniffText(head: string): Sniffed {
       ? { kind: 'xml' }
       : { kind: 'not-cdr', why: 'it is XML without <root><cdr> (not a cdrapi response)' };
   }
-  const lineEnd = text.indexOf('\n');
-  const headerLine = (lineEnd === -1 ? text : text.slice(0, lineEnd)).replace(/\r$/, '');
+  const headerLine = text.split(/\r\n|\n|\r/, 1)[0] as string;
   const delimiter = sniffDelimiter(headerLine);
   if (delimiter === null) return { kind: 'not-cdr', why: 'its first line is not a header of several columns' };
   return { kind: 'csv', delimiter, headerLine };

@@ -155,6 +155,7 @@ describe('importFiles: encodings and separators', () => {
     ['Windows-1252', iconv.encode(text, 'win1252')],
     ['semicolons', Buffer.from(text.replace(/,/g, ';'), 'utf8')],
     ['tabs', Buffer.from(text.replace(/,/g, '\t'), 'utf8')],
+    ['old Mac line ends (CR alone)', Buffer.from(text.replace(/\r\n/g, '\r'), 'utf8')],
   ];
   for (const [name, bytes] of variants) {
     it(`reads ${name}`, async () => {
