@@ -21,12 +21,27 @@ import {
 
 const KNOWN_DISPOSITIONS = new Set<string>(DISPOSITIONS);
 
+/**
+ * Ingest reads these two fields for every record of millions, and a PBX writes only a handful of
+ * distinct values in them: remember each value's reading (bounded, for the odd PBX that varies).
+ */
+const MEMO_LIMIT = 10_000;
+const dispositionMemo = new Map<string, Disposition | ''>();
+const actionMemo = new Map<string, { kind: string; target: string }>();
+
+function remember<T>(memo: Map<string, T>, key: string, value: T): T {
+  if (memo.size < MEMO_LIMIT) memo.set(key, value);
+  return value;
+}
+
 /** `ANSWERED`, `NO ANSWER`, ... from a record's disposition (any case, `_` for space), else ''. */
 export function normalizeDisposition(text: string | undefined): Disposition | '' {
   if (!text) return '';
+  const known = dispositionMemo.get(text);
+  if (known !== undefined) return known;
   const upper = text.trim().toUpperCase().replace(/[_\s]+/g, ' ');
-  if (KNOWN_DISPOSITIONS.has(upper)) return upper as Disposition;
-  return upper === 'NOANSWER' ? 'NO ANSWER' : '';
+  const value = KNOWN_DISPOSITIONS.has(upper) ? (upper as Disposition) : upper === 'NOANSWER' ? 'NO ANSWER' : '';
+  return remember(dispositionMemo, text, value);
 }
 
 /**
@@ -35,10 +50,12 @@ export function normalizeDisposition(text: string | undefined): Disposition | ''
  */
 export function splitActionType(text: string | undefined): { kind: string; target: string } {
   if (!text) return { kind: '', target: '' };
+  const known = actionMemo.get(text);
+  if (known !== undefined) return { ...known };
   const bracket = /^(.*?)\s*\[([^\]]*)\]\s*$/.exec(text);
   const kindText = bracket ? (bracket[1] ?? '') : text;
   const kind = kindText.trim().replace(/\s+/g, ' ').toUpperCase();
-  return { kind, target: bracket ? (bracket[2] ?? '').trim() : '' };
+  return { ...remember(actionMemo, text, { kind, target: bracket ? (bracket[2] ?? '').trim() : '' }) };
 }
 
 /**
@@ -119,11 +136,18 @@ const USERFIELD_DIRECTIONS = new Map<string, Direction>([
   ['outbound', 'outbound'],
   ['internal', 'internal'],
   ['external', 'external'],
+  ['Inbound', 'inbound'],
+  ['Outbound', 'outbound'],
+  ['Internal', 'internal'],
+  ['External', 'external'],
 ]);
 
 /** The first direction word of a userfield; both channels' userfields may be comma-joined. */
 function userfieldDirection(text: string | undefined): Direction | null {
   if (!text) return null;
+  const whole = USERFIELD_DIRECTIONS.get(text) ?? USERFIELD_DIRECTIONS.get(text.trim().toLowerCase());
+  if (whole) return whole;
+  if (!text.includes(',')) return null;
   for (const word of text.split(',')) {
     const direction = USERFIELD_DIRECTIONS.get(word.trim().toLowerCase());
     if (direction) return direction;

@@ -47,12 +47,18 @@ export function isCdrField(name: string): name is CdrField {
 }
 
 const BY_LOWER = new Map<string, CdrField>(CDR_FIELDS.map((name) => [name.toLowerCase(), name]));
+/** Names seen so far: parsers ask for every field of every record, and responses repeat the same few. */
+const seen = new Map<string, string>();
+const SEEN_LIMIT = 10_000;
 
 /**
  * The canonical spelling of a field name: the guide itself writes `<AcctID>` next to `<AcctId>`, so a
  * name differing from a canonical one only in case is that field. Other names are kept as sent.
  */
 export function canonicalFieldName(name: string): string {
-  if (KNOWN.has(name)) return name;
-  return BY_LOWER.get(name.toLowerCase()) ?? name;
+  const known = seen.get(name);
+  if (known !== undefined) return known;
+  const canonical = KNOWN.has(name) ? name : (BY_LOWER.get(name.toLowerCase()) ?? name);
+  if (seen.size < SEEN_LIMIT) seen.set(name, canonical);
+  return canonical;
 }

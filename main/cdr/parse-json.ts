@@ -41,13 +41,16 @@ function toEntry(value: unknown, position: string, problems: ParseProblem[]): Ra
     return null;
   }
   const key = text(value['cdr']);
-  const subKeys = Object.keys(value)
-    .map((name) => ({ name, n: SUB_KEY.exec(name) }))
-    .filter((sub): sub is { name: string; n: RegExpExecArray } => sub.n !== null)
-    .sort((a, b) => Number(a.n[1]) - Number(b.n[1]));
+  const subKeys: { name: string; n: number }[] = [];
+  for (const name in value) {
+    if (!name.startsWith('sub_cdr_')) continue;
+    const match = SUB_KEY.exec(name);
+    if (match) subKeys.push({ name, n: Number(match[1]) });
+  }
   if (!('main_cdr' in value) && subKeys.length === 0) {
     return { key, main: null, legs: [toRecord(value, (name) => name === 'cdr')], position };
   }
+  subKeys.sort((a, b) => a.n - b.n);
   const rawMain = value['main_cdr'] ?? {};
   if (!isObject(rawMain)) {
     problems.push({ position, reason: 'main_cdr is not an object' });

@@ -12,9 +12,14 @@ export type DateOrder = 'mdy' | 'dmy';
 const HOUR_MS = 3_600_000;
 
 // The form cdrapi writes for nearly every record, checked first because it runs millions of times.
-const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})$/;
+const CANONICAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$/;
 const ISO_LIKE = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/;
 const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?$/;
+
+/** The number written by two ASCII digits at `at` (the caller has checked they are digits). */
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+}
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
@@ -63,11 +68,11 @@ function to24h(text: string, hour: number, meridiem: string | undefined): number
  */
 export function parsePbxDateTime(text: string, order: DateOrder = 'mdy'): string | null {
   if (CANONICAL.test(text)) {
-    const month = Number(text.slice(5, 7));
-    const day = Number(text.slice(8, 10));
-    const hour = Number(text.slice(11, 13));
-    const minute = Number(text.slice(14, 16));
-    const second = Number(text.slice(17, 19));
+    const month = twoDigits(text, 5);
+    const day = twoDigits(text, 8);
+    const hour = twoDigits(text, 11);
+    const minute = twoDigits(text, 14);
+    const second = twoDigits(text, 17);
     if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59) {
       return text.charCodeAt(10) === 84 ? text : `${text.slice(0, 10)}T${text.slice(11)}`;
     }
@@ -258,17 +263,24 @@ interface ZoneClock {
 
 const zoneClocks = new Map<string, ZoneClock>();
 
+let lastZone: ZoneClock | null = null;
+let lastZoneName = '';
+
 function zoneClock(tz: string): ZoneClock {
+  if (tz === lastZoneName && lastZone) return lastZone;
   let zone = zoneClocks.get(tz);
-  if (zone) return zone;
-  zone = {
-    formatter: tz === 'UTC' ? null : requireFormatter(tz),
-    days: new Map(),
-    hours: new Map(),
-    lastKey: '',
-    lastStart: Number.NaN,
-  };
-  zoneClocks.set(tz, zone);
+  if (!zone) {
+    zone = {
+      formatter: tz === 'UTC' ? null : requireFormatter(tz),
+      days: new Map(),
+      hours: new Map(),
+      lastKey: '',
+      lastStart: Number.NaN,
+    };
+    zoneClocks.set(tz, zone);
+  }
+  lastZone = zone;
+  lastZoneName = tz;
   return zone;
 }
 
@@ -327,8 +339,13 @@ export function wallClockToUtc(local: string, tz: string): number {
   if (typeof local !== 'string' || !LOCAL.test(local)) {
     throw badWallClock(String(local), 'expected YYYY-MM-DDTHH:MM:SS');
   }
-  const minute = Number(local.slice(14, 16));
-  const second = Number(local.slice(17, 19));
+  return utcOfWallClock(local, tz);
+}
+
+/** wallClockToUtc for a text already known to have the canonical shape. */
+function utcOfWallClock(local: string, tz: string): number {
+  const minute = twoDigits(local, 14);
+  const second = twoDigits(local, 17);
   if (minute > 59 || second > 59) throw badWallClock(local, 'minutes and seconds run to 59');
   const zone = zoneClock(tz);
   let hourStart: number;
@@ -365,7 +382,7 @@ export function isoUtc(ms: number): string {
 export function toPbxTime(text: string, tz: string, order?: DateOrder): PbxTime | null {
   const local = parsePbxDateTime(text, order);
   if (local === null) return null;
-  return { local, utc: wallClockToUtc(local, tz) };
+  return { local, utc: utcOfWallClock(local, tz) };
 }
 
 /**
