@@ -1,0 +1,153 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, tempDir } from './helpers.js';
+import { seedCache } from './data.js';
+
+const tmp = tempDir('ucmcdr-calls-');
+const db = join(tmp.dir, 'cache.sqlite');
+
+beforeAll(() => seedCache(db));
+afterAll(() => tmp.cleanup());
+
+/** Sessions `ucmcdr calls <args> --format json` lists, in output order. */
+async function sessions(...args: string[]): Promise<string[]> {
+  const run = await cli(['--db', db, 'calls', '--format', 'json', ...args]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return (JSON.parse(run.stdout) as { session: string }[]).map((c) => c.session);
+}
+
+const sorted = async (...args: string[]): Promise<string[]> => (await sessions(...args)).sort();
+
+describe('ucmcdr calls: every filter option reaches the query engine', () => {
+  it('lists all calls newest first without filters', async () => {
+    expect(await sessions()).toEqual(['d', 'e', 'c', 'b', 'a']);
+  });
+
+  it.each([
+    [['--pbx', 'branch'], ['d']],
+    [['--pbx', 'office,branch'], ['a', 'b', 'c', 'd', 'e']],
+    [['--pbx', 'office', '--pbx', 'branch'], ['a', 'b', 'c', 'd', 'e']],
+    [['--from', '2024-03-05'], ['b', 'c', 'd', 'e']],
+    [['--to', '2024-03-05'], ['a', 'b']],
+    [['--from', '2024-03-05T12:00:01', '--to', '2024-03-20 15:00'], ['c', 'e']],
+    [['--caller', '10XX'], ['a', 'c', 'e']],
+    [['--caller', '1001,1003-1004'], ['a', 'c', 'e']],
+    [['--caller', '_791@'], ['b']],
+    [['--callee', '6400'], ['b']],
+    [['--answered-by', '1002'], ['a']],
+    [['--caller-name', 'MÜLLER'], ['a']],
+    [['--status', 'no answer'], ['b']],
+    [['--status', 'BUSY,FAILED'], ['d', 'e']],
+    [['--direction', 'outbound'], ['c']],
+    [['--direction', 'inbound', '--direction', 'outbound'], ['b', 'c']],
+    [['--action-type', 'ringgroup'], ['b']],
+    [['--action-type', 'QUEUE,RINGGROUP'], ['b', 'e']],
+    [['--src-trunk', 'Daisy'], ['b']],
+    [['--dst-trunk', 'CarrierOne'], ['c']],
+    [['--account-code', '4711'], ['c']],
+    [['--min-talk', '31'], ['c']],
+    [['--max-talk', '0'], ['b', 'd', 'e']],
+    [['--min-call', '40'], ['a', 'c']],
+    [['--max-call', '8'], ['d', 'e']],
+    [['--has-recording'], ['c']],
+    [['--has-recording', 'no'], ['a', 'b', 'd', 'e']],
+    [['--search', 'Dora'], ['d']],
+    [['--search', '0791'], ['b']],
+    [['--pbx', 'office', '--status', 'ANSWERED', '--min-talk', '1'], ['a', 'c']],
+  ])('%j selects %j', async (args, expected) => {
+    expect(await sorted(...args)).toEqual(expected);
+  });
+});
+
+describe('ucmcdr calls: sorting and paging', () => {
+  it('sorts ascending by a column, or descending with "-"', async () => {
+    expect(await sessions('--sort', 'start')).toEqual(['a', 'b', 'c', 'e', 'd']);
+    expect((await sessions('--sort', '-billsec'))[0]).toBe('c');
+    expect((await sessions('--sort=-duration'))[0]).toBe('c');
+  });
+
+  it('skips --offset calls and shows at most --limit', async () => {
+    expect(await sessions('--limit', '2')).toEqual(['d', 'e']);
+    expect(await sessions('--limit', '2', '--offset', '1')).toEqual(['e', 'c']);
+    expect(await sessions('--offset', '4')).toEqual(['a']);
+    expect(await sessions('--offset', '5')).toEqual([]);
+  });
+});
+
+describe('ucmcdr calls: output formats', () => {
+  it('prints one JSON array of calls with the documented fields and types', async () => {
+    const run = await cli(['--db', db, 'calls', '--format', 'json', '--pbx', 'office', '--has-recording']);
+    const [call] = JSON.parse(run.stdout) as Record<string, unknown>[];
+    expect(call).toMatchObject({
+      session: 'c',
+      pbx: 'office',
+      start: '2024-03-10T09:00:00',
+      start_utc: '2024-03-10T09:00:00Z',
+      src: '1003',
+      dst: '004930123456',
+      caller_name: '=HYPERLINK("x")',
+      disposition: 'ANSWERED',
+      direction: 'outbound',
+      action_type: 'DIAL',
+      duration: 310,
+      billsec: 300,
+      src_trunk_name: '',
+      dst_trunk_name: 'CarrierOne',
+      account_code: '4711',
+      recordings: ['auto-c.wav'],
+      legs: 1,
+    });
+  });
+
+  it('prints an aligned table with the count and total talk time of the filtered set', async () => {
+    const run = await cli(['--db', db, 'calls', '--pbx', 'office', '--limit', '2']);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^START\s+STATUS\s+FROM\s+NAME\s+TO/);
+    expect(lines[1]).toMatch(/^2024-03-20 15:00:00\s+FAILED\s+1004\s+Emil\s+6500/);
+    expect(lines[1].indexOf('FAILED')).toBe(lines[0].indexOf('STATUS'));
+    expect(lines[2].indexOf('ANSWERED')).toBe(lines[0].indexOf('STATUS'));
+    expect(lines.at(-1)).toBe('Showing 1-2 of 4 calls; total talk time 0:05:30.');
+  });
+
+  it('prints CSV with a header of field names and formula-safe cells', async () => {
+    const run = await cli(['--db', db, 'calls', '--format', 'csv', '--has-recording']);
+    const [header, row] = run.stdout.split('\r\n');
+    expect(header.split(',').slice(0, 4)).toEqual(['id', 'session', 'pbx', 'start']);
+    expect(row).toContain(',c,office,2024-03-10T09:00:00,');
+    expect(row).toContain(`,"'=HYPERLINK(""x"")",`);
+    expect(row).toContain(',004930123456,');
+  });
+});
+
+describe('ucmcdr calls: bad values are refused before any work', () => {
+  it.each([
+    [['--status', 'maybe'], /--status.*'maybe'.*ANSWERED/],
+    [['--direction', 'sideways'], /--direction.*'sideways'/],
+    [['--from', '2024-13-01'], /--from.*'2024-13-01'.*month 13/],
+    [['--to', 'yesterday'], /--to.*'yesterday'/],
+    [['--min-talk', '-5'], /--min-talk.*'-5'.*whole number/],
+    [['--limit', '0'], /--limit.*'0'/],
+    [['--offset', 'x'], /--offset.*'x'/],
+    [['--sort', 'colour'], /--sort.*'colour'.*start/],
+    [['--caller', '1-2-3'], /--caller.*'1-2-3'/],
+    [['--has-recording', 'perhaps'], /--has-recording.*'perhaps'.*yes or no/],
+    [['--format', 'xml'], /--format.*'xml'/],
+    [['--min-talk', '60', '--max-talk', '10'], /--min-talk 60 is more than --max-talk 10/],
+    [['--from', '2024-04-01', '--to', '2024-03-01'], /--from 2024-04-01 is after --to 2024-03-01/],
+    [['--bogus'], /unknown option '--bogus'/],
+  ])('%j: exit status 2 and one line on stderr', async (args, message) => {
+    const run = await cli(['--db', db, 'calls', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^ucmcdr: [^\n]+\n$/);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('says so when the cache does not exist instead of creating an empty one', async () => {
+    const missing = join(tmp.dir, 'nope', 'cache.sqlite');
+    const run = await cli(['--db', missing, 'calls']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`ucmcdr: No call cache at ${missing}: sync a PBX or import files first, or point --db at an existing cache.\n`);
+  });
+});
