@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 /**
@@ -47,8 +48,62 @@ export interface TextDecoderLike {
   end(): string;
 }
 
-/** A streaming decoder that carries split characters across chunks and drops a leading BOM. */
+/** Bytes at the end of a buffer that start a UTF-8 sequence the buffer does not finish. */
+function incompleteUtf8Tail(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? back : 0;
+  }
+  return 0;
+}
+
+/**
+ * UTF-8 unless proven otherwise: a spreadsheet's Windows-1252 save is pure ASCII until its first accented
+ * name, which may come long after the sample the encoding was detected from. The first invalid UTF-8
+ * switches the rest of the file to Windows-1252 (ASCII reads the same in both, so nothing decoded
+ * before is wrong).
+ */
+function utf8OrWin1252Decoder(): TextDecoderLike {
+  const fallback = iconv.getDecoder('win1252');
+  let carry: Buffer = Buffer.alloc(0);
+  let switched = false;
+  let first = true;
+  const stripBom = (text: string): string => {
+    if (!first || text === '') return text;
+    first = false;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  };
+  return {
+    write: (bytes) => {
+      if (switched) return fallback.write(bytes);
+      const data = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes;
+      const whole = data.length - incompleteUtf8Tail(data);
+      const body = data.subarray(0, whole);
+      if (isUtf8(body)) {
+        carry = Buffer.from(data.subarray(whole));
+        return stripBom(body.toString('utf8'));
+      }
+      switched = true;
+      return stripBom(fallback.write(data));
+    },
+    end: () => {
+      if (switched) return fallback.end() ?? '';
+      if (carry.length === 0) return '';
+      // A sequence cut by the end of the file is not UTF-8: those last bytes are Windows-1252 text.
+      const rest = fallback.write(carry);
+      return stripBom(rest + (fallback.end() ?? ''));
+    },
+  };
+}
+
+/**
+ * A streaming decoder that carries split characters across chunks and drops a leading BOM. Text
+ * detected as UTF-8 falls back to Windows-1252 from the first byte that is not UTF-8.
+ */
 export function createDecoder(encoding: TextEncodingName): TextDecoderLike {
+  if (encoding === 'utf8') return utf8OrWin1252Decoder();
   const decoder = iconv.getDecoder(encoding, { stripBOM: true });
   return {
     write: (bytes) => decoder.write(bytes),

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeAll, detectEncoding } from '../../main/importers/encoding.js';
+import { createDecoder, decodeAll, detectEncoding } from '../../main/importers/encoding.js';
 import { sniffBytes, sniffDelimiter, sniffText } from '../../main/importers/sniff.js';
 
 const TEXT = 'Caller Name,Start Time\r\nRené Müller,2021-03-18 15:14:33\r\n';
@@ -67,5 +67,30 @@ describe('sniffText / sniffBytes', () => {
     expect(sniffText('\u0000\u0001\u0002abc,def\u0003\u0004')).toMatchObject({ kind: 'not-cdr', why: expect.stringMatching(/binary/) });
     expect(sniffText('   \n')).toMatchObject({ kind: 'not-cdr', why: 'it is empty' });
     expect(sniffBytes(Buffer.from('src,dst\n'))).toBeNull();
+  });
+});
+
+describe('createDecoder', () => {
+  function decodeInChunks(bytes: Buffer, size: number): string {
+    const decoder = createDecoder(detectEncoding(bytes.subarray(0, 64)));
+    let text = '';
+    for (let i = 0; i < bytes.length; i += size) text += decoder.write(bytes.subarray(i, i + size));
+    return text + decoder.end();
+  }
+
+  it('keeps UTF-8 characters split across chunks', () => {
+    const text = 'name\r\nRené Müller ✓ 😀\r\n';
+    for (const size of [1, 2, 3, 5]) expect(decodeInChunks(Buffer.from(text, 'utf8'), size)).toBe(text);
+  });
+
+  it('switches to Windows-1252 at the first byte that is not UTF-8, even far after the sample', () => {
+    const text = `Caller Name,Session\r\n${'Plain Name,s\r\n'.repeat(20)}René Müller,s\r\nZoë,s\r\n`;
+    const bytes = iconv.encode(text, 'win1252');
+    expect(detectEncoding(bytes.subarray(0, 64))).toBe('utf8');
+    for (const size of [1, 7, 1024]) expect(decodeInChunks(bytes, size)).toBe(text);
+  });
+
+  it('reads a Windows-1252 character cut by the end of the file', () => {
+    expect(decodeInChunks(Buffer.concat([Buffer.from('name\r\ncaf'), Buffer.from([0xe9])]), 4)).toBe('name\r\ncafé');
   });
 });
