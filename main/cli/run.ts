@@ -57,6 +57,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!ctx) throw new Error('The command ran before its options were read.');
     return ctx;
   };
+  // Commands import their services when they run, so a quick `ucmcdr calls` does not load the
+  // simulator, the web server or the HTTPS client.
   registerImport(program, context);
   registerCalls(program, context);
   registerSession(program, context);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { ImportFileResult } from '../../../preload/api.js';
 import { AppError } from '../../errors.js';
-import { importFiles, type ImportProgress } from '../../importers/index.js';
+import type { ImportProgress } from '../../importers/index.js';
 import { type CliContext, requirePbx, withStore } from '../context.js';
 import { writeText } from '../io.js';
 import { choice, parseExistingFile, parseName } from '../options.js';
@@ -65,6 +65,7 @@ Examples:
       });
       await withStore(ctx, 'write', async (store) => {
         if (o.pbx !== undefined) requirePbx(store, o.pbx);
+        const { importFiles } = await import('../../importers/index.js');
         const progress = progressPrinter(ctx.io);
         const result = await importFiles(store, paths, {
           pbx: o.pbx,

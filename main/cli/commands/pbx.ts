@@ -3,7 +3,6 @@ import type { PbxProfile, PbxTestResult } from '../../../preload/api.js';
 import { defaultTimeZone } from '../../cdr/time.js';
 import { AppError } from '../../errors.js';
 import type { PbxConnection } from '../../pbx/client.js';
-import { testConnection } from '../../pbx/connect.js';
 import { fingerprintMismatch, normalizeFingerprint, probeCertificate } from '../../pbx/tls.js';
 import { parsePbxUrl } from '../../pbx/url.js';
 import type { Store } from '../../store/types.js';
@@ -66,6 +65,7 @@ async function checkCredentials(
   passwordEnv: string | undefined,
 ): Promise<PbxTestResult> {
   const password = await obtainPassword(ctx.io, passwordEnv, `Password for ${conn.user} on ${name}: `);
+  const { testConnection } = await import('../../pbx/connect.js');
   const result = await testConnection(conn, password, { signal: ctx.io.signal });
   if (result.error) throw new AppError(result.error.code, result.error.message, result.error.details);
   return result;

@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
-import { exportRecordings } from '../../recordings/recordings.js';
 import { type CliContext, requirePbx, withStore } from '../context.js';
 import { writeText } from '../io.js';
 import { parseName } from '../options.js';
@@ -57,6 +56,7 @@ Examples:
           needPbx || o.passwordEnv !== undefined
             ? await obtainPassword(ctx.io, o.passwordEnv, `Password for ${profile.user} on ${profile.name}: `)
             : null;
+        const { exportRecordings } = await import('../../recordings/recordings.js');
         const progress = progressPrinter(ctx.io);
         try {
           const result = await exportRecordings(store, ctx.dataDir, { callIds: [detail.call.id] }, outDir, password, {

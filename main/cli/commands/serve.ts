@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
-import { startWebServer } from '../../web/server.js';
 import { type CliContext, withStore } from '../context.js';
 import { untilCancelled, writeText } from '../io.js';
 import { parsePort } from '../options.js';
@@ -55,6 +54,7 @@ Examples:
         throw new AppError('NOT_FOUND', `The web UI is not built (${staticDir} is missing): run "npm run build" first.`);
       }
       await withStore(ctx, 'write', async (store) => {
+        const { startWebServer } = await import('../../web/server.js');
         const server = await startWebServer({ store, dataDir: ctx.dataDir, port: o.port, staticDir });
         try {
           await writeText(ctx.io.stdout, `Serving UCM CDR Viewer at ${server.url}\nPress Ctrl-C to stop.\n`);

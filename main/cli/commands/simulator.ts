@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
 import { simulatorDir } from '../../paths.js';
 import { defaultTimeZone } from '../../cdr/time.js';
-import { startSimulator } from '../../simulator/index.js';
 import type { CliContext } from '../context.js';
 import { untilCancelled, writeText } from '../io.js';
 import { choice, parseCount, parseDays, parsePort, parseSeed, parseZone } from '../options.js';
@@ -44,6 +43,7 @@ Examples:
     .action(async (o: SimulatorOptions) => {
       const ctx = context();
       if (o.user.trim() === '' || o.password === '') throw new AppError('BAD_INPUT', '--user and --password must not be empty.');
+      const { startSimulator } = await import('../../simulator/index.js');
       const simulator = await startSimulator({
         port: o.port,
         api: o.api,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { syncPbx, type SyncProgress } from '../../sync/sync.js';
+import type { SyncProgress } from '../../sync/sync.js';
 import { type CliContext, requirePbx, withStore } from '../context.js';
 import { writeText } from '../io.js';
 import { parseName } from '../options.js';
@@ -29,6 +29,7 @@ Examples:
       await withStore(ctx, 'write', async (store) => {
         const profile = requirePbx(store, name);
         const password = await obtainPassword(ctx.io, o.passwordEnv, `Password for ${profile.user} on ${profile.name}: `);
+        const { syncPbx } = await import('../../sync/sync.js');
         const progress = progressPrinter(ctx.io);
         try {
           const result = await syncPbx(store, profile.id, password, {

@@ -1,0 +1,61 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, tempDir } from './helpers.js';
+
+const tmp = tempDir('ucmcdr-usage-');
+afterAll(() => tmp.cleanup());
+
+const COMMANDS = [
+  ['import'],
+  ['calls'],
+  ['session'],
+  ['export'],
+  ['pbx', 'add'],
+  ['pbx', 'list'],
+  ['pbx', 'remove'],
+  ['pbx', 'test'],
+  ['pbx', 'trust'],
+  ['sync'],
+  ['recordings'],
+  ['simulator'],
+  ['serve'],
+];
+
+describe('ucmcdr usage', () => {
+  it.each(COMMANDS)('%s %s --help prints usage with examples and exits 0', async (...command) => {
+    const run = await cli([...command.filter(Boolean), '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: ucmcdr ${command.filter(Boolean).join(' ')} `));
+    expect(run.stdout).toMatch(/Examples?:\n {2}ucmcdr /);
+  });
+
+  it('lists the commands and the exit statuses in the main help', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    for (const name of ['import', 'calls', 'session', 'export', 'pbx', 'sync', 'recordings', 'simulator', 'serve']) {
+      expect(run.stdout).toMatch(new RegExp(`^ {2}${name}\\b`, 'm'));
+    }
+    expect(run.stdout).toContain('Exit status: 0 success, 1 failure, 2 invalid command line, 130 cancelled');
+  });
+
+  it('prints the help and exits 2 when no command is given', async () => {
+    const run = await cli([]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^Usage: ucmcdr /);
+  });
+
+  it('refuses an unknown command with a suggestion', async () => {
+    const run = await cli(['cals']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("ucmcdr: unknown command 'cals' (Did you mean calls?)\n");
+  });
+
+  it('reports a file that is not a cache in one line', async () => {
+    const notDb = join(tmp.dir, 'notes.txt');
+    writeFileSync(notDb, 'shopping list\n'.repeat(100));
+    const run = await cli(['--db', notDb, 'calls']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ucmcdr: [^\n]*not a UCM CDR Viewer cache[^\n]*\n$/);
+  });
+});
