@@ -115,7 +115,7 @@ function fieldSeconds(record: CdrRecord, field: 'duration' | 'billsec', acctId: 
  * Throws AppError('BAD_INPUT') naming the record and field when a time or duration is unreadable.
  */
 export function deriveLeg(record: CdrRecord, index: number, tz: string, model?: string): LegSummary {
-  const acctId = has(record['AcctId']) ? (record['AcctId'] as string) : `#${index}`;
+  const acctId = has(record['AcctId']) ? record['AcctId'].trim() : `#${index}`;
   const action = splitActionType(record['action_type']);
   return {
     acct_id: acctId,

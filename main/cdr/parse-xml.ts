@@ -28,10 +28,9 @@ function escapeLeafText(text: string): string {
 /** Escapes what devices leave unescaped inside field values, leaving the markup alone. */
 export function repairCdrXml(chunk: string): string {
   const ampersands = chunk.includes('&') ? chunk.replace(BARE_AMPERSAND, '&amp;') : chunk;
-  return ampersands.replace(LEAF_WITH_ANGLE, (_match, name: string, attributes: string | undefined, content: string) => {
-    // The lazy content may have swallowed markup only if it contains '/>' or a whole tag; a real
-    // value never holds a self-closing element, so leave such spans untouched.
-    if (content.includes('/>')) return _match;
+  return ampersands.replace(LEAF_WITH_ANGLE, (whole, name: string, attributes: string | undefined, content: string) => {
+    // Content holding '/>' is an element of empty fields (`<main_cdr><AcctId/></main_cdr>`), not a value.
+    if (content.includes('/>')) return whole;
     return `<${name}${attributes ?? ''}>${escapeLeafText(content)}</${name}>`;
   });
 }
