@@ -43,7 +43,7 @@ export async function importDocument(
     parsed = parseCdrResponse(text);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new AppError('BAD_FILE', `${source.label} is not a readable cdrapi response: ${why}`, { file: source.label, not_cdr: true });
+    throw new AppError('BAD_FILE', `${source.label} is not a readable cdrapi response: ${why}`, { file: source.label, not_cdr: true, why });
   }
   const { calls } = parsed;
   for (const problem of parsed.problems) {

@@ -90,7 +90,7 @@ export interface ColumnPlan {
 }
 
 /** A start time and a caller or callee: the least that makes a row a call. */
-export function hasMinimumFields(mapped: Set<string>): boolean {
+function hasMinimumFields(mapped: Set<string>): boolean {
   return mapped.has('start') && (mapped.has('src') || mapped.has('dst'));
 }
 

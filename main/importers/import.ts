@@ -30,7 +30,7 @@ const DATE_ORDERS = ['auto', 'mdy', 'dmy'] as const;
 
 /** Marks a refusal that says "this is not CDR data" (as opposed to "map the columns"). */
 function notCdr(label: string, why: string): AppError {
-  return new AppError('BAD_FILE', `${label} is not CDR data: ${why}. Nothing was imported from it.`, { file: label, not_cdr: true });
+  return new AppError('BAD_FILE', `${label} is not CDR data: ${why}. Nothing was imported from it.`, { file: label, not_cdr: true, why });
 }
 
 function payload(error: AppError): ApiErrorPayload {
@@ -110,7 +110,7 @@ async function importZip(run: ImportRun, target: ImportTarget, path: string, lab
   if (outcomes.every(isNotCdr)) {
     const outcome = emptyOutcome(label);
     outcome.format = 'zip';
-    const inside = outcomes.map((o) => `${o.file.slice(label.length + 1)} (${String(o.error?.message).replace(/^.*? is not CDR data: /, '').replace(/\. Nothing was imported from it\.$/, '')})`);
+    const inside = outcomes.map((o) => `${o.file.slice(label.length + 1)}: ${String(o.error?.details?.why ?? o.error?.message)}`);
     outcome.error = payload(
       notCdr(label, inside.length === 0 ? 'the archive holds no files' : `the archive holds no CDR file: ${inside.join('; ')}`),
     );

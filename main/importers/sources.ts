@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
@@ -56,23 +56,6 @@ export async function readHead(source: ByteSource, bytes: number): Promise<Buffe
   }
   const head = Buffer.concat(chunks);
   return head.length > bytes ? head.subarray(0, bytes) : head;
-}
-
-/** The first bytes of a file on disk, without opening a stream. */
-export async function readFileHead(path: string, bytes: number): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw notReadable(path, error);
-  }
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Reads a whole source into memory, refusing anything larger than `limit` bytes. */
