@@ -23,8 +23,12 @@ function sessionOf(record: CdrRecord | null | undefined): string {
 }
 
 /**
- * Turns entries into calls: identity is the envelope key, else main's `session`, else the first leg's;
- * an entry with none is a problem, not a call. The same call seen again in one response is merged.
+ * Turns entries into calls. A leg is identified by (session, AcctId), so each leg record belongs to the
+ * call its own `session` field names; a leg without one, and the main record, belong to the entry's
+ * identity: the envelope key, else main's `session`, else the first leg's. Real UCM63xx responses with
+ * an empty `cdr` key pack legs of several calls under one repeated main_cdr, so an entry can yield
+ * several calls. An entry with no identity at all is a problem, not a call. The same call seen again in
+ * one response is merged.
  */
 export class CallCollector {
   readonly problems: ParseProblem[] = [];
@@ -46,10 +50,32 @@ export class CallCollector {
       });
       return;
     }
-    const call: CdrCall = { session, main, legs: entry.legs.length > 0 ? entry.legs : [main] };
-    const known = this.bySession.get(session);
+    if (entry.legs.length === 0) {
+      this.put({ session, main, legs: [main] });
+      return;
+    }
+    const legsBySession = new Map<string, CdrRecord[]>();
+    for (const leg of entry.legs) {
+      const legSession = sessionOf(leg) || session;
+      const group = legsBySession.get(legSession);
+      if (group) group.push(leg);
+      else legsBySession.set(legSession, [leg]);
+    }
+    const own = legsBySession.get(session);
+    if (own || entry.main) this.put({ session, main, legs: own ?? [] });
+    for (const [legSession, legs] of legsBySession) {
+      if (legSession === session) continue;
+      // Legs of another call carry no summary record of their own: a single one stands for itself
+      // (like a flat record), several get a summary that only names the session.
+      const summary = legs.length === 1 ? (legs[0] as CdrRecord) : { session: legSession };
+      this.put({ session: legSession, main: summary, legs });
+    }
+  }
+
+  private put(call: CdrCall): void {
+    const known = this.bySession.get(call.session);
     if (known === undefined) {
-      this.bySession.set(session, this.calls.length);
+      this.bySession.set(call.session, this.calls.length);
       this.calls.push(call);
       return;
     }

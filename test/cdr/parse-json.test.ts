@@ -46,31 +46,32 @@ describe('parseCdrJson on the UCM63xx capture', () => {
   const raw = JSON.parse(text) as { cdr_root: RawEntry[] };
   const { calls, problems } = parseCdrJson(text);
 
-  /** Identity per the rule: non-empty cdr key, else main's session, else the (first) record's. */
-  function identity(entry: RawEntry): string {
+  /** Identity per the rule: a record's own session, else the entry's (cdr key, else main's session). */
+  function identity(entry: RawEntry, record: RawRecord): string {
+    if (record['session']) return record['session'];
     if (typeof entry['cdr'] === 'string' && entry['cdr'] !== '') return entry['cdr'];
-    const main = entry['main_cdr'] as RawRecord | undefined;
-    if (main?.['session']) return main['session'];
-    const first = (subKeys(entry).map((key) => entry[key]) as RawRecord[])[0] ?? (entry as RawRecord);
-    return first['session'] ?? '';
+    return (entry['main_cdr'] as RawRecord | undefined)?.['session'] ?? '';
   }
 
-  it('makes one call per identity, in order of first appearance, with no problems', () => {
-    const expected = [...new Set(raw.cdr_root.map(identity))];
+  function recordsOf(entry: RawEntry): RawRecord[] {
+    return 'main_cdr' in entry
+      ? (subKeys(entry).map((key) => entry[key]) as RawRecord[])
+      : [Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'cdr')) as RawRecord];
+  }
+
+  it('makes one call per session named by any record, as the capture holds 15 calls, with no problems', () => {
+    const expected = new Set(raw.cdr_root.flatMap((entry) => recordsOf(entry).map((record) => identity(entry, record))));
     expect(problems).toEqual([]);
-    expect(calls.map((c) => c.session)).toEqual(expected);
+    expect(calls).toHaveLength(15);
+    expect(new Set(calls.map((c) => c.session))).toEqual(expected);
   });
 
   it('keeps every leg record field by field, unknown fields included', () => {
     const bySession = new Map(calls.map((c) => [c.session, c] as [string, CdrCall]));
     let compared = 0;
     for (const entry of raw.cdr_root) {
-      const call = bySession.get(identity(entry)) as CdrCall;
-      const records: RawRecord[] =
-        'main_cdr' in entry
-          ? (subKeys(entry).map((key) => entry[key]) as RawRecord[])
-          : [Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'cdr')) as RawRecord];
-      for (const record of records) {
+      for (const record of recordsOf(entry)) {
+        const call = bySession.get(identity(entry, record)) as CdrCall;
         const leg = call.legs.find((l) => l['AcctId'] === record['AcctId']) as CdrRecord;
         expect(leg).toEqual(record);
         compared++;
@@ -103,12 +104,36 @@ describe('parseCdrJson shapes', () => {
   it('takes the identity from main session when cdr is empty, else from the first leg', () => {
     const body = {
       cdr_root: [
-        { cdr: '', main_cdr: { session: 'from-main' }, sub_cdr_1: { AcctId: '1', session: 'other' } },
+        { cdr: '', main_cdr: { session: 'from-main' }, sub_cdr_1: { AcctId: '1', session: '' } },
         { cdr: '', main_cdr: { session: '' }, sub_cdr_1: { AcctId: '2', session: 'from-leg' } },
         { cdr: '', AcctId: '3', session: 'flat-one' },
       ],
     };
     expect(parseCdrJson(JSON.stringify(body)).calls.map((c) => c.session)).toEqual(['from-main', 'from-leg', 'flat-one']);
+  });
+
+  it('files each leg under the session it names, so one packet can carry legs of several calls', () => {
+    const body = {
+      cdr_root: [
+        {
+          cdr: '',
+          main_cdr: { session: 'a', src: '100' },
+          sub_cdr_1: { AcctId: '1', session: 'a' },
+          sub_cdr_2: { AcctId: '2', session: 'b', src: '200' },
+          sub_cdr_3: { AcctId: '3', session: 'b' },
+          sub_cdr_4: { AcctId: '4', session: 'c' },
+        },
+      ],
+    };
+    const calls = parseCdrJson(JSON.stringify(body)).calls;
+    expect(calls.map((c) => [c.session, c.legs.map((leg) => leg['AcctId'])])).toEqual([
+      ['a', ['1']],
+      ['b', ['2', '3']],
+      ['c', ['4']],
+    ]);
+    expect(calls[0]?.main).toEqual({ session: 'a', src: '100' });
+    expect(calls[1]?.main).toEqual({ session: 'b' });
+    expect(calls[2]?.main).toBe(calls[2]?.legs[0]);
   });
 
   it('reports an entry without any identity as a problem with its position, and keeps going', () => {

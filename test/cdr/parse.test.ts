@@ -105,13 +105,19 @@ describe('the real UCM63xx capture through parse and derive', () => {
     expect(call?.legs[0]?.dstchannel).toMatchObject({ kind: 'trunk-outbound', trunk: 'trunk_2' });
   });
 
-  it('reads the merged inbound packets with ring-group legs and their recordings', () => {
-    const call = bySession.get('1661157236570719-07917330699');
-    expect(call?.direction).toBe('inbound');
-    expect(call?.src_trunk_name).toBe('Daisy');
-    expect(call?.legs.some((leg) => leg.action_kind === 'RINGGROUP' && leg.action_target === '6400')).toBe(true);
-    expect(call?.legs.some((leg) => leg.action_kind === 'IVR' && leg.action_target === '7000')).toBe(true);
-    expect(call?.recordings.map((r) => r.file)).toContain('auto-1661159747#203-01904593096-6400.wav');
-    expect(call?.legs[0]?.channel).toMatchObject({ kind: 'trunk-inbound', trunk: 'trunk_2' });
+  it('reads an inbound call split out of the repeated main packets, with ring-group legs and its recording', () => {
+    const call = bySession.get('1661159737924521-01904593096');
+    expect(call).toMatchObject({ direction: 'inbound', src: '01904593096', src_trunk_name: 'Daisy', disposition: 'ANSWERED' });
+    expect(call?.legs).toHaveLength(11);
+    expect(call?.legs.filter((leg) => leg.action_kind === 'RINGGROUP' && leg.action_target === '6400')).toHaveLength(10);
+    expect(call?.recordings.map((r) => r.path)).toEqual(['2022-08/auto-1661159747#203-01904593096-6400.wav']);
+  });
+
+  it('keeps the IVR step of its own call and the parked call under the session of the repeated main', () => {
+    expect(bySession.get('166117495239747-07908049833')?.legs.some((leg) => leg.action_kind === 'IVR' && leg.action_target === '7000')).toBe(true);
+    const parked = bySession.get('1661157236570719-07917330699');
+    expect(parked).toMatchObject({ direction: 'inbound', src_trunk_name: 'Daisy', src: '07917330699' });
+    expect(parked?.legs.map((leg) => leg.acct_id)).toEqual(['71047']);
+    expect(parked?.legs[0]?.channel).toMatchObject({ kind: 'trunk-inbound', trunk: 'trunk_2' });
   });
 });
