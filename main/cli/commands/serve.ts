@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../errors.js';
@@ -38,6 +38,7 @@ export function registerServe(program: Command, context: () => CliContext): void
     .description('Serve the app in a browser on 127.0.0.1 (web mode), protected by a per-start token.')
     .option('--port <n>', 'TCP port (default 0: a free one)', parsePort, 0)
     .option('--open', 'open the URL in the system browser')
+    .option('--static-dir <dir>', 'serve the web UI built in this folder (default: out/renderer of the installation)')
     .addHelpText(
       'after',
       `
@@ -47,15 +48,26 @@ Examples:
   ucmcdr serve --open
   ucmcdr serve --port 8080 --db ~/cdr/cache.sqlite`,
     )
-    .action(async (o: { port: number; open?: boolean }) => {
+    .action(async (o: { port: number; open?: boolean; staticDir?: string }) => {
       const ctx = context();
-      const staticDir = join(projectRoot(), 'out', 'renderer');
+      const staticDir = resolve(o.staticDir ?? join(projectRoot(), 'out', 'renderer'));
       if (!existsSync(join(staticDir, 'index.html'))) {
-        throw new AppError('NOT_FOUND', `The web UI is not built (${staticDir} is missing): run "npm run build" first.`);
+        throw new AppError(
+          'NOT_FOUND',
+          o.staticDir === undefined
+            ? `The web UI is not built (${staticDir} is missing): run "npm run build" (or "npm start", which builds it) first.`
+            : `--static-dir ${o.staticDir} holds no index.html: point it at a built renderer.`,
+        );
       }
       await withStore(ctx, 'write', async (store) => {
         const { startWebServer } = await import('../../web/server.js');
-        const server = await startWebServer({ store, dataDir: ctx.dataDir, port: o.port, staticDir });
+        const server = await startWebServer({
+          store,
+          dataDir: ctx.dataDir,
+          port: o.port,
+          staticDir,
+          onLog: (line) => ctx.io.stderr.write(`${line}\n`),
+        });
         try {
           await writeText(ctx.io.stdout, `Serving UCM CDR Viewer at ${server.url}\nPress Ctrl-C to stop.\n`);
           if (o.open) openBrowser(server.url);
