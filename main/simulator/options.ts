@@ -48,8 +48,11 @@ export type ResolvedOptions = Required<Omit<SimulatorOptions, 'certDir' | 'recor
   now: Date;
 };
 
-/** The simulator keeps every call in memory; beyond this a benchmark should stream generateCalls. */
-export const MAX_CALLS = 5_000_000;
+/**
+ * The simulator keeps every call in memory (about 3 KB each); beyond this a benchmark should stream
+ * generateCalls instead.
+ */
+export const MAX_CALLS = 500_000;
 
 function bad(option: string, value: unknown, expected: string): AppError {
   return new AppError('BAD_INPUT', `Invalid simulator option ${option} "${String(value)}": ${expected}.`, { option });

@@ -66,8 +66,24 @@ function clidOf(name: string, number: string): string {
   return `"${name}" <${number}>`;
 }
 
+// Dial strings are the same for every call to an extension or group: build each once, share it.
+const DIAL_EXTENSION = new Map(
+  EXTENSIONS.map((e) => [e, `PJSIP/${e.number}/sip:${e.number}@192.168.1.${e.host}:5060,60,ztTkKxXb(callee-handler^s^1)`]),
+);
+// Devices cut lastdata at 255 characters, in the middle of the dial string if need be.
+const DIAL_GROUP = new Map(
+  [RING_GROUP, QUEUE].map((g) => [
+    g.number,
+    g.members
+      .map(extension)
+      .map((m) => `PJSIP/${m.number}/sip:${m.number}@192.168.1.${m.host}:5060`)
+      .join('&')
+      .slice(0, 255),
+  ]),
+);
+
 function dialExtension(ext: Extension): string {
-  return `PJSIP/${ext.number}/sip:${ext.number}@192.168.1.${ext.host}:5060,60,ztTkKxXb(callee-handler^s^1)`;
+  return DIAL_EXTENSION.get(ext) as string;
 }
 
 function dialTrunk(number: string): string {
@@ -251,8 +267,7 @@ function groupLegs(ctx: ScenarioContext, call: CallBuilder, party: Party, kind: 
   const groupSpec = applicationSpec(group.number, context, kind === 'RINGGROUP' ? 'ForkCDR' : 'Queue', kind === 'RINGGROUP' ? 'are' : queueData, action);
   const groupEnd = call.leg(party, groupSpec, { start, ring: rng.int(1, 10), talk: 0, disposition: 'ANSWERED' });
   const members = group.members.map(extension);
-  // Devices cut lastdata at 255 characters, in the middle of the dial string if need be.
-  const dialString = members.map((m) => `PJSIP/${m.number}/sip:${m.number}@192.168.1.${m.host}:5060`).join('&').slice(0, 255);
+  const dialString = DIAL_GROUP.get(group.number) as string;
   const answerer = rng.chance(0.78) ? rng.pick(members) : undefined;
   const busy = rng.chance(0.2) ? rng.pick(members) : undefined;
   const memberStart = groupEnd + 1;

@@ -12,7 +12,7 @@ import { generateCalls } from './generator.js';
 import { BodyTooLarge, parseQuery, readBody, send, sendCut, sendJson } from './http-util.js';
 import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
 import { answerRecapi, RecordingCatalog, type RecapiAnswer } from './recapi.js';
-import { cdrRootEntries, CONTENT_TYPES, serializeCdr } from './serialize.js';
+import { cdrRootJson, CONTENT_TYPES, serializeCdr } from './serialize.js';
 import { UcmSessions } from './ucm-sessions.js';
 
 export type { SimulatorOptions } from './options.js';
@@ -186,9 +186,7 @@ class Simulator {
 function sendCdr(sim: Simulator, res: ServerResponse, parsed: ParsedCdrRequest, withStatus: boolean): void {
   const page = sim.cdrPage(parsed);
   const body =
-    withStatus && parsed.format === 'json'
-      ? JSON.stringify({ cdr_root: cdrRootEntries(page, sim.flavour), status: STATUS.ok })
-      : serializeCdr(page, parsed.format, sim.flavour);
+    withStatus && parsed.format === 'json' ? cdrRootJson(page, sim.flavour, true) : serializeCdr(page, parsed.format, sim.flavour);
   const type = CONTENT_TYPES[parsed.format];
   if (sim.takeCut()) sendCut(res, type, body);
   else send(res, 200, type, body);
