@@ -83,6 +83,30 @@ describe('ucmcdr pbx, sync and recordings against the simulator', () => {
     expect(dup.stderr).toBe('ucmcdr: A PBX named "second" exists already: pick another name or remove it first.\n');
   });
 
+  it('saves nothing when the credentials given with --password-env are refused', async () => {
+    const run = await add('third', '--trust-on-first-use', '--password-env', 'WRONG_PW');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ucmcdr: [^\n]+\n$/);
+    expect((await profiles()).map((p) => p.name)).toEqual(['office', 'second']);
+  });
+
+  it('lists profiles as an aligned table', async () => {
+    const run = await cli(['--db', db, 'pbx', 'list']);
+    const [header, first] = run.stdout.split('\n');
+    expect(header).toMatch(/^NAME\s+URL\s+API\s+USER\s+ZONE\s+CALLS\s+LAST SYNC\s+CERTIFICATE$/);
+    expect(first).toMatch(new RegExp(`^office\\s+${sim.url.replace(/\./g, '\\.')}\\s+\\w+\\s+cdrapi\\s+Europe/Berlin\\s+0\\s+never\\s+${sim.fingerprint}$`));
+  });
+
+  it('pins the certificate again with pbx trust, refusing one the PBX does not present', async () => {
+    const wrong = await cli(['--db', db, 'pbx', 'trust', 'second', '--fingerprint', 'CD'.repeat(32)]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`presented ${sim.fingerprint}`);
+    const neither = await cli(['--db', db, 'pbx', 'trust', 'second']);
+    expect(neither.code).toBe(2);
+    const ok = await cli(['--db', db, 'pbx', 'trust', 'second', '--trust-on-first-use']);
+    expect(ok.stdout).toBe(`Pinned certificate SHA-256 ${sim.fingerprint} for second.\n`);
+  });
+
   it('tests the connection: the right password passes, a wrong one fails in one line', async () => {
     const ok = await cli(['--db', db, 'pbx', 'test', 'office', '--password-env', 'UCM_PW'], { env: ENV });
     expect(ok.code).toBe(0);
