@@ -78,7 +78,7 @@ export async function importCsvSource(
   const headers = await readHeader(source, encoding, delimiter, run.signal);
   const plan = planColumns(headers, run.userMapping);
   outcome.format = plan.cdrapiNames ? 'cdrapi-csv' : 'ucm-csv';
-  if (!planIsConfident(plan, run.userMapping.size > 0)) {
+  if (!planIsConfident(plan)) {
     outcome.unknown_columns = plan.unknown;
     throw refuseHeader(source, plan);
   }

@@ -87,6 +87,8 @@ export interface ColumnPlan {
   unknown: string[];
   /** True when every recognised header is spelled exactly as the cdrapi field (a cdrapi CSV). */
   cdrapiNames: boolean;
+  /** True when the user's column mapping named at least one of these headers. */
+  userMapped: boolean;
 }
 
 /** A start time and a caller or callee: the least that makes a row a call. */
@@ -129,10 +131,12 @@ export function planColumns(headers: readonly string[], userMapping: Map<string,
   const taken = new Set<string>();
   let cdrapiNames = true;
   let recognised = 0;
+  let userMapped = false;
   headers.forEach((header) => {
     const trimmed = header.trim();
     const normalized = normalizeHeaderName(trimmed);
     const chosen = userMapping.get(normalized);
+    if (chosen !== undefined) userMapped = true;
     const field = chosen !== undefined ? chosen : byNormalizedName.get(normalized);
     if (field && !mapped.has(field)) {
       mapped.add(field);
@@ -154,12 +158,12 @@ export function planColumns(headers: readonly string[], userMapping: Map<string,
     taken.add(key);
     keys.push(key);
   });
-  return { keys, mapped, unknown, cdrapiNames: cdrapiNames && recognised > 0 };
+  return { keys, mapped, unknown, cdrapiNames: cdrapiNames && recognised > 0, userMapped };
 }
 
-/** Whether a planned header can be imported; with a user mapping the unknown columns no longer count. */
-export function planIsConfident(plan: ColumnPlan, userMapped: boolean): boolean {
-  return userMapped ? hasMinimumFields(plan.mapped) : isConfident(plan.mapped, plan.unknown.length);
+/** Whether a planned header can be imported; once the user mapped its columns, unknown ones no longer count. */
+export function planIsConfident(plan: ColumnPlan): boolean {
+  return plan.userMapped ? hasMinimumFields(plan.mapped) : isConfident(plan.mapped, plan.unknown.length);
 }
 
 /**

@@ -81,8 +81,9 @@ describe('planColumns', () => {
     const plan = planColumns(['Anrufer', 'Beginn', 'Notiz', 'Tarif'], user);
     expect(plan.keys).toEqual(['src', 'start', 'Notiz', 'Tarif']);
     expect(plan.unknown).toEqual(['Tarif']);
-    expect(planIsConfident(plan, true)).toBe(true);
-    expect(planIsConfident(planColumns(['Anrufer', 'Beginn', 'Notiz', 'Tarif']), false)).toBe(false);
+    expect(planIsConfident(plan)).toBe(true);
+    expect(planIsConfident(planColumns(['Anrufer', 'Beginn', 'Notiz', 'Tarif']))).toBe(false);
+    expect(planColumns(['Caller Number', 'Start Time', 'A', 'B', 'C'], user).userMapped).toBe(false);
   });
 
   it('refuses a user mapping to a field that does not exist, naming it', () => {
