@@ -6,7 +6,16 @@ import { createPbxClient, type CdrPage, type PbxClient, type PbxClientOptions } 
 import { MAX_RECORDS_PER_PAGE } from '../pbx/query.js';
 import { sleep } from '../pbx/ucm63xx.js';
 import type { Store, SyncPosition } from '../store/types.js';
-import { minusSeconds, planWindows, recordStart, resumeWindows, type SyncWindow } from './windows.js';
+import {
+  minusSeconds,
+  OPEN_END,
+  OPEN_START,
+  planWindows,
+  recordStart,
+  resumeWindows,
+  windowFromStored,
+  type SyncWindow,
+} from './windows.js';
 
 export interface SyncProgress {
   /** Human one-liner: "2024-03 (3 of 14), page 2: 5,000 calls". */
@@ -59,9 +68,20 @@ function newestStart(calls: CdrCall[], current: string | null): string | null {
 }
 
 function windowLabel(window: SyncWindow): string {
-  if (window.start === '') return `up to ${window.end.slice(0, 7)}`;
-  if (window.end === '') return `${window.start.slice(0, 7)} onwards`;
+  if (window.start === null) return window.end === null ? 'all history' : `up to ${window.end.slice(0, 7)}`;
+  if (window.end === null) return `${window.start.slice(0, 7)} onwards`;
   return window.start.slice(0, 7);
+}
+
+function position(window: SyncWindow | undefined, offset: number, newest: string | null, full: boolean): SyncPosition {
+  return {
+    window_start: window?.start ?? OPEN_START,
+    window_end: window?.end ?? OPEN_END,
+    offset,
+    newest_start: newest,
+    in_progress: window !== undefined,
+    full,
+  };
 }
 
 /** What a run walks: its windows, the offset in the first one, and whether it reads all history. */
@@ -114,27 +134,20 @@ class SyncRun {
     const saved = this.store.getSyncPosition(this.profile.id);
     const now = this.pbxNow();
     if (saved?.in_progress && (!this.options.full || saved.full)) {
-      const windows = resumeWindows({ start: saved.window_start, end: saved.window_end }, now);
+      const windows = resumeWindows(windowFromStored(saved.window_start, saved.window_end), now);
       return { windows, offset: saved.offset, full: saved.full, newest: saved.newest_start };
     }
     if (!this.options.full && saved?.newest_start) {
       const from = minusSeconds(saved.newest_start, SAFETY_OVERLAP_SECONDS);
       return { windows: planWindows(from, from, now), offset: 0, full: false, newest: saved.newest_start };
     }
-    const first = await this.fetch({ start: '', end: '' }, 0, 1);
+    const first = await this.fetch({ start: null, end: null }, 0, 1);
     const oldest = newestStart(first.calls.slice(0, 1), null);
     if (first.entries === 0 || oldest === null) {
-      this.store.setSyncPosition(this.profile.id, {
-        window_start: '',
-        window_end: '',
-        offset: 0,
-        newest_start: saved?.newest_start ?? null,
-        in_progress: false,
-        full: true,
-      });
+      this.store.setSyncPosition(this.profile.id, position(undefined, 0, saved?.newest_start ?? null, true));
       return null;
     }
-    return { windows: planWindows('', oldest, now), offset: 0, full: true, newest: saved?.newest_start ?? null };
+    return { windows: planWindows(null, oldest, now), offset: 0, full: true, newest: saved?.newest_start ?? null };
   }
 
   private async walk(plan: Plan): Promise<void> {
@@ -150,15 +163,7 @@ class SyncRun {
         newest = newestStart(page.calls, newest);
         const windowDone = page.entries < MAX_RECORDS_PER_PAGE;
         const next = windowDone ? plan.windows[index + 1] : window;
-        const position: SyncPosition = {
-          window_start: next?.start ?? '',
-          window_end: next?.end ?? '',
-          offset: windowDone ? 0 : offset + page.entries,
-          newest_start: newest,
-          in_progress: next !== undefined,
-          full: plan.full,
-        };
-        this.commit(page, position);
+        this.commit(page, position(next, windowDone ? 0 : offset + page.entries, newest, plan.full));
         this.report(window, index + (windowDone ? 1 : 0), total, pageInWindow);
         if (windowDone) break;
         offset += page.entries;
@@ -167,10 +172,10 @@ class SyncRun {
   }
 
   /** One page and the position after it, in one transaction: a crash keeps both or neither. */
-  private commit(page: CdrPage, position: SyncPosition): void {
+  private commit(page: CdrPage, after: SyncPosition): void {
     const counts = this.store.transaction(() => {
       const result = page.calls.length > 0 ? this.store.ingest(this.profile.id, page.calls, { origin: 'sync' }) : null;
-      this.store.setSyncPosition(this.profile.id, position);
+      this.store.setSyncPosition(this.profile.id, after);
       return result;
     });
     this.pages += 1;
@@ -205,7 +210,7 @@ class SyncRun {
       if (signal?.aborted) throw new AppError('CANCELLED', 'Sync cancelled; the pages already fetched are kept.');
       try {
         const page = await this.client.queryCdr(
-          { startTime: window.start || undefined, endTime: window.end || undefined, offset, numRecords },
+          { startTime: window.start ?? undefined, endTime: window.end ?? undefined, offset, numRecords },
           signal,
         );
         await this.saveDetectedApi();

@@ -175,7 +175,7 @@ describe('syncPbx', () => {
   });
 
   it('survives kill -9 mid-sync: the next run resumes and the cache holds every call exactly once', async () => {
-    const { sim, cache, pbxId } = await setup({ api: 'legacy', calls: 20_000, days: 60 });
+    const { sim, cache, pbxId } = await setup({ api: 'legacy', calls: 6000, days: 60 });
     cache.store.close();
     const runner = fileURLToPath(new URL('./sync-runner.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', runner, cache.dbPath, String(pbxId)], {
@@ -187,7 +187,7 @@ describe('syncPbx', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     for await (const line of createInterface({ input: child.stdout })) {
       if (line === 'done') break;
-      if (Number(line.replace('page ', '')) >= 3) {
+      if (Number(line.replace('page ', '')) >= 2) {
         child.kill('SIGKILL');
         break;
       }
