@@ -55,11 +55,11 @@ function extension(number: string): Extension {
   return EXTENSION_BY_NUMBER.get(number) as Extension;
 }
 
+/** A random extension other than `except`: draw among n-1 and let the last one stand in for it. */
 function pickExtension(rng: Random, except?: Extension): Extension {
-  for (;;) {
-    const ext = rng.pick(EXTENSIONS);
-    if (ext !== except) return ext;
-  }
+  if (!except) return rng.pick(EXTENSIONS);
+  const ext = EXTENSIONS[rng.int(0, EXTENSIONS.length - 2)] as Extension;
+  return ext === except ? (EXTENSIONS[EXTENSIONS.length - 1] as Extension) : ext;
 }
 
 function clidOf(name: string, number: string): string {

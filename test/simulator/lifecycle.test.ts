@@ -82,6 +82,20 @@ describe('lifecycle', () => {
     }
   });
 
+  it('serves the same calls for the same seed and clock', async () => {
+    const options = { calls: 150, seed: 77, days: 20, now: new Date('2024-02-01T09:00:00Z') };
+    const a = await startSimulator(options);
+    const b = await startSimulator(options);
+    const c = await startSimulator({ ...options, seed: 78 });
+    try {
+      expect(a.calls).toHaveLength(150);
+      expect(b.calls).toEqual(a.calls);
+      expect(c.calls).not.toEqual(a.calls);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
   it('refuses a port that is taken with a message naming it', async () => {
     const sim = await startSimulator({ calls: 1 });
     try {
