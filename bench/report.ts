@@ -140,11 +140,14 @@ function syncSection(run: BenchRun): string | null {
         ['seconds', fmt(num(sync, 'seconds')), fmt(num(base, 'seconds')), '', '', ''],
         ['pages', int(num(sync, 'pages')), int(num(base, 'pages')), '', '', ''],
         ['peak RSS, MB', fmt(num(sync, 'peak_rss_mb'), 0), fmt(num(base, 'peak_rss_mb'), 0), '', '', ''],
+        ['API generation detected', String(sync?.api ?? 'n/a'), '', '', '', ''],
       ],
     ),
-    'The simulator runs in its own process (`ucmcdr simulator`), so the CPU time is the client\'s alone: HTTPS, ' +
-      'Digest authentication, parsing, ingest, sync bookkeeping. The baseline parses the same pages as cdrapi JSON ' +
-      'text (serialized beforehand, not timed) and ingests them into a fresh cache in the same process.',
+    'The simulator (serving both API generations, so `auto` detection picks the UCM63xx `/api`) runs in a separate ' +
+      'Node.js process, so the CPU time measured is the client\'s alone: TLS with the pinned certificate, the API ' +
+      'session, paging through month windows, parsing, ingest and the sync bookkeeping committed with every page. ' +
+      'The baseline generates the same calls, serializes them as cdrapi JSON pages of 1,000 calls (not timed), then ' +
+      'times only parsing and ingesting them into a fresh cache.',
     ...notes(run, ['sync', 'sync-baseline']),
   ].join('\n\n');
 }
@@ -193,7 +196,7 @@ export function renderReport(run: BenchRun, previous: string | null): string {
     'Measured by `npm run bench` (bench/run.ts). Every ratio compares against a baseline measured in the same run ' +
       'on the same machine; each part runs in its own process so its memory and CPU figures are its own.',
     table(
-      ['machine', ''],
+      ['machine', 'value'],
       [
         ['CPU', `${m.cpu}, ${m.cores} cores`],
         ['RAM', `${fmt(m.ram_gb)} GB (${fmt(m.free_ram_gb)} GB free at the end)`],
