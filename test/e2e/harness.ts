@@ -30,7 +30,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+export interface HarnessOptions {
+  /** An existing cache to serve (kept); default: a new one in the scratch folder. */
+  dbPath?: string;
+  /** Extra Chromium switches (e.g. for memory figures). */
+  chromiumArgs?: string[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const work = mkdtempSync(join(tmpdir(), 'ucm-e2e-'));
   const staticDir = join(work, 'renderer');
   await build({
@@ -40,7 +47,7 @@ export async function startHarness(): Promise<Harness> {
   });
   const dataDir = join(work, 'data');
   mkdirSync(dataDir, { recursive: true });
-  const store = openStore(join(dataDir, 'cache.sqlite'));
+  const store = openStore(options.dbPath ?? join(dataDir, 'cache.sqlite'));
   const server = await startWebServer({ store, dataDir, staticDir });
   const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
     executablePath: CHROMIUM,
@@ -57,6 +64,7 @@ export async function startHarness(): Promise<Harness> {
       '--disable-sync',
       '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
+      ...(options.chromiumArgs ?? []),
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
