@@ -86,14 +86,15 @@ async function untar(body: Readable): Promise<RecordingFile[]> {
 }
 
 /**
- * Reads a recapi answer: a WAV, a tar (stream-parsed), or something else (null: the caller decides,
- * e.g. a UCM63xx JSON status). The content type decides first; the bytes decide when it is vague.
+ * Reads a recapi answer: a WAV, a tar (stream-parsed), or something else (`other`: the caller
+ * decides, e.g. a UCM63xx JSON status). The content type decides first; the bytes when it is vague.
  */
 export async function readRecordingBody(response: PbxStreamResponse): Promise<RecordingPayload | { other: Buffer; type: string }> {
   const type = (response.header('content-type') ?? '').toLowerCase();
   if (type.includes('tar')) return { container: 'tar', files: await untar(response.body) };
   const body = await readAll(response.body);
-  if (isWav(body)) return { container: 'wav', files: [{ name: '', data: body }] };
+  // Announced audio is handed on as is: the recordings cache checks the RIFF/WAVE header itself.
+  if (isWav(body) || type.startsWith('audio/')) return { container: 'wav', files: [{ name: '', data: body }] };
   if (isTar(body)) return { container: 'tar', files: await untar(Readable.from([body])) };
   return { other: body, type };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,30 @@ describe('fetchRecording', () => {
       expect((await caught(fetchRecording(store, dataDir, callId, vanished, PASSWORD))).code).toBe('RECORDING_GONE');
       expect(sim.requests.length).toBe(before);
     }
+  });
+
+  it('refuses a file without a RIFF/WAVE header and does not cache it', async () => {
+    const spool = await mkdtemp(join(tmpdir(), 'ucmcdr-spool-'));
+    cleanups.push(() => rm(spool, { recursive: true, force: true }));
+    await mkdir(join(spool, 'monitor', '2024-03'), { recursive: true });
+    await writeFile(join(spool, 'monitor', '2024-03', 'auto-1709280000-1000-1001.wav'), 'this is not audio');
+    const sim = await startSimulator({ port: 0, api: 'legacy', calls: 5, days: 2, user: USER, password: PASSWORD, recordingsDir: spool });
+    cleanups.push(() => sim.close());
+    const dataDir = await mkdtemp(join(tmpdir(), 'ucmcdr-rec-'));
+    const store = openStore(join(dataDir, 'cache.sqlite'));
+    cleanups.push(async () => {
+      store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+    const pbxId = store.savePbx({ name: 'Office', url: sim.url, api: 'legacy', user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
+    const path = '2024-03/auto-1709280000-1000-1001.wav';
+    const leg = { ...sim.calls[0]!.legs[0]!, recordfiles: `${path}@`, session: 'broken-1', cdr: 'broken-1' };
+    store.ingest(pbxId, [{ session: 'broken-1', main: leg, legs: [leg] }], { origin: 'sync' });
+    const callId = store.findSession('broken-1')[0]!.call.id;
+    const error = await caught(fetchRecording(store, dataDir, callId, path, PASSWORD));
+    expect(error.code).toBe('PROTOCOL_ERROR');
+    expect(error.message).toMatch(/RIFF\/WAVE/);
+    expect(store.getRecording(callId, path)?.state ?? 'unknown').not.toBe('cached');
   });
 
   it('refuses a path the call does not list', async () => {
