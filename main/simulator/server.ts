@@ -235,8 +235,9 @@ async function handleLegacy(sim: Simulator, req: IncomingMessage, res: ServerRes
     sendCdr(sim, res, parseCdrRequest(query.entries, { tz: sim.options.tz, nowMs: sim.nowMs(), malformed: query.malformed }), false);
     return;
   }
-  const entries = query.malformed ? [['filename', '']] as const : query.entries;
-  sendRecapi(res, await answerRecapi(sim.catalog, entries, sim.nowMs()), () => send(res, 404, 'text/plain; charset=utf-8', 'Not Found'));
+  const notFound = () => send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
+  if (query.malformed) return notFound();
+  sendRecapi(res, await answerRecapi(sim.catalog, query.entries, sim.nowMs()), notFound);
 }
 
 /** Request fields as strings; null when one is not a string (the request is then answered as invalid). */
@@ -275,6 +276,7 @@ async function handleApi(sim: Simulator, req: IncomingMessage, res: ServerRespon
     const inner = (body as { request?: unknown } | null)?.request;
     if (inner && typeof inner === 'object' && !Array.isArray(inner)) request = inner as Record<string, unknown>;
   } catch (error) {
+    // A body that is not JSON falls through as "no request" and is answered with status -1 below.
     if (error instanceof BodyTooLarge) {
       sim.log({ path: '/api', params: {} });
       send(res, 413, 'text/plain; charset=utf-8', 'Payload Too Large');
@@ -321,8 +323,10 @@ async function handleApi(sim: Simulator, req: IncomingMessage, res: ServerRespon
     sendCdr(sim, res, parsed, true);
     return;
   }
-  const answer = await answerRecapi(sim.catalog, decodedNames(entries) ?? [['filename', '']], sim.nowMs());
-  sendRecapi(res, answer, () => sendJson(res, { status: STATUS.notFound }, 404));
+  const notFound = () => sendJson(res, { status: STATUS.notFound }, 404);
+  const names = decodedNames(entries);
+  if (!names) return notFound();
+  sendRecapi(res, await answerRecapi(sim.catalog, names, sim.nowMs()), notFound);
 }
 
 function route(sim: Simulator, req: IncomingMessage, res: ServerResponse): Promise<void> | void {

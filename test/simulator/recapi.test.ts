@@ -127,6 +127,8 @@ describe('recapi', () => {
     expect((await client.get(`/recapi?filedir=monitor&filedir=monitor&filename=${name}`)).status).toBe(404);
     expect((await client.get(`/recapi?filedir=&filename=${name}`)).status).toBe(404);
     expect((await client.get(`/recapi?filedir=meetme&filename=${name}`)).status).toBe(404);
+    expect((await client.get(`/recapi?filename=${name}&`)).status).toBe(404);
+    expect((await client.get(`/recapi?filename=${name}&mode=fast`)).status).toBe(404);
   });
 
   it('lists the spool directories when no parameter is given', async () => {
@@ -155,6 +157,8 @@ describe('recapi', () => {
     expect(wavInfo(one.body).wave).toBe('WAVE');
     const decoded = await apiCall(sim, { action: 'recapi', cookie, filename: name });
     expect(decoded.body.equals(one.body)).toBe(true);
+    const broken = await apiCall(sim, { action: 'recapi', cookie, filename: `${encodeURIComponent(name)}%E0%A4%A` });
+    expect(broken.status).toBe(404);
     const none = await apiCall(sim, { action: 'recapi', cookie, filename: 'nothing.wav' });
     expect(none.status).toBe(404);
     expect(JSON.parse(none.body.toString())).toEqual({ status: -16 });
