@@ -3,7 +3,8 @@ import { parseCdrResponse, type ParsedCdr } from '../cdr/parse.js';
 import type { CdrCall } from '../cdr/types.js';
 import { AppError, toAppError } from '../errors.js';
 import { countCdrRootEntries } from './entries.js';
-import { excerpt, PbxHttp, protocolError, type PbxStreamResponse } from './http.js';
+import { excerpt, protocolError, recordingGone } from './failures.js';
+import { PbxHttp, type PbxStreamResponse } from './http.js';
 import { LegacyApi } from './legacy.js';
 import { cdrQueryParams, queryString, type CdrQuery } from './query.js';
 import { checkRecordingPaths, readRecordingBody, recapiFilename, recapiQuery, RECORDINGS_FILEDIR, type RecordingPayload } from './recapi.js';
@@ -62,10 +63,6 @@ export interface PbxClient {
 }
 
 const RECORDING_TIMEOUT_MS = 10 * 60_000;
-
-function recordingGone(paths: string[]): AppError {
-  return new AppError('RECORDING_GONE', `The recording ${paths.join(', ')} is not on the PBX any more.`, { paths });
-}
 
 /** Whether an error from the /api challenge means "this PBX has no UCM63xx API" (so: legacy). */
 function meansNoNewApi(error: unknown): boolean {

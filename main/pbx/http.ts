@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import fetch, { type Response } from 'node-fetch';
 import { AppError } from '../errors.js';
-import { PbxAgent, probeCertificate, untrustedCertificate, unreachable, type TrustSettings } from './tls.js';
+import { unreachable } from './failures.js';
+import { PbxAgent, probeCertificate, untrustedCertificate, type TrustSettings } from './tls.js';
 import { parsePbxUrl, type PbxTarget } from './url.js';
 
 export interface PbxRequest {
@@ -62,25 +63,6 @@ function serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
     if (tails.get(key) === tail) tails.delete(key);
   });
   return run;
-}
-
-/** Cuts a response down to a short, secret-free excerpt for PROTOCOL_ERROR messages. */
-export function excerpt(body: Buffer | string, max = 160): string {
-  const text = (typeof body === 'string' ? body : body.subarray(0, max * 4).toString('utf8'))
-    .replace(/("(?:cookie|token|challenge|password)"\s*:\s*")[^"]*"/gi, '$1…"')
-    .replace(/\s+/g, ' ')
-    .replace(/\p{Cc}/gu, '?')
-    .trim();
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
-export function protocolError(target: PbxTarget, what: string, status: number, body: Buffer | string): AppError {
-  const shown = excerpt(body);
-  return new AppError(
-    'PROTOCOL_ERROR',
-    `${target.host} answered ${what} unexpectedly (HTTP ${status})${shown ? `: "${shown}"` : ''}.`,
-    { host: target.host, status, excerpt: shown, transient: status >= 500 },
-  );
 }
 
 function head(response: Response): PbxResponseHead {

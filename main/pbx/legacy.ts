@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { digestResponse, parseDigestParams, type DigestAlgorithm } from './digest.js';
+import { authFailed, permissionDenied } from './failures.js';
 import type { PbxHttp, PbxStreamResponse } from './http.js';
 import { drain } from './streams.js';
 
@@ -70,23 +71,6 @@ export function parseChallenge(values: string[], host: string): Challenge & { st
 
 function quote(value: string): string {
   return `"${value.replace(/(["\\])/g, '\\$1')}"`;
-}
-
-export function permissionDenied(host: string, how: string): AppError {
-  return new AppError(
-    'PERMISSION_DENIED',
-    `${host} refused access (${how}): API disabled or this computer's IP is not in Permitted IPs. ` +
-      'On the PBX, enable the API (CDR and REC) and add this computer to Permitted IPs.',
-    { host },
-  );
-}
-
-export function authFailed(host: string, user: string): AppError {
-  return new AppError(
-    'AUTH_FAILED',
-    `${host} rejected the user name or password for "${user}": check both in the PBX profile and on the PBX's API settings.`,
-    { host, user },
-  );
 }
 
 /**

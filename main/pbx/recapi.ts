@@ -61,7 +61,8 @@ export function recapiQuery(paths: string[]): string {
   return `filedir=${encodeQueryValue(RECORDINGS_FILEDIR)}&filename=${recapiFilename(paths)}`;
 }
 
-function isWav(head: Buffer): boolean {
+/** Whether bytes start with a RIFF/WAVE header. */
+export function isWav(head: Buffer): boolean {
   return head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE';
 }
 

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { CertificateInfo } from '../../preload/api.js';
 import { AppError } from '../errors.js';
+import { unreachable } from './failures.js';
 import { parsePbxUrl } from './url.js';
 
 /** How a PBX's certificate is trusted: a pinned fingerprint, a CA file, or the system's CAs. */
@@ -117,22 +118,6 @@ export function probeCertificate(url: string, signal?: AbortSignal): Promise<Cer
     socket.once('timeout', () => finish(unreachable(target.host, 'ETIMEDOUT')));
     socket.once('error', (error: NodeJS.ErrnoException) => finish(unreachable(target.host, error.code ?? error.message)));
   });
-}
-
-/** PBX_UNREACHABLE with a hint matching the low-level cause. */
-export function unreachable(host: string, cause: string): AppError {
-  const hints: Record<string, string> = {
-    ECONNREFUSED: 'nothing accepts connections on that port: check the port and that the API is enabled on the PBX',
-    ENOTFOUND: 'the host name does not resolve: check the address',
-    EAI_AGAIN: 'the host name could not be resolved right now: check DNS and the network',
-    ETIMEDOUT: 'it did not answer in time: check the address, the network and firewalls',
-    ECONNRESET: 'the connection was cut: check the network, then try again',
-    EHOSTUNREACH: 'no route to the host: check the network and the address',
-    ENETUNREACH: 'the network is unreachable: check this computer\'s connection',
-    ERR_STREAM_PREMATURE_CLOSE: 'the connection was cut before the answer was complete: try again',
-  };
-  const hint = hints[cause] ?? `the connection failed (${cause}): check the address and the network`;
-  return new AppError('PBX_UNREACHABLE', `Cannot reach the PBX at ${host}: ${hint}.`, { host, cause });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
-import { protocolError, type PbxHttp, type PbxStreamResponse } from './http.js';
-import { authFailed, permissionDenied } from './legacy.js';
+import { authFailed, permissionDenied, protocolError } from './failures.js';
+import type { PbxHttp, PbxStreamResponse } from './http.js';
 import { readAll } from './streams.js';
 
 /** Waits before a retry; injectable so tests never wait for real. Rejects when the signal aborts. */

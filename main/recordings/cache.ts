@@ -4,7 +4,8 @@ import { join, resolve, sep } from 'node:path';
 import type { CallRow } from '../../preload/api.js';
 import { AppError, toAppError } from '../errors.js';
 import { createPbxClient, type PbxClient, type PbxClientOptions } from '../pbx/client.js';
-import type { RecordingFile, RecordingPayload } from '../pbx/recapi.js';
+import { recordingGone } from '../pbx/failures.js';
+import { isWav, type RecordingFile, type RecordingPayload } from '../pbx/recapi.js';
 import { recordingsDir } from '../paths.js';
 import type { Store } from '../store/types.js';
 import { cacheFileName, sameRecording } from './names.js';
@@ -18,14 +19,6 @@ export interface RecordingCacheOptions {
   signal?: AbortSignal;
   client?: PbxClientOptions;
   now?: () => Date;
-}
-
-function isWav(data: Buffer): boolean {
-  return data.length >= 12 && data.toString('latin1', 0, 4) === 'RIFF' && data.toString('latin1', 8, 12) === 'WAVE';
-}
-
-export function recordingGone(path: string): AppError {
-  return new AppError('RECORDING_GONE', `The recording ${path} is not on the PBX any more.`, { path });
 }
 
 /**
@@ -46,7 +39,7 @@ export class RecordingCache {
   /** The cached copy when it is still on disk, else null. Throws RECORDING_GONE when remembered gone. */
   async cached(call: CallRow, path: string): Promise<CachedRecording | null> {
     const status = this.store.getRecording(call.id, path);
-    if (status?.state === 'gone') throw recordingGone(path);
+    if (status?.state === 'gone') throw recordingGone([path]);
     if (status?.state !== 'cached' || !status.local_path) return null;
     try {
       const info = await stat(status.local_path);
@@ -83,7 +76,7 @@ export class RecordingCache {
       const file = files.find((candidate) => sameRecording(candidate.name, path));
       if (!file) {
         this.remember(call.id, path, 'gone');
-        results.set(path, recordingGone(path));
+        results.set(path, recordingGone([path]));
       } else if (!isWav(file.data)) {
         results.set(
           path,

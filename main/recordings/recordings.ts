@@ -5,7 +5,8 @@ import type { CallFilter, CallRow, RecordingsExportResult } from '../../preload/
 import { AppError } from '../errors.js';
 import type { PbxClientOptions } from '../pbx/client.js';
 import type { Store } from '../store/types.js';
-import { RecordingCache, recordingGone, type CachedRecording } from './cache.js';
+import { recordingGone } from '../pbx/failures.js';
+import { RecordingCache, type CachedRecording } from './cache.js';
 import { exportFileName } from './names.js';
 
 export interface FetchRecordingOptions {
@@ -61,7 +62,7 @@ export async function fetchRecording(
   try {
     const hit = await cache.cached(call, path);
     if (hit) return hit;
-    const result = (await cache.fetch(call, [path])).get(path) ?? recordingGone(path);
+    const result = (await cache.fetch(call, [path])).get(path) ?? recordingGone([path]);
     if (result instanceof AppError) throw result;
     return result;
   } finally {
