@@ -50,6 +50,15 @@ export class CallBuilder {
     return `PJSIP/${endpoint}-${id}`;
   }
 
+  /**
+   * The channel of a call out through a trunk. Legacy firmware names it after the dialled number
+   * (`PJSIP/trunk_1/0791...`, the guide's form); UCM63xx firmware numbers it like any other channel
+   * (`PJSIP/trunk_1-000004ed`, as in a real capture).
+   */
+  trunkChannel(trunk: string, number: string): string {
+    return this.flavour === 'legacy' ? `PJSIP/${trunk}/${number}` : this.channel(trunk);
+  }
+
   /** Adds a leg; returns the second it ended. */
   leg(party: Party, spec: LegSpec, timing: LegTiming): number {
     const answered = timing.disposition === 'ANSWERED';

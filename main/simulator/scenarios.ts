@@ -222,7 +222,7 @@ function outbound(ctx: ScenarioContext): CdrCall {
   const spec: LegSpec = {
     dst: number,
     dcontext: party.context,
-    dstchannel: disp === 'FAILED' || disp === 'CONGESTION' ? '' : call.channel(OUTBOUND_TRUNK.id),
+    dstchannel: disp === 'FAILED' || disp === 'CONGESTION' ? '' : call.trunkChannel(OUTBOUND_TRUNK.id, number),
     lastapp: 'Dial',
     lastdata: dialTrunk(number),
     dstchannel_ext: OUTBOUND_TRUNK.id,
@@ -362,7 +362,9 @@ function callForward(ctx: ScenarioContext): CdrCall {
   const spec: LegSpec = {
     dst: mobile,
     dcontext: party.context,
-    dstchannel: call.channel(OUTBOUND_TRUNK.id),
+    // Forwards and trunk-to-trunk calls use the guide's trunk/number form in every flavour, so both
+    // outbound channel forms occur in any data set.
+    dstchannel: `PJSIP/${OUTBOUND_TRUNK.id}/${mobile}`,
     lastapp: 'Dial',
     lastdata: dialTrunk(mobile),
     dstchannel_ext: OUTBOUND_TRUNK.id,
@@ -436,7 +438,7 @@ function external(ctx: ScenarioContext): CdrCall {
   const spec: LegSpec = {
     dst: mobile,
     dcontext: party.context,
-    dstchannel: call.channel(OUTBOUND_TRUNK.id),
+    dstchannel: `PJSIP/${OUTBOUND_TRUNK.id}/${mobile}`,
     lastapp: 'Dial',
     lastdata: dialTrunk(mobile),
     dstchannel_ext: OUTBOUND_TRUNK.id,

@@ -71,6 +71,8 @@ describe('generateCalls', () => {
     expect(outbound.every((l) => l.dst_trunk_name === 'CarrierOne SIP' && l.lastdata.startsWith(`PJSIP/${l.dst}@trunk_1`))).toBe(true);
     expect(outbound.some((l) => l.accountcode !== '')).toBe(true);
     expect(legs.filter((l) => l.accountcode !== '').every((l) => l.userfield === 'Outbound')).toBe(true);
+    expect(outbound.filter((l) => l.dstchannel !== '' && !/^PJSIP\/trunk_1-[0-9a-f]{8}$/.test(l.dstchannel))).toEqual([]);
+    expect(legs.some((l) => l.dstchannel === `PJSIP/trunk_1/${l.dst}`)).toBe(true);
     const external = legs.filter((l) => l.userfield === 'External');
     expect(external.every((l) => l.src_trunk_name !== '' && l.dst_trunk_name !== '')).toBe(true);
   });
@@ -153,6 +155,9 @@ describe('generateCalls', () => {
     const files = legacy.filter((l) => l.recordfiles !== '');
     expect(files.length).toBeGreaterThan(0);
     expect(files.every((l) => /^auto-/.test(l.recordfiles))).toBe(true);
+    const dialledOut = legacy.filter((l) => l.userfield === 'Outbound' && l.action_type === 'DIAL' && l.dstchannel !== '');
+    expect(dialledOut.length).toBeGreaterThan(0);
+    expect(dialledOut.every((l) => l.dstchannel === `PJSIP/trunk_1/${l.dst}`)).toBe(true);
   });
 
   it('generates 100,000 calls lazily', () => {
