@@ -24,7 +24,7 @@ export function unreachable(host: string, cause: string): AppError {
 
 /** Cuts a response down to a short, secret-free excerpt for PROTOCOL_ERROR messages. */
 export function excerpt(body: Buffer | string, max = 160): string {
-  const text = (typeof body === 'string' ? body : body.subarray(0, max * 4).toString('utf8'))
+  const text = (typeof body === 'string' ? body.slice(0, max * 4) : body.subarray(0, max * 4).toString('utf8'))
     .replace(/("(?:cookie|token|challenge|password)"\s*:\s*")[^"]*"/gi, '$1…"')
     .replace(/\s+/g, ' ')
     .replace(/\p{Cc}/gu, '?')

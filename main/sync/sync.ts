@@ -47,6 +47,8 @@ export interface SyncOptions {
 export const SAFETY_OVERLAP_SECONDS = 3600;
 /** Attempts per page before a transient failure stops the sync. */
 export const MAX_PAGE_ATTEMPTS = 5;
+/** A month of more than ten million calls means the PBX is not paging: stop instead of looping. */
+const MAX_PAGES_PER_WINDOW = 10_000;
 
 function defaultRetryDelay(signal?: AbortSignal): (attempt: number) => Promise<void> {
   return (attempt) => sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)), signal);
@@ -58,10 +60,14 @@ export function isTransient(error: AppError): boolean {
   return error.code === 'PROTOCOL_ERROR' && error.details?.transient === true;
 }
 
-function newestStart(calls: CdrCall[], current: string | null): string | null {
+function callStart(call: CdrCall | undefined): string | null {
+  return call ? (recordStart(call.main.start) ?? recordStart(call.legs[0]?.start)) : null;
+}
+
+function latestStart(calls: CdrCall[], current: string | null): string | null {
   let newest = current;
   for (const call of calls) {
-    const start = recordStart(call.main.start) ?? recordStart(call.legs[0]?.start);
+    const start = callStart(call);
     if (start !== null && (newest === null || start > newest)) newest = start;
   }
   return newest;
@@ -142,7 +148,7 @@ class SyncRun {
       return { windows: planWindows(from, from, now), offset: 0, full: false, newest: saved.newest_start };
     }
     const first = await this.fetch({ start: null, end: null }, 0, 1);
-    const oldest = newestStart(first.calls.slice(0, 1), null);
+    const oldest = callStart(first.calls[0]);
     if (first.entries === 0 || oldest === null) {
       this.store.setSyncPosition(this.profile.id, position(undefined, 0, saved?.newest_start ?? null, true));
       return null;
@@ -156,11 +162,16 @@ class SyncRun {
     for (let index = 0; index < total; index += 1) {
       const window = plan.windows[index]!;
       let offset = index === 0 ? plan.offset : 0;
-      let pageInWindow = 0;
-      for (;;) {
+      for (let pageInWindow = 1; ; pageInWindow += 1) {
+        if (pageInWindow > MAX_PAGES_PER_WINDOW) {
+          throw new AppError(
+            'PROTOCOL_ERROR',
+            `${this.client.host} kept returning full pages for ${windowLabel(window)} past ${MAX_PAGES_PER_WINDOW * MAX_RECORDS_PER_PAGE} records; it ignores offset.`,
+            { host: this.client.host },
+          );
+        }
         const page = await this.fetch(window, offset, MAX_RECORDS_PER_PAGE);
-        pageInWindow += 1;
-        newest = newestStart(page.calls, newest);
+        newest = latestStart(page.calls, newest);
         const windowDone = page.entries < MAX_RECORDS_PER_PAGE;
         const next = windowDone ? plan.windows[index + 1] : window;
         this.commit(page, position(next, windowDone ? 0 : offset + page.entries, newest, plan.full));
