@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { excerpt } from '../../main/pbx/failures.js';
 import { cdrQueryParams, queryString } from '../../main/pbx/query.js';
 import { checkRecordingPaths, recapiQuery } from '../../main/pbx/recapi.js';
 import { normalizeFingerprint } from '../../main/pbx/tls.js';
@@ -77,5 +78,15 @@ describe('profile values', () => {
     expect(() => parsePbxUrl('http://192.168.1.2:8443')).toThrow(/https/);
     expect(() => parsePbxUrl('https://admin:secret@pbx')).toThrow(/user name/);
     expect(() => parsePbxUrl('not a url')).toThrow(/not a URL/);
+  });
+});
+
+describe('error excerpts', () => {
+  it('never show a cookie, token or challenge the PBX put in a body, and stay short', () => {
+    const body = '{"response":{"cookie":"sid0123456789abcdef","token":"t0k","challenge":"0000123"},"status":-99}';
+    const shown = excerpt(body);
+    expect(shown).not.toMatch(/sid0123456789abcdef|t0k|0000123/);
+    expect(shown).toContain('"status":-99');
+    expect(excerpt('x'.repeat(10_000)).length).toBeLessThanOrEqual(161);
   });
 });
