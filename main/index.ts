@@ -61,6 +61,9 @@ async function start(): Promise<void> {
   const getWindow = (): BrowserWindow | null => mainWindow;
   const files = new FileRefRegistry();
   const secrets = createKeychainSecrets(safeStorage, join(dataDir, 'secrets.json'));
+  if (!secrets.available) {
+    console.warn('The system keychain is not available: PBX passwords are kept for this session only and asked again after a restart.');
+  }
   appApi = createAppApi({
     store: cacheStore,
     dataDir,
