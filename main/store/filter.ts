@@ -1,7 +1,8 @@
 import type { CallFilter } from '../../preload/api.js';
 import { compileNumberPattern, type NumberPattern } from '../cdr/patterns.js';
-import { DIRECTIONS, DISPOSITIONS } from '../cdr/types.js';
+import { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../cdr/types.js';
 import { AppError, isAppError } from '../errors.js';
+import { directionCode, dispositionCode } from './codes.js';
 import { charLength, foldText } from './text.js';
 
 /**
@@ -28,9 +29,13 @@ export interface Term {
   /** The same condition written so SQLite cannot use an index for it. */
   plainSql: string;
   params: unknown[];
+  /** Parameters of plainSql when they differ from those of sql. */
+  plainParams?: unknown[];
   /** Whether calls_by_start alone can evaluate the term (no table lookup). */
   inStartIndex: boolean;
   candidate?: IndexCandidate;
+  /** An index holding every column the term reads and billsec: a count can scan it instead of the table. */
+  scanIndex?: string;
 }
 
 export interface CompiledFilter {
@@ -180,12 +185,14 @@ function patternTerm(column: 'src' | 'dst' | 'answered_by', compiled: NumberPatt
   };
   const plain = build(`+c.${column}`);
   const indexed = build(`c.${column}`);
-  // An index helps only when every alternative is a value or a prefix; a leading wildcard or a range
-  // needs every row anyway. The partial answered_by index also needs the query to exclude ''.
-  const indexable =
-    ranges.length === 0 && globs.every((g) => !/^[*?[]/.test(g)) && (column !== 'answered_by' || !compiled.test(''));
-  const guard = column === 'answered_by' ? ` AND c.answered_by <> ''` : '';
-  const term: Term = { sql: plain.sql, plainSql: plain.sql, params: plain.params, inStartIndex: false };
+  // The partial answered_by index only holds answered calls: usable when the pattern cannot match ''.
+  const partialOk = column !== 'answered_by' || !compiled.test('');
+  const guard = column === 'answered_by' && partialOk ? ` AND c.answered_by <> ''` : '';
+  // An index can drive only when every alternative is a value or a prefix; a leading wildcard or a
+  // range needs every value anyway.
+  const indexable = ranges.length === 0 && globs.every((g) => !/^[*?[]/.test(g)) && partialOk;
+  const term: Term = { sql: plain.sql + guard, plainSql: plain.sql + guard, params: plain.params, inStartIndex: false };
+  if (partialOk) term.scanIndex = NUMBER_INDEX[column];
   if (indexable) {
     term.sql = `${indexed.sql}${guard}`;
     term.candidate = {
@@ -227,46 +234,45 @@ function ftsPhrase(needle: string): string {
   return `"${needle.replace(/"/g, '""')}"`;
 }
 
-/** Columns the free-text fallback scans for needles too short for the trigram index. */
-const SHORT_SEARCH_COLUMNS = [
-  'c.src',
-  'c.dst',
-  'c.answered_by',
-  'c.caller_name_fold',
-  'lower(c.clid)',
-  'lower(c.src_trunk_name)',
-  'lower(c.dst_trunk_name)',
-];
-
 /**
- * Caller name and free text: needles of 3+ characters become one FTS5 MATCH expression (caller name
- * restricted to the `name` column); shorter ones are checked with instr() on the folded values.
+ * Caller name and free text. Needles of 3+ characters become one FTS5 MATCH expression (the caller
+ * name restricted to the `name` column), which drives the query when it is rare; otherwise, and for
+ * shorter needles, instr() tests the same folded text stored in the row (see migrations).
  */
 function textTerms(callerName: string | null, search: string | null): Term[] {
   const terms: Term[] = [];
   const match: string[] = [];
+  const checks: string[] = [];
+  const checkParams: unknown[] = [];
   if (callerName !== null) {
     const needle = foldText(callerName);
-    if (charLength(needle) >= TRIGRAM) match.push(`name : ${ftsPhrase(needle)}`);
-    else terms.push(plainTerm('instr(c.caller_name_fold, ?) > 0', [needle], false));
+    const check = 'instr(c.caller_name_fold, ?) > 0';
+    if (charLength(needle) >= TRIGRAM) {
+      match.push(`name : ${ftsPhrase(needle)}`);
+      checks.push(check);
+      checkParams.push(needle);
+    } else {
+      terms.push(plainTerm(check, [needle], false));
+    }
   }
-  if (search !== null) {
-    for (const word of foldText(search).split(/\s+/)) {
-      if (word === '') continue;
-      if (charLength(word) >= TRIGRAM) {
-        match.push(ftsPhrase(word));
-      } else {
-        const sql = `(${SHORT_SEARCH_COLUMNS.map((col) => `instr(${col}, ?) > 0`).join(' OR ')})`;
-        terms.push(plainTerm(sql, SHORT_SEARCH_COLUMNS.map(() => word), false));
-      }
+  for (const word of search === null ? [] : foldText(search).split(/\s+/)) {
+    if (word === '') continue;
+    const check = '(instr(c.search_text, ?) > 0 OR instr(c.caller_name_fold, ?) > 0)';
+    if (charLength(word) >= TRIGRAM) {
+      match.push(ftsPhrase(word));
+      checks.push(check);
+      checkParams.push(word, word);
+    } else {
+      terms.push(plainTerm(check, [word, word], false));
     }
   }
   if (match.length > 0) {
     const expression = match.join(' AND ');
     terms.push({
       sql: 'c.id IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)',
-      plainSql: 'EXISTS (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ? AND rowid = c.id)',
+      plainSql: checks.join(' AND '),
       params: [expression],
+      plainParams: checkParams,
       inStartIndex: false,
       candidate: {
         index: null,
@@ -335,9 +341,15 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
   const inList = (key: keyof CallFilter, allowed?: readonly string[]): string[] =>
     present(f[key]) ? list(key, f[key], allowed) : [];
   const status = inList('status', DISPOSITIONS);
-  if (status.length) terms.push(plainTerm(`c.disposition IN (${status.map(() => '?').join(', ')})`, status, true));
+  if (status.length) {
+    const codes = status.map((name) => dispositionCode(name as Disposition));
+    terms.push(plainTerm(`c.disposition IN (${codes.map(() => '?').join(', ')})`, codes, true));
+  }
   const direction = inList('direction', DIRECTIONS);
-  if (direction.length) terms.push(plainTerm(`c.direction IN (${direction.map(() => '?').join(', ')})`, direction, true));
+  if (direction.length) {
+    const codes = direction.map((name) => directionCode(name as Direction));
+    terms.push(plainTerm(`c.direction IN (${codes.map(() => '?').join(', ')})`, codes, true));
+  }
   const kinds = inList('action_type');
   if (kinds.length) terms.push(valuesTerm('action_kind', 'calls_by_action_kind', kinds, true, false));
   const srcTrunks = inList('src_trunk');

@@ -4,23 +4,29 @@ import { mergeCalls } from '../cdr/merge.js';
 import { isoUtc } from '../cdr/time.js';
 import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
 import { AppError } from '../errors.js';
+import { directionCode, dispositionCode } from './codes.js';
 import type { Db } from './db.js';
 import { foldText } from './text.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
-/** Record fields whose values the free-text search finds: numbers, names and trunks of every record. */
+/**
+ * Record fields whose values the free-text search finds: numbers, names and trunks of every record.
+ * The call's caller name is indexed in its own FTS column (the caller-name filter reads it there and a
+ * search reads all columns), so it is not repeated here; clid is split into its name and number.
+ */
 const SEARCHED_FIELDS = [
   'src',
   'dst',
   'dstanswer',
-  'caller_name',
-  'clid',
   'channel_ext',
   'dstchannel_ext',
   'action_owner',
   'src_trunk_name',
   'dst_trunk_name',
+  'caller_name',
 ] as const;
+
+const CLID = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/;
 
 const CALL_COLUMNS = [
   'pbx_id',
@@ -34,6 +40,7 @@ const CALL_COLUMNS = [
   'dst',
   'caller_name',
   'caller_name_fold',
+  'search_text',
   'clid',
   'answered_by',
   'disposition',
@@ -52,6 +59,12 @@ const CALL_COLUMNS = [
   'nat',
   'origin',
 ] as const;
+
+/**
+ * What a merge rewrites: everything between the identity (pbx_id, session) and the origin, which
+ * stays where the call first came from. callValues lists values in CALL_COLUMNS order.
+ */
+const REDERIVED_COLUMNS = CALL_COLUMNS.slice(2, -1);
 
 /** Wall clock `YYYY-MM-DDTHH:MM:SS` as seconds, read as if it were UTC (see migrations: start_wall). */
 export function wallSeconds(local: string): number {
@@ -82,31 +95,47 @@ function derivedLeg(leg: LegSummary): Omit<LegView, 'fields'> {
   };
 }
 
-function searchText(call: CdrCall, summary: CallSummary): string {
-  const values = new Set<string>([
-    summary.src,
-    summary.dst,
-    summary.answered_by,
-    summary.caller_name,
-    summary.clid,
-    summary.src_trunk_name,
-    summary.dst_trunk_name,
-  ]);
+/** The folded text a call is found by: its caller name, and everything else searchable. */
+interface CallText {
+  name: string;
+  search: string;
+}
+
+/** What the trigram index holds for a call besides its caller name; the index cost grows with its length. */
+function searchText(call: CdrCall, callerName: string): string {
+  const seen = new Set<string>(['', callerName]);
+  const parts: string[] = [];
+  const add = (value: string | undefined): void => {
+    if (value !== undefined && !seen.has(value)) {
+      seen.add(value);
+      parts.push(value);
+    }
+  };
   const collect = (record: CdrRecord): void => {
-    for (const field of SEARCHED_FIELDS) {
-      const value = record[field];
-      if (value) values.add(value);
+    for (const field of SEARCHED_FIELDS) add(record[field]);
+    const clid = record['clid'];
+    if (clid) {
+      const parsed = CLID.exec(clid);
+      if (parsed) {
+        add(parsed[1]);
+        add(parsed[2]);
+      } else {
+        add(clid);
+      }
     }
   };
   collect(call.main);
-  for (const leg of call.legs) collect(leg);
-  values.delete('');
+  for (const leg of call.legs) if (leg !== call.main) collect(leg);
   // Terms are split on whitespace before they are searched, so joining with a space keeps a match
   // from spanning two values.
-  return foldText([...values].join(' '));
+  return foldText(parts.join(' '));
 }
 
-function callValues(pbxId: number, summary: CallSummary, legCount: number, origin: string): unknown[] {
+function callText(call: CdrCall, summary: CallSummary): CallText {
+  return { name: foldText(summary.caller_name), search: searchText(call, summary.caller_name) };
+}
+
+function callValues(pbxId: number, summary: CallSummary, legCount: number, origin: string, text: CallText): unknown[] {
   const recordings = summary.recordings.map((r) => r.path);
   return [
     pbxId,
@@ -119,11 +148,12 @@ function callValues(pbxId: number, summary: CallSummary, legCount: number, origi
     summary.src,
     summary.dst,
     summary.caller_name,
-    foldText(summary.caller_name),
+    text.name,
+    text.search,
     summary.clid,
     summary.answered_by,
-    summary.disposition,
-    summary.direction,
+    dispositionCode(summary.disposition),
+    directionCode(summary.direction),
     summary.action_type,
     summary.action_kind,
     summary.action_target,
@@ -165,11 +195,7 @@ export function createIngest(db: Db): Ingest {
   const insertCall = db.prepare(
     `INSERT INTO calls (${CALL_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (session, pbx_id) DO NOTHING`,
   );
-  const updateCall = db.prepare(
-    `UPDATE calls SET ${CALL_COLUMNS.filter((c) => c !== 'pbx_id' && c !== 'session' && c !== 'origin')
-      .map((c) => `${c} = ?`)
-      .join(', ')} WHERE id = ?`,
-  );
+  const updateCall = db.prepare(`UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
   const findCall = db.prepare<[string, number], StoredCall>(
     'SELECT id, session, billsec, legs FROM calls WHERE session = ? AND pbx_id = ?',
   );
@@ -184,11 +210,11 @@ export function createIngest(db: Db): Ingest {
   function writeRecords(callId: number, call: CdrCall, summary: CallSummary): void {
     const mainJson = JSON.stringify(call.main);
     insertRecord.run(callId, 0, summary.main.acct_id, mainJson, JSON.stringify(derivedLeg(summary.main)));
-    const only = call.legs.length === 1 ? JSON.stringify(call.legs[0]) : null;
-    if (only === mainJson) return;
+    // A flat call's only leg is its summary record: stored once (see migrations).
+    if (call.legs.length === 1 && (call.legs[0] === call.main || JSON.stringify(call.legs[0]) === mainJson)) return;
     call.legs.forEach((leg, i) => {
       const derived = summary.legs[i] as LegSummary;
-      insertRecord.run(callId, i + 1, derived.acct_id, i === 0 && only !== null ? only : JSON.stringify(leg), JSON.stringify(derivedLeg(derived)));
+      insertRecord.run(callId, i + 1, derived.acct_id, JSON.stringify(leg), JSON.stringify(derivedLeg(derived)));
     });
   }
 
@@ -218,11 +244,12 @@ export function createIngest(db: Db): Ingest {
     calls.forEach((call, index) => {
       checkCall(call, index);
       const summary = deriveCall(call, tz, model);
-      const inserted = insertCall.run(...callValues(pbxId, summary, call.legs.length, origin));
+      const text = callText(call, summary);
+      const inserted = insertCall.run(...callValues(pbxId, summary, call.legs.length, origin, text));
       if (inserted.changes === 1) {
         const id = Number(inserted.lastInsertRowid);
         writeRecords(id, call, summary);
-        insertText.run(id, foldText(summary.caller_name), searchText(call, summary));
+        insertText.run(id, text.name, text.search);
         counts.inserted++;
         talkAdded += summary.billsec;
         return;
@@ -234,12 +261,13 @@ export function createIngest(db: Db): Ingest {
         return;
       }
       const next = deriveCall(merged.call, tz, model);
-      const values = callValues(pbxId, next, merged.call.legs.length, origin);
-      updateCall.run(...values.slice(2, -1), stored.id);
+      const nextText = callText(merged.call, next);
+      const values = callValues(pbxId, next, merged.call.legs.length, origin, nextText);
+      updateCall.run(...values.slice(2, 2 + REDERIVED_COLUMNS.length), stored.id);
       deleteRecords.run(stored.id);
       writeRecords(stored.id, merged.call, next);
       deleteText.run(stored.id);
-      insertText.run(stored.id, foldText(next.caller_name), searchText(merged.call, next));
+      insertText.run(stored.id, nextText.name, nextText.search);
       talkAdded += next.billsec - stored.billsec;
       counts.merged++;
     });
@@ -248,6 +276,9 @@ export function createIngest(db: Db): Ingest {
   });
 
   return (pbxId, calls, options) => {
+    if (typeof pbxId !== 'number' || !Number.isSafeInteger(pbxId)) {
+      throw new AppError('BAD_INPUT', `ingest needs a PBX id (a whole number), got ${JSON.stringify(pbxId)}.`);
+    }
     if (!Array.isArray(calls)) throw new AppError('BAD_INPUT', 'ingest expects a list of calls.');
     if (typeof options?.origin !== 'string' || options.origin === '') {
       throw new AppError('BAD_INPUT', 'ingest needs the origin of the calls (sync or import:<file>).');

@@ -11,7 +11,8 @@ type Migration = (db: Database.Database) => void;
  * A flat call's only leg is its summary record itself, so it is stored once, at seq 0 (calls.legs
  * still says 1). Times: `start` is the PBX wall clock as text, `start_wall` the same wall clock in
  * seconds (as if it were UTC, for exact from/to filters inside an index) and `start_utc` the instant in
- * seconds, which orders calls of PBXs in different zones correctly.
+ * seconds, which orders calls of PBXs in different zones correctly. disposition and direction are
+ * small integer codes (main/store/codes.ts).
  *
  * Indexes, from the plans of the filters (test/store/query-plan.test.ts pins them; main/store/plan.ts
  * decides per query which one may drive):
@@ -29,10 +30,12 @@ type Migration = (db: Database.Database) => void;
  * totals come from pbx.call_count/talk_seconds (kept by ingest), and removing a PBX may scan once.
  *
  * Free text (numbers, names, trunks of every record of a call) and the caller-name filter use an FTS5
- * table with the trigram tokenizer: a substring of 3+ characters is an index lookup instead of a scan
- * of a million strings. It is contentless (the text is only indexed, never stored twice) with
- * contentless_delete so merges and removals can drop rows; ingest writes it and a trigger removes the
- * rows of deleted calls (also through the PBX cascade).
+ * table with the trigram tokenizer: a rare substring of 3+ characters is an index lookup instead of a
+ * scan of a million strings. The same folded text is kept in calls (search_text, caller_name_fold):
+ * when a needle is common, walking calls newest first and testing each row with instr() finds the
+ * first page sooner than collecting every FTS match, and both paths read identical text, so they
+ * agree. The FTS table is contentless with contentless_delete so merges and removals can drop rows;
+ * ingest writes it and a trigger removes the rows of deleted calls (also through the PBX cascade).
  */
 const schema1: Migration = (db) => {
   db.exec(`
@@ -70,10 +73,11 @@ const schema1: Migration = (db) => {
       dst TEXT NOT NULL,
       caller_name TEXT NOT NULL,
       caller_name_fold TEXT NOT NULL,
+      search_text TEXT NOT NULL,
       clid TEXT NOT NULL,
       answered_by TEXT NOT NULL,
-      disposition TEXT NOT NULL,
-      direction TEXT NOT NULL,
+      disposition INTEGER NOT NULL,
+      direction INTEGER NOT NULL,
       action_type TEXT NOT NULL,
       action_kind TEXT NOT NULL COLLATE NOCASE,
       action_target TEXT NOT NULL,

@@ -12,7 +12,8 @@ import type { CompiledFilter, Term } from './filter.js';
  *   single-value term drives only if its index yields rows already in start order; else the query
  *   walks calls_by_start newest first, checking most filters inside that index.
  * - Count + talk time: a term below COUNT_PROBE_LIMIT drives. Otherwise, when every term can be
- *   checked inside calls_by_start, one covering scan of it is cheaper than a lookup per matching row.
+ *   checked inside calls_by_start, one covering scan of it is cheaper than a lookup per matching row;
+ *   a lone number filter that no index can seek is scanned in its own (narrower, covering) index.
  */
 export const PAGE_PROBE_LIMIT = 4000;
 export const COUNT_PROBE_LIMIT = 50_000;
@@ -65,13 +66,17 @@ export function planQuery(
   const parts: string[] = [];
   const params: unknown[] = [];
   for (const term of filter.terms) {
-    parts.push(term === driver ? term.sql : term.plainSql);
-    params.push(...term.params);
+    const drives = term === driver;
+    parts.push(drives ? term.sql : term.plainSql);
+    params.push(...(drives ? term.params : (term.plainParams ?? term.params)));
   }
   let hint = '';
   if (driver !== null) {
     const index = driver.candidate?.index ?? null;
     hint = index === null ? 'NOT INDEXED' : `INDEXED BY ${index}`;
+  } else if (purpose === 'count' && filter.terms.length === 1 && filter.terms[0]?.scanIndex !== undefined) {
+    // A lone filter no index can seek (a range, a leading wildcard) is still cheaper on its own index.
+    hint = `INDEXED BY ${filter.terms[0].scanIndex}`;
   } else if (purpose === 'count' || startSort) {
     hint = 'INDEXED BY calls_by_start';
   }

@@ -12,6 +12,7 @@ import type {
 } from '../../preload/api.js';
 import { isoUtc } from '../cdr/time.js';
 import { AppError } from '../errors.js';
+import { directionName, dispositionName } from './codes.js';
 import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
@@ -50,8 +51,10 @@ const ROW_COLUMNS = `c.id, c.session, p.name AS pbx, c.start, c.start_utc, c.ans
 
 const PAGE_REQUEST_KEYS = ['filter', 'sort', 'limit', 'cursor'];
 
-interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat'> {
+interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction'> {
   start_utc: number;
+  disposition: number;
+  direction: number;
   recordings: string | null;
   nat: number;
   sort_key?: string | number;
@@ -77,8 +80,8 @@ function toCallRow(row: CallDbRow): CallRow {
     caller_name: row.caller_name,
     clid: row.clid,
     answered_by: row.answered_by,
-    disposition: row.disposition,
-    direction: row.direction,
+    disposition: dispositionName(row.disposition),
+    direction: directionName(row.direction),
     action_type: row.action_type,
     action_kind: row.action_kind,
     action_target: row.action_target,

@@ -6,8 +6,12 @@
  * here, so 'müller', 'MÜLLER' and 'Mu\u0308ller' all meet.
  */
 export function foldText(text: string): string {
+  // Numbers and most trunk names are printable ASCII, where lower-casing is the whole fold.
+  if (!NOT_PLAIN_ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFKC').toUpperCase().toLowerCase();
 }
+
+const NOT_PLAIN_ASCII = /[^\u0020-\u007e]/;
 
 /** Length in characters (code points), the unit FTS5's trigram tokenizer counts in. */
 export function charLength(text: string): number {

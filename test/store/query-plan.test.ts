@@ -126,6 +126,12 @@ describe('first page, newest first', () => {
     expect(pagePlan({ caller_name: 'zygm' })).toMatch(/SEARCH c USING INTEGER PRIMARY KEY.*calls_fts VIRTUAL TABLE INDEX|calls_fts VIRTUAL TABLE INDEX.*SEARCH c USING INTEGER PRIMARY KEY/);
   });
 
+  it('tests a common caller name in each row while walking newest first, instead of collecting every match', () => {
+    const plan = pagePlan({ caller_name: 'anna' });
+    expect(plan).toMatch(/SCAN c USING INDEX calls_by_start/);
+    expect(plan).not.toMatch(/calls_fts|TEMP B-TREE/);
+  });
+
   it('continues a page from its cursor inside the same index range', () => {
     const first = store.page({ filter: { caller: '1002' }, limit: 5 });
     const plan = pagePlan({ caller: '1002' }, { cursor: first.next_cursor, limit: 5 });
@@ -145,6 +151,11 @@ describe('count and talk time', () => {
     expect(countPlan({ src_trunk: ['trunk_a'] })).toBe('SEARCH c USING COVERING INDEX calls_by_src_trunk (src_trunk_name=?)');
   });
 
+  it('scans the narrow number index, not the table, for a lone range or leading wildcard', () => {
+    expect(countPlan({ callee: '2000-2010' })).toBe('SCAN c USING COVERING INDEX calls_by_dst');
+    expect(countPlan({ caller: '@01@' })).toBe('SCAN c USING COVERING INDEX calls_by_src');
+  });
+
   it('answers an unfiltered or PBX-only count from the PBX totals', () => {
     expect(buildTotalsQuery(db, {}, LIMITS)).toEqual({ count: 300, talk_seconds: store.totals({ min_talk: 0 }).talk_seconds });
     expect(buildTotalsQuery(db, { pbx: ['Office'] }, LIMITS)).toMatchObject({ count: 300 });
@@ -155,4 +166,39 @@ describe('count and talk time', () => {
     expect(buildTotalsQuery(db, { pbx: ['Other'], status: ['BUSY'] }, LIMITS)).toBeNull();
     expect(buildPageQuery(db, { filter: { pbx: ['Other'] } }, LIMITS)).toBeNull();
   });
+});
+
+describe('either plan, the same answer', () => {
+  const filters: CallFilter[] = [
+    { caller_name: 'anna' },
+    { caller_name: 'zygm' },
+    { search: 'trunk_a' },
+    { search: '0891555 zyg' },
+    { callee: '0891@' },
+    { caller: '030@', src_trunk: ['trunk_a'] },
+    { action_type: ['DIAL', 'QUEUE'], status: ['ANSWERED'] },
+    { account_code: ['PROJ1'], from: '2024-01-03' },
+  ];
+  const eager: ProbeLimits = { page: 1_000_000, count: 1_000_000 };
+  const reluctant: ProbeLimits = { page: 1, count: 1 };
+  for (const filter of filters) {
+    it(`finds the same calls for ${JSON.stringify(filter)} whichever index drives`, () => {
+      const ids = (limits: ProbeLimits): number[] => {
+        const query = buildPageQuery(db, { filter, limit: 1000 }, limits);
+        if (query === null) throw new Error('expected a statement');
+        return (db.prepare(query.sql).all(...query.params) as { id: number }[]).map((r) => r.id);
+      };
+      const totals = (limits: ProbeLimits): unknown => {
+        const query = buildTotalsQuery(db, filter, limits);
+        if (query === null || !('sql' in query)) throw new Error('expected a statement');
+        return db.prepare(query.sql).get(...query.params);
+      };
+      const driven = ids(eager);
+      expect(driven.length).toBeGreaterThan(0);
+      expect(driven.length).toBeLessThan(300);
+      expect(ids(reluctant)).toEqual(driven);
+      expect(totals(reluctant)).toEqual(totals(eager));
+      expect(totals(eager)).toMatchObject({ count: driven.length });
+    });
+  }
 });

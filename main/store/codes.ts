@@ -1,0 +1,28 @@
+import { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../cdr/types.js';
+
+/**
+ * Status and direction are stored as small integers: calls_by_start carries them for every call, and
+ * a count over a million index entries compares integers much faster than text. Codes follow the
+ * alphabetical order of the names, so sorting by code sorts by name.
+ */
+export const DISPOSITION_NAMES: readonly (Disposition | '')[] = ['', ...[...DISPOSITIONS].sort()];
+export const DIRECTION_NAMES: readonly Direction[] = [...DIRECTIONS].sort();
+
+const dispositionCodes = new Map(DISPOSITION_NAMES.map((name, code) => [name, code]));
+const directionCodes = new Map(DIRECTION_NAMES.map((name, code) => [name, code]));
+
+export function dispositionCode(name: Disposition | ''): number {
+  return dispositionCodes.get(name) ?? 0;
+}
+
+export function directionCode(name: Direction): number {
+  return directionCodes.get(name) ?? directionCodes.get('unknown') ?? 0;
+}
+
+export function dispositionName(code: number): Disposition | '' {
+  return DISPOSITION_NAMES[code] ?? '';
+}
+
+export function directionName(code: number): Direction {
+  return DIRECTION_NAMES[code] ?? 'unknown';
+}
