@@ -4,6 +4,7 @@ import { ingestBaseline, ingestStore } from './parts/ingest.js';
 import { importBaseline, importCsv } from './parts/import.js';
 import { queryLatencies } from './parts/queries.js';
 import { serveSimulator, syncBaseline, syncFromSimulator } from './parts/sync.js';
+import { uiFigures } from './parts/ui.js';
 
 const parts: Record<string, (args: never) => void | Promise<void>> = {
   'ingest-store': ingestStore,
@@ -14,6 +15,7 @@ const parts: Record<string, (args: never) => void | Promise<void>> = {
   simulator: serveSimulator,
   import: importCsv,
   'import-baseline': importBaseline,
+  ui: uiFigures,
 };
 
 const [name, json] = process.argv.slice(2);
