@@ -95,4 +95,13 @@ describe('ucmcdr import', () => {
     expect(order.code).toBe(2);
     expect(order.stderr).toMatch(/^ucmcdr: option '--date-order <order>' argument 'ymd' is invalid\. Use one of: auto, mdy, dmy\.\n$/);
   });
+
+  it('keeps the "Imported" source out of PBX-only commands, and can remove it with its calls', async () => {
+    const test = await cli(['--db', db, 'pbx', 'test', 'Imported', '--password-env', 'X'], { env: { X: 'x' } });
+    expect(test.code).toBe(2);
+    expect(test.stderr).toBe('ucmcdr: "Imported" is the source of imported files, not a PBX.\n');
+    const removed = await cli(['--db', db, 'pbx', 'remove', 'Imported']);
+    expect(removed.stdout).toBe('Removed the source of imported files Imported and its 5 cached calls.\n');
+    expect(await callsJson()).toEqual([]);
+  });
 });

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { PbxProfile, PbxTestResult } from '../../../preload/api.js';
 import { defaultTimeZone } from '../../cdr/time.js';
@@ -25,10 +26,6 @@ interface AddOptions extends TrustOptions {
   model?: string;
   caFile?: string;
   passwordEnv?: string;
-}
-
-function parseFingerprintOption(value: string): string {
-  return normalizeFingerprint(value);
 }
 
 /**
@@ -89,7 +86,7 @@ async function addPbx(ctx: CliContext, name: string, o: AddOptions): Promise<voi
       tz: o.tz ?? defaultTimeZone(),
       model: o.model ?? '',
       fingerprint: pin,
-      ca_file: o.caFile ?? null,
+      ca_file: o.caFile === undefined ? null : resolve(o.caFile),
     };
     const detected =
       o.passwordEnv === undefined ? null : (await checkCredentials(ctx, name, draft, o.passwordEnv)).detected_api;
@@ -122,7 +119,7 @@ function listText(profiles: PbxProfile[]): string {
 
 function trustOptions(command: Command): Command {
   return command
-    .option('--fingerprint <sha256>', 'pin this certificate SHA-256 fingerprint (refused if the PBX shows another)', parseFingerprintOption)
+    .option('--fingerprint <sha256>', 'pin this certificate SHA-256 fingerprint (refused if the PBX shows another)', normalizeFingerprint)
     .option('--trust-on-first-use', 'pin the certificate the PBX presents now (and print it)')
     .hook('preAction', (cmd) => {
       const o = cmd.opts<TrustOptions>();
@@ -132,11 +129,13 @@ function trustOptions(command: Command): Command {
     });
 }
 
-function removeProfile(store: Store, profile: PbxProfile): void {
+/** A profile of a real (or simulated) PBX: the "Imported" source has no PBX to reach. */
+function requireRealPbx(store: Store, name: string): PbxProfile {
+  const profile = requirePbx(store, name);
   if (profile.kind === 'import') {
-    throw new AppError('BAD_INPUT', `"${profile.name}" is the source of imported files; it has no PBX to remove.`);
+    throw new AppError('BAD_INPUT', `"${profile.name}" is the source of imported files, not a PBX.`, { name });
   }
-  store.removePbx(profile.id);
+  return profile;
 }
 
 export function registerPbx(program: Command, context: () => CliContext): void {
@@ -183,15 +182,16 @@ Examples:
 
   pbx
     .command('remove')
-    .description('Remove a PBX profile and every cached call, leg and recording state of it.')
+    .description('Remove a PBX profile (or the "Imported" source) and every cached call, leg and recording state of it.')
     .argument('<name>', 'the profile name', parseName)
     .addHelpText('after', '\nExample:\n  ucmcdr pbx remove office')
     .action(async (name: string) => {
       const ctx = context();
       await withStore(ctx, 'write', async (store) => {
         const profile = requirePbx(store, name);
-        removeProfile(store, profile);
-        await writeText(ctx.io.stdout, `Removed PBX ${profile.name} and its ${profile.calls} cached calls.\n`);
+        store.removePbx(profile.id);
+        const what = profile.kind === 'import' ? 'the source of imported files' : 'PBX';
+        await writeText(ctx.io.stdout, `Removed ${what} ${profile.name} and its ${profile.calls} cached calls.\n`);
       });
     });
 
@@ -204,7 +204,7 @@ Examples:
     .action(async (name: string, o: { passwordEnv?: string }) => {
       const ctx = context();
       await withStore(ctx, 'write', async (store) => {
-        const profile = requirePbx(store, name);
+        const profile = requireRealPbx(store, name);
         const result = await checkCredentials(ctx, profile.name, profile, o.passwordEnv);
         if (result.detected_api && result.detected_api !== profile.detected_api) {
           store.savePbx({ ...profile, detected_api: result.detected_api });
@@ -229,7 +229,7 @@ Examples:
         throw new AppError('BAD_INPUT', 'pbx trust needs --fingerprint SHA256 or --trust-on-first-use.');
       }
       await withStore(ctx, 'write', async (store) => {
-        const profile = requirePbx(store, name);
+        const profile = requireRealPbx(store, name);
         const { pin } = await decidePin(ctx, profile.url, o);
         store.savePbx({ ...profile, fingerprint: pin });
         await writeText(ctx.io.stdout, `Pinned certificate SHA-256 ${pin} for ${profile.name}.\n`);

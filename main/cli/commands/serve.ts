@@ -55,7 +55,7 @@ Examples:
         throw new AppError(
           'NOT_FOUND',
           o.staticDir === undefined
-            ? `The web UI is not built (${staticDir} is missing): run "npm run build" (or "npm start", which builds it) first.`
+            ? `The web UI is not built (${staticDir} has no index.html): build it with "npx vite build --config renderer/vite.config.ts" (npm start does this on its first run).`
             : `--static-dir ${o.staticDir} holds no index.html: point it at a built renderer.`,
         );
       }
