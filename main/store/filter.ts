@@ -12,8 +12,8 @@ import { charLength, foldText } from './text.js';
 
 /** A term that could drive the query through its own index; see plan.ts. */
 export interface IndexCandidate {
-  /** Index that serves the term (`INDEXED BY`), or null for the free-text term (rowid lookups). */
-  index: string | null;
+  /** Index that serves the term (`INDEXED BY`). */
+  index: string;
   /** Counts the term's matches alone, up to a bound appended as the last parameter. */
   probeSql: string;
   probeParams: unknown[];
@@ -275,7 +275,7 @@ function textTerms(callerName: string | null, search: string | null): Term[] {
       plainParams: checkParams,
       inStartIndex: false,
       candidate: {
-        index: null,
+        index: 'calls_by_id',
         probeSql: 'SELECT count(*) AS n FROM (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ? LIMIT ?)',
         probeParams: [expression],
         ordered: false,
@@ -353,11 +353,11 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
   const kinds = inList('action_type');
   if (kinds.length) terms.push(valuesTerm('action_kind', 'calls_by_action_kind', kinds, true, false));
   const srcTrunks = inList('src_trunk');
-  if (srcTrunks.length) terms.push(valuesTerm('src_trunk_name', 'calls_by_src_trunk', srcTrunks, false, true));
+  if (srcTrunks.length) terms.push(valuesTerm('src_trunk_name', 'calls_by_src_trunk', srcTrunks, true, true));
   const dstTrunks = inList('dst_trunk');
-  if (dstTrunks.length) terms.push(valuesTerm('dst_trunk_name', 'calls_by_dst_trunk', dstTrunks, false, true));
+  if (dstTrunks.length) terms.push(valuesTerm('dst_trunk_name', 'calls_by_dst_trunk', dstTrunks, true, true));
   const accounts = inList('account_code');
-  if (accounts.length) terms.push(valuesTerm('account_code', 'calls_by_account_code', accounts, false, true));
+  if (accounts.length) terms.push(valuesTerm('account_code', 'calls_by_account_code', accounts, true, true));
 
   const bounds: [keyof CallFilter, keyof CallFilter, string, string][] = [
     ['min_talk', 'max_talk', 'billsec', 'talk time'],

@@ -17,10 +17,13 @@ type Migration = (db: Database.Database) => void;
  * Indexes, from the plans of the filters (test/store/query-plan.test.ts pins them; main/store/plan.ts
  * decides per query which one may drive):
  * - calls_by_start: (start_utc, id) first, so `ORDER BY start_utc DESC, id DESC LIMIT n` walks it
- *   without sorting; then every low-cardinality filter column and billsec, so PBX, date, status,
- *   direction, action kind, recording, NAT, talk and call time are checked inside the index while
- *   looking for the first page (no table lookups), and count + sum(billsec) over any combination of
- *   them is one covering scan.
+ *   without sorting; then every enumerable filter column and billsec, so PBX, date, status, direction,
+ *   action kind, trunks, account code, recording, NAT, talk and call time are checked inside the index
+ *   while looking for the first page (no table lookups), and count + sum(billsec) over any combination
+ *   of them is one covering scan.
+ * - calls_by_id: the same columns keyed by id, for the free-text matches, which arrive as ids: their
+ *   count and talk time (with any of those filters) are read from it instead of a table row per
+ *   match. Ids only grow, so ingest appends to it.
  * - (column, start_utc, id, billsec) for numbers, action kinds, trunks and account codes: an equality
  *   filter reads its rows already in default order, together with a date range, and its count + talk
  *   time without touching the table. Trunks, account codes and answered-by are empty for many calls,
@@ -95,7 +98,12 @@ const schema1: Migration = (db) => {
     );
 
     CREATE INDEX calls_by_start ON calls (
-      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration
+      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
+      src_trunk_name, dst_trunk_name, account_code
+    );
+    CREATE INDEX calls_by_id ON calls (
+      id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
+      src_trunk_name, dst_trunk_name, account_code
     );
     CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec);
     CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec);

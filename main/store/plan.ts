@@ -28,7 +28,7 @@ export const DEFAULT_PROBE_LIMITS: ProbeLimits = { page: PAGE_PROBE_LIMIT, count
 export interface QueryPlan {
   where: string;
   params: unknown[];
-  /** Table hint after `calls AS c`: `INDEXED BY name`, `NOT INDEXED` or ''. */
+  /** Table hint after `calls AS c`: `INDEXED BY name` or ''. */
   hint: string;
 }
 
@@ -71,9 +71,8 @@ export function planQuery(
     params.push(...(drives ? term.params : (term.plainParams ?? term.params)));
   }
   let hint = '';
-  if (driver !== null) {
-    const index = driver.candidate?.index ?? null;
-    hint = index === null ? 'NOT INDEXED' : `INDEXED BY ${index}`;
+  if (driver?.candidate !== undefined) {
+    hint = `INDEXED BY ${driver.candidate.index}`;
   } else if (purpose === 'count' && filter.terms.length === 1 && filter.terms[0]?.scanIndex !== undefined) {
     // A lone filter no index can seek (a range, a leading wildcard) is still cheaper on its own index.
     hint = `INDEXED BY ${filter.terms[0].scanIndex}`;
