@@ -19,8 +19,6 @@ export interface IndexCandidate {
   probeParams: unknown[];
   /** A single equality: the index yields its rows already in start order. */
   ordered: boolean;
-  /** Only columns of calls_by_start are involved (so a covering scan can check it instead). */
-  inStartIndex: boolean;
 }
 
 export interface Term {
@@ -200,14 +198,16 @@ function patternTerm(column: 'src' | 'dst' | 'answered_by', compiled: NumberPatt
       probeSql: `SELECT count(*) AS n FROM (SELECT 1 FROM calls c INDEXED BY ${NUMBER_INDEX[column]} WHERE ${indexed.sql}${guard} LIMIT ?)`,
       probeParams: indexed.params,
       ordered: exact.length === 1 && globs.length === 0,
-      inStartIndex: false,
     };
   }
   return term;
 }
 
-/** Equality on one of several values of a column that has its own (column, start_utc, id, billsec) index. */
-function valuesTerm(column: string, index: string, values: string[], inStartIndex: boolean, partial: boolean): Term {
+/**
+ * Equality on one of several values of an enumerable column: it has its own (column, start_utc, id,
+ * billsec) index and is also held in calls_by_start.
+ */
+function valuesTerm(column: string, index: string, values: string[], partial: boolean): Term {
   const marks = values.map(() => '?').join(', ');
   const cond = (col: string): string => (values.length === 1 ? `${col} = ?` : `${col} IN (${marks})`);
   const guard = partial ? ` AND c.${column} <> ''` : '';
@@ -215,13 +215,12 @@ function valuesTerm(column: string, index: string, values: string[], inStartInde
     sql: `${cond(`c.${column}`)}${guard}`,
     plainSql: cond(`+c.${column}`),
     params: values,
-    inStartIndex,
+    inStartIndex: true,
     candidate: {
       index,
       probeSql: `SELECT count(*) AS n FROM (SELECT 1 FROM calls c INDEXED BY ${index} WHERE ${cond(`c.${column}`)}${guard} LIMIT ?)`,
       probeParams: values,
       ordered: values.length === 1,
-      inStartIndex,
     },
   };
 }
@@ -279,7 +278,6 @@ function textTerms(callerName: string | null, search: string | null): Term[] {
         probeSql: 'SELECT count(*) AS n FROM (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ? LIMIT ?)',
         probeParams: [expression],
         ordered: false,
-        inStartIndex: false,
       },
     });
   }
@@ -351,13 +349,13 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
     terms.push(plainTerm(`c.direction IN (${codes.map(() => '?').join(', ')})`, codes, true));
   }
   const kinds = inList('action_type');
-  if (kinds.length) terms.push(valuesTerm('action_kind', 'calls_by_action_kind', kinds, true, false));
+  if (kinds.length) terms.push(valuesTerm('action_kind', 'calls_by_action_kind', kinds, false));
   const srcTrunks = inList('src_trunk');
-  if (srcTrunks.length) terms.push(valuesTerm('src_trunk_name', 'calls_by_src_trunk', srcTrunks, true, true));
+  if (srcTrunks.length) terms.push(valuesTerm('src_trunk_name', 'calls_by_src_trunk', srcTrunks, true));
   const dstTrunks = inList('dst_trunk');
-  if (dstTrunks.length) terms.push(valuesTerm('dst_trunk_name', 'calls_by_dst_trunk', dstTrunks, true, true));
+  if (dstTrunks.length) terms.push(valuesTerm('dst_trunk_name', 'calls_by_dst_trunk', dstTrunks, true));
   const accounts = inList('account_code');
-  if (accounts.length) terms.push(valuesTerm('account_code', 'calls_by_account_code', accounts, true, true));
+  if (accounts.length) terms.push(valuesTerm('account_code', 'calls_by_account_code', accounts, true));
 
   const bounds: [keyof CallFilter, keyof CallFilter, string, string][] = [
     ['min_talk', 'max_talk', 'billsec', 'talk time'],

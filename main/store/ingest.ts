@@ -1,11 +1,10 @@
-import type { LegView } from '../../preload/api.js';
 import { deriveCall } from '../cdr/derive.js';
 import { mergeCalls } from '../cdr/merge.js';
-import { isoUtc } from '../cdr/time.js';
 import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import { directionCode, dispositionCode } from './codes.js';
 import type { Db } from './db.js';
+import { packLeg } from './records.js';
 import { foldText } from './text.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
@@ -76,23 +75,6 @@ export function wallSeconds(local: string): number {
     Number(local.slice(14, 16)),
     Number(local.slice(17, 19)),
   ) / 1000;
-}
-
-/** The derived half of a LegView; stored once per record so the session view never re-derives. */
-function derivedLeg(leg: LegSummary): Omit<LegView, 'fields'> {
-  return {
-    acct_id: leg.acct_id,
-    start: leg.start?.local ?? null,
-    start_utc: leg.start === null ? null : isoUtc(leg.start.utc),
-    answer: leg.answer?.local ?? null,
-    end: leg.end?.local ?? null,
-    disposition: leg.disposition,
-    action_kind: leg.action_kind,
-    action_target: leg.action_target,
-    channel: leg.channel,
-    dstchannel: leg.dstchannel,
-    recordings: leg.recordings.map((r) => r.path),
-  };
 }
 
 /** The folded text a call is found by: its caller name, and everything else searchable. */
@@ -209,12 +191,12 @@ export function createIngest(db: Db): Ingest {
 
   function writeRecords(callId: number, call: CdrCall, summary: CallSummary): void {
     const mainJson = JSON.stringify(call.main);
-    insertRecord.run(callId, 0, summary.main.acct_id, mainJson, JSON.stringify(derivedLeg(summary.main)));
+    insertRecord.run(callId, 0, summary.main.acct_id, mainJson, packLeg(summary.main));
     // A flat call's only leg is its summary record: stored once (see migrations).
     if (call.legs.length === 1 && (call.legs[0] === call.main || JSON.stringify(call.legs[0]) === mainJson)) return;
     call.legs.forEach((leg, i) => {
       const derived = summary.legs[i] as LegSummary;
-      insertRecord.run(callId, i + 1, derived.acct_id, JSON.stringify(leg), JSON.stringify(derivedLeg(derived)));
+      insertRecord.run(callId, i + 1, derived.acct_id, JSON.stringify(leg), packLeg(derived));
     });
   }
 

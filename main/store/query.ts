@@ -16,6 +16,7 @@ import { directionName, dispositionName } from './codes.js';
 import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { unpackLeg } from './records.js';
 import { compileFilter, type CompiledFilter, type PbxRef } from './filter.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
 
@@ -62,6 +63,7 @@ interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat' | '
 
 interface RecordDbRow {
   seq: number;
+  acct_id: string;
   fields: string;
   derived: string;
 }
@@ -98,7 +100,7 @@ function toCallRow(row: CallDbRow): CallRow {
 }
 
 function toLegView(record: RecordDbRow): LegView {
-  return { ...(JSON.parse(record.derived) as Omit<LegView, 'fields'>), fields: JSON.parse(record.fields) as Record<string, string> };
+  return unpackLeg(record.acct_id, record.fields, record.derived);
 }
 
 function orderBy(sort: CallSort): string {
@@ -277,7 +279,7 @@ export function createQueries(db: Db): Queries {
   const callById = db.prepare<[number], CallDbRow>(
     `SELECT ${ROW_COLUMNS} FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id WHERE c.id = ?`,
   );
-  const recordsOf = db.prepare<[number], RecordDbRow>('SELECT seq, fields, derived FROM legs WHERE call_id = ? ORDER BY seq');
+  const recordsOf = db.prepare<[number], RecordDbRow>('SELECT seq, acct_id, fields, derived FROM legs WHERE call_id = ? ORDER BY seq');
   const idsBySession = db.prepare<[string], { id: number }>('SELECT id FROM calls WHERE session = ? ORDER BY pbx_id');
   const idBySessionAndPbx = db.prepare<[string, number], { id: number }>(
     'SELECT id FROM calls WHERE session = ? AND pbx_id = ?',

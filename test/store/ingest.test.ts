@@ -79,7 +79,8 @@ describe('ingest', () => {
     expect(call.recordings).toEqual(['auto-1461920017-1000-1001.wav']);
     expect(main.fields.action_type).toBe('DIAL');
     expect(legs.map((l) => l.fields.AcctId)).toEqual(['1', '2']);
-    expect(legs[0]?.channel).toMatchObject({ kind: 'extension', extension: '1000' });
+    expect(legs[0]?.channel).toMatchObject({ raw: 'PJSIP/1000-00000003', kind: 'extension', extension: '1000' });
+    expect(main.channel).toEqual({ raw: '', kind: 'none' });
     expect(legs[1]?.dstchannel).toMatchObject({ kind: 'extension', extension: '1002' });
     expect(legs[1]?.action_kind).toBe('TRANSFER');
     expect(legs[1]?.start).toBe('2016-04-29T02:53:49');
