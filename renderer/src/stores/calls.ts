@@ -65,6 +65,9 @@ export const useCallsStore = defineStore('calls', () => {
     error.value = null;
     totalsError.value = null;
 
+    // The page goes out first: the service answers in arrival order and counting a large set takes
+    // longer than one page, so the rows are drawn while the totals are still being counted.
+    const pageRequest = api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: PAGE_SIZE, cursor: null });
     api.calls.totals({ filter: queryFilter }).then(
       (t) => {
         if (gen === generation) totals.value = t;
@@ -78,7 +81,7 @@ export const useCallsStore = defineStore('calls', () => {
     );
 
     try {
-      const page = await api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: PAGE_SIZE, cursor: null });
+      const page = await pageRequest;
       if (gen !== generation) return;
       rows.value = page.rows;
       nextCursor.value = page.next_cursor;

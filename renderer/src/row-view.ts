@@ -1,0 +1,68 @@
+import type { CallRow, Direction } from '../../preload/api.js';
+import { formatDuration, formatWallClock } from './format.js';
+
+/**
+ * The text and classes one table row shows, worked out once when the row scrolls into view, so the
+ * render function only places ready strings.
+ */
+export interface RowView {
+  index: number;
+  row: CallRow;
+  /** `translateY(...)` of the row inside the table body. */
+  transform: string;
+  odd: boolean;
+  dirIcon: string;
+  dirLabel: string;
+  dirClass: string;
+  status: string;
+  statusClass: string;
+  /** The caller name, when it says more than the number. */
+  name: string;
+  srcTrunkTitle: string;
+  dstTrunkTitle: string;
+  start: string;
+  callTime: string;
+  talkTime: string;
+  recordings: number;
+  recordingsTitle: string;
+}
+
+const DIRECTION_MARK: Record<Direction, { icon: string; label: string }> = {
+  inbound: { icon: '↙', label: 'Inbound' },
+  outbound: { icon: '↗', label: 'Outbound' },
+  internal: { icon: '↔', label: 'Internal' },
+  external: { icon: '⇄', label: 'External' },
+  unknown: { icon: '·', label: 'Unknown' },
+};
+
+const STATUS_CLASS: Record<string, string> = {
+  ANSWERED: 'status-answered',
+  'NO ANSWER': 'status-no-answer',
+  BUSY: 'status-busy',
+  FAILED: 'status-failed',
+  CONGESTION: 'status-congestion',
+};
+
+export function rowView(index: number, row: CallRow, rowHeight: number): RowView {
+  const mark = DIRECTION_MARK[row.direction] ?? DIRECTION_MARK.unknown;
+  const recordings = row.recordings.length;
+  return {
+    index,
+    row,
+    transform: `translateY(${index * rowHeight}px)`,
+    odd: index % 2 === 1,
+    dirIcon: mark.icon,
+    dirLabel: mark.label,
+    dirClass: `dir-${row.direction}`,
+    status: row.disposition || '—',
+    statusClass: STATUS_CLASS[row.disposition] ?? 'status-unknown',
+    name: row.caller_name && row.caller_name !== row.src ? row.caller_name : '',
+    srcTrunkTitle: row.src_trunk_name ? `Trunk ${row.src_trunk_name}` : '',
+    dstTrunkTitle: row.dst_trunk_name ? `Trunk ${row.dst_trunk_name}` : '',
+    start: formatWallClock(row.start),
+    callTime: formatDuration(row.duration),
+    talkTime: formatDuration(row.billsec),
+    recordings,
+    recordingsTitle: recordings > 0 ? `Play (${recordings} recording${recordings > 1 ? 's' : ''})` : '',
+  };
+}
