@@ -4,6 +4,7 @@ import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.j
 import { AppError } from '../errors.js';
 import { directionCode, dispositionCode } from './codes.js';
 import type { Db } from './db.js';
+import type { FieldSets } from './field-sets.js';
 import { packLeg } from './records.js';
 import { foldText } from './text.js';
 import type { IngestCounts, IngestOptions } from './types.js';
@@ -172,7 +173,7 @@ export type Ingest = (pbxId: number, calls: CdrCall[], options: IngestOptions) =
  * session already present is read back, merged and, when the merge changed it, re-derived and
  * rewritten.
  */
-export function createIngest(db: Db): Ingest {
+export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   const placeholders = CALL_COLUMNS.map(() => '?').join(', ');
   const insertCall = db.prepare(
     `INSERT INTO calls (${CALL_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (session, pbx_id) DO NOTHING`,
@@ -190,20 +191,22 @@ export function createIngest(db: Db): Ingest {
   const addTotals = db.prepare('UPDATE pbx SET call_count = call_count + ?, talk_seconds = talk_seconds + ? WHERE id = ?');
 
   function writeRecords(callId: number, call: CdrCall, summary: CallSummary): void {
-    const mainJson = JSON.stringify(call.main);
-    insertRecord.run(callId, 0, summary.main.acct_id, mainJson, packLeg(summary.main));
+    const mainFields = fieldSets.encode(call.main);
+    insertRecord.run(callId, 0, summary.main.acct_id, mainFields, packLeg(summary.main));
     // A flat call's only leg is its summary record: stored once (see migrations).
-    if (call.legs.length === 1 && (call.legs[0] === call.main || JSON.stringify(call.legs[0]) === mainJson)) return;
+    if (call.legs.length === 1 && (call.legs[0] === call.main || fieldSets.encode(call.legs[0] as CdrRecord) === mainFields)) {
+      return;
+    }
     call.legs.forEach((leg, i) => {
       const derived = summary.legs[i] as LegSummary;
-      insertRecord.run(callId, i + 1, derived.acct_id, JSON.stringify(leg), packLeg(derived));
+      insertRecord.run(callId, i + 1, derived.acct_id, fieldSets.encode(leg), packLeg(derived));
     });
   }
 
   function readCall(stored: StoredCall): CdrCall {
     const records = readRecords.all(stored.id);
-    const main = JSON.parse((records[0] as StoredRecord).fields) as CdrRecord;
-    const legs = records.length === 1 && stored.legs === 1 ? [main] : records.slice(1).map((r) => JSON.parse(r.fields) as CdrRecord);
+    const main = fieldSets.decode((records[0] as StoredRecord).fields);
+    const legs = records.length === 1 && stored.legs === 1 ? [main] : records.slice(1).map((r) => fieldSets.decode(r.fields));
     return { session: stored.session, main, legs };
   }
 
@@ -265,6 +268,11 @@ export function createIngest(db: Db): Ingest {
     if (typeof options?.origin !== 'string' || options.origin === '') {
       throw new AppError('BAD_INPUT', 'ingest needs the origin of the calls (sync or import:<file>).');
     }
-    return run(pbxId, calls, options.origin);
+    try {
+      return run(pbxId, calls, options.origin);
+    } catch (error) {
+      fieldSets.forget();
+      throw error;
+    }
   };
 }

@@ -7,7 +7,8 @@ type Migration = (db: Database.Database) => void;
  *
  * calls holds one row per (PBX, session) with every value the call table filters, sorts and shows;
  * the raw records live in `legs` so calls rows stay narrow (about 200 bytes) and cheap to look up.
- * legs.seq 0 is the call's summary record (`main_cdr`, or the flat record); 1..N are the sub records.
+ * legs.seq 0 is the call's summary record (`main_cdr`, or the flat record); 1..N are the sub records;
+ * legs.fields holds the raw values against a list of field names in field_sets (field-sets.ts).
  * A flat call's only leg is its summary record itself, so it is stored once, at seq 0 (calls.legs
  * still says 1). Times: `start` is the PBX wall clock as text, `start_wall` the same wall clock in
  * seconds (as if it were UTC, for exact from/to filters inside an index) and `start_utc` the instant in
@@ -112,6 +113,11 @@ const schema1: Migration = (db) => {
     CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> '';
     CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> '';
     CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> '';
+
+    CREATE TABLE field_sets (
+      id INTEGER PRIMARY KEY,
+      names TEXT NOT NULL UNIQUE
+    );
 
     CREATE TABLE legs (
       call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,

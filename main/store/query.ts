@@ -16,6 +16,7 @@ import { directionName, dispositionName } from './codes.js';
 import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import type { FieldSets } from './field-sets.js';
 import { unpackLeg } from './records.js';
 import { compileFilter, type CompiledFilter, type PbxRef } from './filter.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
@@ -97,10 +98,6 @@ function toCallRow(row: CallDbRow): CallRow {
     nat: row.nat === 1,
     origin: row.origin,
   };
-}
-
-function toLegView(record: RecordDbRow): LegView {
-  return unpackLeg(record.acct_id, record.fields, record.derived);
 }
 
 function orderBy(sort: CallSort): string {
@@ -274,7 +271,7 @@ function distinctValues(db: Db, column: string): string[] {
   return db.prepare(sql).pluck().all() as string[];
 }
 
-export function createQueries(db: Db): Queries {
+export function createQueries(db: Db, fieldSets: FieldSets): Queries {
   const prepare = statementCache(db, 128);
   const callById = db.prepare<[number], CallDbRow>(
     `SELECT ${ROW_COLUMNS} FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id WHERE c.id = ?`,
@@ -288,9 +285,10 @@ export function createQueries(db: Db): Queries {
   function session(callId: number): SessionDetail | null {
     const row = callById.get(requireCallId(callId));
     if (!row) return null;
+    const view = (record: RecordDbRow): LegView => unpackLeg(record.acct_id, fieldSets.decode(record.fields), record.derived);
     const records = recordsOf.all(row.id);
-    const main = toLegView(records[0] as RecordDbRow);
-    const legs = records.length === 1 && row.legs === 1 ? [main] : records.slice(1).map(toLegView);
+    const main = view(records[0] as RecordDbRow);
+    const legs = records.length === 1 && row.legs === 1 ? [main] : records.slice(1).map(view);
     return { call: toCallRow(row), main, legs };
   }
 

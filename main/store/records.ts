@@ -56,8 +56,7 @@ function unpackChannel(packed: PackedChannel | undefined, raw: string | undefine
   return { raw: raw ?? '', ...(packed ?? { kind: 'none' }) };
 }
 
-export function unpackLeg(acctId: string, fieldsJson: string, derivedJson: string): LegView {
-  const fields = JSON.parse(fieldsJson) as CdrRecord;
+export function unpackLeg(acctId: string, fields: CdrRecord, derivedJson: string): LegView {
   const packed = JSON.parse(derivedJson) as PackedLeg;
   return {
     acct_id: acctId,

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import { openDatabase } from './db.js';
+import { createFieldSets } from './field-sets.js';
 import { createIngest } from './ingest.js';
 import { createProfiles } from './profiles.js';
 import { createQueries } from './query.js';
@@ -44,8 +45,9 @@ function nonEmpty(value: unknown, what: string): string {
 export function openStore(path: string): Store {
   const db = openDatabase(path);
   const profiles = createProfiles(db);
-  const ingest = createIngest(db);
-  const queries = createQueries(db);
+  const fieldSets = createFieldSets(db);
+  const ingest = createIngest(db, fieldSets);
+  const queries = createQueries(db, fieldSets);
 
   const getPosition = db.prepare<[number], SyncPositionRow>('SELECT * FROM sync_position WHERE pbx_id = ?');
   const putPosition = db.prepare(
@@ -82,7 +84,14 @@ export function openStore(path: string): Store {
   return {
     path,
     close: () => db.close(),
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction<T>(fn: () => T): T {
+      try {
+        return db.transaction(fn)();
+      } catch (error) {
+        fieldSets.forget();
+        throw error;
+      }
+    },
 
     listPbx: () => profiles.list(),
     getPbx: (id) => profiles.get(id),

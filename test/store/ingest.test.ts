@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CdrCall } from '../../main/cdr/types.js';
+import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
 import { addPbx, flatCall, record, tempStore, transferCall } from './support.js';
 
@@ -109,6 +110,28 @@ describe('ingest', () => {
     expect(() => store.ingest(pbx, [good, bad], { origin: 'sync' })).toThrow(/bad/);
     expect(store.totals({}).count).toBe(0);
     expect(store.findSession('good')).toEqual([]);
+  });
+
+  it('still reads records with new fields after a rolled-back batch introduced those fields', () => {
+    const novel = flatCall({ session: 'novel-1', start: '2024-01-10 09:00:00' });
+    novel.main.wave_src_seqid = '7';
+    expect(() =>
+      store.transaction(() => {
+        store.ingest(pbx, [novel], { origin: 'sync' });
+        throw new Error('connection cut');
+      }),
+    ).toThrow('connection cut');
+    const again = flatCall({ session: 'novel-2', start: '2024-01-10 09:05:00' });
+    again.main.wave_src_seqid = '8';
+    store.ingest(pbx, [again], { origin: 'sync' });
+    expect(store.findSession('novel-2')[0]?.main.fields.wave_src_seqid).toBe('8');
+    // A fresh reader knows only what the file holds.
+    const reader = openStore(store.path);
+    try {
+      expect(reader.findSession('novel-2')[0]?.main.fields).toEqual(again.main);
+    } finally {
+      reader.close();
+    }
   });
 
   it('refuses calls for a PBX that does not exist and a missing origin', () => {
