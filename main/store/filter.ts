@@ -2,6 +2,7 @@ import type { CallFilter } from '../../preload/api.js';
 import { compileNumberPattern, type NumberPattern } from '../cdr/patterns.js';
 import { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../cdr/types.js';
 import { AppError, isAppError } from '../errors.js';
+import { DAY_SECONDS } from './call-days.js';
 import { directionCode, dispositionCode } from './codes.js';
 import { charLength, foldText } from './text.js';
 
@@ -34,6 +35,8 @@ export interface Term {
   candidate?: IndexCandidate;
   /** An index holding every column the term reads and billsec: a count can scan it instead of the table. */
   scanIndex?: string;
+  /** The same condition over call_days `d`, when the term can be answered per day (call-days.ts). */
+  day?: { sql: string; params: unknown[] };
 }
 
 export interface CompiledFilter {
@@ -169,7 +172,7 @@ function patternTerm(column: 'src' | 'dst' | 'answered_by', compiled: NumberPatt
     const parts: string[] = [];
     const params: unknown[] = [];
     if (exact.length === 1) parts.push(`${col} = ?`);
-    else if (exact.length > 1) parts.push(`${col} IN (${exact.map(() => '?').join(', ')})`);
+    else if (exact.length > 1) parts.push(`${col} IN (${marks(exact)})`);
     params.push(...exact);
     for (const glob of globs) {
       parts.push(`${col} GLOB ?`);
@@ -208,14 +211,14 @@ function patternTerm(column: 'src' | 'dst' | 'answered_by', compiled: NumberPatt
  * billsec) index and is also held in calls_by_start.
  */
 function valuesTerm(column: string, index: string, values: string[], partial: boolean): Term {
-  const marks = values.map(() => '?').join(', ');
-  const cond = (col: string): string => (values.length === 1 ? `${col} = ?` : `${col} IN (${marks})`);
+  const cond = (col: string): string => (values.length === 1 ? `${col} = ?` : `${col} IN (${marks(values)})`);
   const guard = partial ? ` AND c.${column} <> ''` : '';
   return {
     sql: `${cond(`c.${column}`)}${guard}`,
     plainSql: cond(`+c.${column}`),
     params: values,
     inStartIndex: true,
+    day: { sql: `d.${column} IN (${marks(values)})`, params: values },
     candidate: {
       index,
       probeSql: `SELECT count(*) AS n FROM (SELECT 1 FROM calls c INDEXED BY ${index} WHERE ${cond(`c.${column}`)}${guard} LIMIT ?)`,
@@ -225,8 +228,12 @@ function valuesTerm(column: string, index: string, values: string[], partial: bo
   };
 }
 
-function plainTerm(sql: string, params: unknown[], inStartIndex: boolean): Term {
-  return { sql, plainSql: sql, params, inStartIndex };
+function plainTerm(sql: string, params: unknown[], inStartIndex: boolean, day?: Term['day']): Term {
+  return { sql, plainSql: sql, params, inStartIndex, ...(day ? { day } : {}) };
+}
+
+function marks(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
 }
 
 function ftsPhrase(needle: string): string {
@@ -313,7 +320,7 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
         }
         return ref.id;
       });
-      terms.push(plainTerm(`c.pbx_id IN (${pbxIds.map(() => '?').join(', ')})`, pbxIds, true));
+      terms.push(plainTerm(`c.pbx_id IN (${marks(pbxIds)})`, pbxIds, true, { sql: `d.pbx_id IN (${marks(pbxIds)})`, params: pbxIds }));
     }
   }
 
@@ -326,10 +333,13 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
     });
   }
   if (from !== null) {
-    terms.push(plainTerm('c.start_utc >= ? AND c.start_wall >= ?', [from - MAX_EAST_SECONDS, from], true));
+    const day = from % DAY_SECONDS === 0 ? { sql: 'd.day >= ?', params: [from / DAY_SECONDS] } : undefined;
+    terms.push(plainTerm('c.start_utc >= ? AND c.start_wall >= ?', [from - MAX_EAST_SECONDS, from], true, day));
   }
   if (to !== null) {
-    terms.push(plainTerm('c.start_utc <= ? AND c.start_wall <= ?', [to + MAX_WEST_SECONDS, to], true));
+    const next = to + 1;
+    const day = next % DAY_SECONDS === 0 ? { sql: 'd.day < ?', params: [next / DAY_SECONDS] } : undefined;
+    terms.push(plainTerm('c.start_utc <= ? AND c.start_wall <= ?', [to + MAX_WEST_SECONDS, to], true, day));
   }
 
   if (present(f.caller)) terms.push(patternTerm('src', pattern('caller', f.caller)));
@@ -341,12 +351,12 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
   const status = inList('status', DISPOSITIONS);
   if (status.length) {
     const codes = status.map((name) => dispositionCode(name as Disposition));
-    terms.push(plainTerm(`c.disposition IN (${codes.map(() => '?').join(', ')})`, codes, true));
+    terms.push(plainTerm(`c.disposition IN (${marks(codes)})`, codes, true, { sql: `d.disposition IN (${marks(codes)})`, params: codes }));
   }
   const direction = inList('direction', DIRECTIONS);
   if (direction.length) {
     const codes = direction.map((name) => directionCode(name as Direction));
-    terms.push(plainTerm(`c.direction IN (${codes.map(() => '?').join(', ')})`, codes, true));
+    terms.push(plainTerm(`c.direction IN (${marks(codes)})`, codes, true, { sql: `d.direction IN (${marks(codes)})`, params: codes }));
   }
   const kinds = inList('action_type');
   if (kinds.length) terms.push(valuesTerm('action_kind', 'calls_by_action_kind', kinds, false));
@@ -376,7 +386,8 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
 
   if (present(f.has_recording)) {
     if (typeof f.has_recording !== 'boolean') throw bad('has_recording', f.has_recording, 'expected true or false');
-    terms.push(plainTerm('c.has_recording = ?', [f.has_recording ? 1 : 0], true));
+    const flag = f.has_recording ? 1 : 0;
+    terms.push(plainTerm('c.has_recording = ?', [flag], true, { sql: 'd.has_recording = ?', params: [flag] }));
   }
 
   const callerName = present(f.caller_name) ? text('caller_name', f.caller_name) : null;

@@ -2,6 +2,7 @@ import { deriveCall } from '../cdr/derive.js';
 import { mergeCalls } from '../cdr/merge.js';
 import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
 import { AppError } from '../errors.js';
+import { createDayTally, type DayFacts } from './call-days.js';
 import { directionCode, dispositionCode } from './codes.js';
 import type { Db } from './db.js';
 import type { FieldSets } from './field-sets.js';
@@ -118,14 +119,29 @@ function callText(call: CdrCall, summary: CallSummary): CallText {
   return { name: foldText(summary.caller_name), search: searchText(call, summary.caller_name) };
 }
 
-function callValues(pbxId: number, summary: CallSummary, legCount: number, origin: string, text: CallText): unknown[] {
+function dayFacts(pbxId: number, summary: CallSummary): DayFacts {
+  return {
+    pbx_id: pbxId,
+    start_wall: wallSeconds(summary.start.local),
+    disposition: dispositionCode(summary.disposition),
+    direction: directionCode(summary.direction),
+    action_kind: summary.action_kind,
+    src_trunk_name: summary.src_trunk_name,
+    dst_trunk_name: summary.dst_trunk_name,
+    account_code: summary.account_code,
+    has_recording: summary.recordings.length === 0 ? 0 : 1,
+    billsec: summary.billsec,
+  };
+}
+
+function callValues(summary: CallSummary, facts: DayFacts, legCount: number, origin: string, text: CallText): unknown[] {
   const recordings = summary.recordings.map((r) => r.path);
   return [
-    pbxId,
+    facts.pbx_id,
     summary.session,
     summary.start.local,
     Math.floor(summary.start.utc / 1000),
-    wallSeconds(summary.start.local),
+    facts.start_wall,
     summary.answer?.local ?? null,
     summary.end?.local ?? null,
     summary.src,
@@ -135,28 +151,27 @@ function callValues(pbxId: number, summary: CallSummary, legCount: number, origi
     text.search,
     summary.clid,
     summary.answered_by,
-    dispositionCode(summary.disposition),
-    directionCode(summary.direction),
+    facts.disposition,
+    facts.direction,
     summary.action_type,
-    summary.action_kind,
+    facts.action_kind,
     summary.action_target,
     summary.duration,
-    summary.billsec,
-    summary.src_trunk_name,
-    summary.dst_trunk_name,
-    summary.account_code,
+    facts.billsec,
+    facts.src_trunk_name,
+    facts.dst_trunk_name,
+    facts.account_code,
     recordings.length === 0 ? null : JSON.stringify(recordings),
-    recordings.length === 0 ? 0 : 1,
+    facts.has_recording,
     legCount,
     summary.nat ? 1 : 0,
     origin,
   ];
 }
 
-interface StoredCall {
+interface StoredCall extends DayFacts {
   id: number;
   session: string;
-  billsec: number;
   legs: number;
 }
 
@@ -180,7 +195,9 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   );
   const updateCall = db.prepare(`UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
   const findCall = db.prepare<[string, number], StoredCall>(
-    'SELECT id, session, billsec, legs FROM calls WHERE session = ? AND pbx_id = ?',
+    `SELECT id, session, legs, pbx_id, start_wall, disposition, direction, action_kind, src_trunk_name, dst_trunk_name,
+       account_code, has_recording, billsec
+     FROM calls WHERE session = ? AND pbx_id = ?`,
   );
   const readRecords = db.prepare<[number], StoredRecord>('SELECT seq, fields FROM legs WHERE call_id = ? ORDER BY seq');
   const insertRecord = db.prepare('INSERT INTO legs (call_id, seq, acct_id, fields, derived) VALUES (?, ?, ?, ?, ?)');
@@ -188,6 +205,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   const insertText = db.prepare('INSERT INTO calls_fts (rowid, name, text) VALUES (?, ?, ?)');
   const deleteText = db.prepare('DELETE FROM calls_fts WHERE rowid = ?');
   const pbxClock = db.prepare<[number], { tz: string; model: string }>('SELECT tz, model FROM pbx WHERE id = ?');
+  const days = createDayTally(db);
   const addTotals = db.prepare('UPDATE pbx SET call_count = call_count + ?, talk_seconds = talk_seconds + ? WHERE id = ?');
 
   function writeRecords(callId: number, call: CdrCall, summary: CallSummary): void {
@@ -230,11 +248,13 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
       checkCall(call, index);
       const summary = deriveCall(call, tz, model);
       const text = callText(call, summary);
-      const inserted = insertCall.run(...callValues(pbxId, summary, call.legs.length, origin, text));
+      const facts = dayFacts(pbxId, summary);
+      const inserted = insertCall.run(...callValues(summary, facts, call.legs.length, origin, text));
       if (inserted.changes === 1) {
         const id = Number(inserted.lastInsertRowid);
         writeRecords(id, call, summary);
         insertText.run(id, text.name, text.search);
+        days.add(facts, 1);
         counts.inserted++;
         talkAdded += summary.billsec;
         return;
@@ -247,15 +267,19 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
       }
       const next = deriveCall(merged.call, tz, model);
       const nextText = callText(merged.call, next);
-      const values = callValues(pbxId, next, merged.call.legs.length, origin, nextText);
+      const nextFacts = dayFacts(pbxId, next);
+      const values = callValues(next, nextFacts, merged.call.legs.length, origin, nextText);
       updateCall.run(...values.slice(2, 2 + REDERIVED_COLUMNS.length), stored.id);
       deleteRecords.run(stored.id);
       writeRecords(stored.id, merged.call, next);
       deleteText.run(stored.id);
       insertText.run(stored.id, nextText.name, nextText.search);
+      days.add(stored, -1);
+      days.add(nextFacts, 1);
       talkAdded += next.billsec - stored.billsec;
       counts.merged++;
     });
+    days.flush();
     addTotals.run(counts.inserted, talkAdded, pbxId);
     return counts;
   });
@@ -271,6 +295,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     try {
       return run(pbxId, calls, options.origin);
     } catch (error) {
+      days.clear();
       fieldSets.forget();
       throw error;
     }

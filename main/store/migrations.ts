@@ -32,6 +32,7 @@ type Migration = (db: Database.Database) => void;
  * - UNIQUE (session, pbx_id) serves both the ingest conflict check and findSession.
  * There is deliberately no index led by pbx_id: a PBX filter is checked inside calls_by_start, PBX
  * totals come from pbx.call_count/talk_seconds (kept by ingest), and removing a PBX may scan once.
+ * Counts over the enumerable filters and whole days read call_days (call-days.ts), kept by ingest.
  *
  * Free text (numbers, names, trunks of every record of a call) and the caller-name filter use an FTS5
  * table with the trigram tokenizer: a rare substring of 3+ characters is an index lookup instead of a
@@ -113,6 +114,23 @@ const schema1: Migration = (db) => {
     CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> '';
     CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> '';
     CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> '';
+
+    CREATE TABLE call_days (
+      pbx_id INTEGER NOT NULL REFERENCES pbx (id) ON DELETE CASCADE,
+      day INTEGER NOT NULL,
+      disposition INTEGER NOT NULL,
+      direction INTEGER NOT NULL,
+      action_kind TEXT NOT NULL COLLATE NOCASE,
+      src_trunk_name TEXT NOT NULL COLLATE NOCASE,
+      dst_trunk_name TEXT NOT NULL COLLATE NOCASE,
+      account_code TEXT NOT NULL COLLATE NOCASE,
+      has_recording INTEGER NOT NULL,
+      calls INTEGER NOT NULL,
+      talk INTEGER NOT NULL,
+      PRIMARY KEY (
+        pbx_id, day, disposition, direction, action_kind, src_trunk_name, dst_trunk_name, account_code, has_recording
+      )
+    ) WITHOUT ROWID;
 
     CREATE TABLE field_sets (
       id INTEGER PRIMARY KEY,

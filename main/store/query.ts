@@ -18,7 +18,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { FieldSets } from './field-sets.js';
 import { unpackLeg } from './records.js';
-import { compileFilter, type CompiledFilter, type PbxRef } from './filter.js';
+import { compileFilter, type CompiledFilter, type PbxRef, type Term } from './filter.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
 
 /**
@@ -215,8 +215,9 @@ export function buildPageQuery(db: Db, request: CallPageRequest, limits = DEFAUL
 }
 
 /**
- * Count and talk time of a filter: a number straight from the PBX totals kept by ingest when the
- * filter is empty or names PBXs only, else the statement to run (null: matches nothing).
+ * Count and talk time of a filter: straight from the PBX totals kept by ingest when the filter is
+ * empty or names PBXs only; from the per-day tallies when every filter can be answered per day;
+ * else from the calls. Returns the totals or the statement to run (null: matches nothing).
  */
 export function buildTotalsQuery(db: Db, filter: CallFilter, limits = DEFAULT_PROBE_LIMITS): CallTotals | BuiltQuery | null {
   const { compiled, refs } = compile(db, filter);
@@ -230,6 +231,14 @@ export function buildTotalsQuery(db: Db, filter: CallFilter, limits = DEFAULT_PR
     };
   }
   if (selectsNothing(compiled, refs)) return null;
+  if (compiled.terms.every((t) => t.day !== undefined)) {
+    const days = compiled.terms.map((t) => t.day as NonNullable<Term['day']>);
+    return {
+      sql: `SELECT coalesce(sum(d.calls), 0) AS count, coalesce(sum(d.talk), 0) AS talk_seconds FROM call_days AS d
+        WHERE ${days.map((d) => d.sql).join(' AND ')}`,
+      params: days.flatMap((d) => d.params),
+    };
+  }
   const plan = planQuery(db, compiled, 'count', false, limits);
   return {
     sql: `SELECT count(*) AS count, coalesce(sum(c.billsec), 0) AS talk_seconds FROM calls AS c ${plan.hint} WHERE ${plan.where}`,

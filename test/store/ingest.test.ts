@@ -58,6 +58,22 @@ describe('ingest', () => {
     expect(store.findSession(full.session)[0]?.legs).toHaveLength(2);
   });
 
+  it('moves a call between statuses in the counts when a later delivery changes its outcome', () => {
+    const ringing = flatCall({ session: 'late', start: '2024-05-02 10:00:00', disposition: 'NO ANSWER', duration: 30, billsec: 0 });
+    const answered = flatCall({ session: 'late', start: '2024-05-02 10:00:00', disposition: 'ANSWERED', duration: 30, billsec: 20 });
+    store.ingest(pbx, [ringing], { origin: 'sync' });
+    expect(store.totals({ status: ['NO ANSWER'], from: '2024-05-02', to: '2024-05-02' })).toEqual({ count: 1, talk_seconds: 0 });
+    expect(store.ingest(pbx, [answered], { origin: 'sync' }).merged).toBe(1);
+    for (const status of [['NO ANSWER'], ['ANSWERED']] as const) {
+      const byDay = store.totals({ status: [...status], from: '2024-05-02', to: '2024-05-02' });
+      // The same question with a condition the per-day tallies cannot answer goes to the calls themselves.
+      const byCall = store.totals({ status: [...status], from: '2024-05-02', to: '2024-05-02', min_call: 0 });
+      expect(byDay).toEqual(byCall);
+    }
+    expect(store.totals({ status: ['ANSWERED'] })).toEqual({ count: 1, talk_seconds: 20 });
+    expect(store.totals({ status: ['NO ANSWER'] })).toEqual({ count: 0, talk_seconds: 0 });
+  });
+
   it('keeps every field the PBX sent, including ones the guide does not list', () => {
     const call = flatCall({ session: '1661159747-203', start: '2022-08-22 10:15:47' });
     call.main.gdms_unique_code = 'abc';

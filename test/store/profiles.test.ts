@@ -104,6 +104,7 @@ describe('PBX profiles', () => {
     expect(count('SELECT count(*) FROM recordings')).toBe(0);
     expect(count('SELECT count(*) FROM sync_position')).toBe(0);
     expect(count('SELECT count(*) FROM import_log')).toBe(0);
+    expect(count('SELECT sum(calls) FROM call_days')).toBe(1);
     expect(count("SELECT count(*) FROM calls_fts WHERE calls_fts MATCH '\"zygmunt\"'")).toBe(0);
     db.close();
     expect(() => store.removePbx(gone)).toThrow(/no PBX with id/);

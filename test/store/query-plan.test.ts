@@ -143,14 +143,23 @@ describe('first page, newest first', () => {
 });
 
 describe('count and talk time', () => {
+  it('sums the per-day tallies for enumerable filters over whole days', () => {
+    expect(countPlan({ status: ['ANSWERED'], direction: ['inbound'], src_trunk: ['trunk_a'], action_type: ['DIAL'] })).toBe('SCAN d');
+    expect(countPlan({ pbx: ['Office'], from: '2024-01-03', to: '2024-01-05', has_recording: false })).toMatch(
+      /^SEARCH d USING PRIMARY KEY \(pbx_id=\? AND day>\? AND day<\?\)$/,
+    );
+  });
+
   it('scans only calls_by_start for filters it holds', () => {
-    expect(countPlan({ status: ['ANSWERED'], direction: ['inbound'] })).toBe('SCAN c USING COVERING INDEX calls_by_start');
-    expect(countPlan({ from: '2024-01-03' })).toMatch(/^SEARCH c USING COVERING INDEX calls_by_start \(start_utc>\?\)$/);
+    expect(countPlan({ status: ['ANSWERED'], direction: ['inbound'], min_talk: 1 })).toBe('SCAN c USING COVERING INDEX calls_by_start');
+    expect(countPlan({ from: '2024-01-03T06:00' })).toMatch(/^SEARCH c USING COVERING INDEX calls_by_start \(start_utc>\?\)$/);
   });
 
   it('counts a number or a trunk from its own index without the table', () => {
     expect(countPlan({ caller: '1002' })).toBe('SEARCH c USING COVERING INDEX calls_by_src (src=?)');
-    expect(countPlan({ src_trunk: ['trunk_a'] })).toBe('SEARCH c USING COVERING INDEX calls_by_src_trunk (src_trunk_name=?)');
+    expect(countPlan({ src_trunk: ['rare_trunk'], min_talk: 1 })).toBe(
+      'SEARCH c USING COVERING INDEX calls_by_src_trunk (src_trunk_name=?)',
+    );
   });
 
   it('counts free-text matches by their ids in calls_by_id, without the table', () => {
@@ -158,7 +167,7 @@ describe('count and talk time', () => {
   });
 
   it('scans calls_by_start once for a common trunk combined with other enumerable filters', () => {
-    expect(countPlan({ src_trunk: ['trunk_a'], status: ['ANSWERED'] })).toBe('SCAN c USING COVERING INDEX calls_by_start');
+    expect(countPlan({ src_trunk: ['trunk_a'], status: ['ANSWERED'], max_call: 100 })).toBe('SCAN c USING COVERING INDEX calls_by_start');
   });
 
   it('scans the narrow number index, not the table, for a lone range or leading wildcard', () => {
