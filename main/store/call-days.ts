@@ -25,8 +25,8 @@ export interface DayFacts {
 export const DAY_SECONDS = 86_400;
 
 const KEY_COLUMNS = [
-  'pbx_id',
   'day',
+  'pbx_id',
   'disposition',
   'direction',
   'action_kind',
@@ -64,8 +64,8 @@ export function createDayTally(db: Db): DayTally {
   return {
     add(facts, sign) {
       const key = [
-        facts.pbx_id,
         Math.floor(facts.start_wall / DAY_SECONDS),
+        facts.pbx_id,
         facts.disposition,
         facts.direction,
         facts.action_kind,

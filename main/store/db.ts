@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { extensionNumber } from '../cdr/patterns.js';
 import { AppError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations.js';
 
@@ -41,14 +40,6 @@ function existingSchemaVersion(path: string): number {
   }
 }
 
-/** SQL functions the queries rely on; registered on every connection before any statement runs. */
-function registerFunctions(db: Db): void {
-  // The cdrapi range pattern compares the digits of a number; the same helper the pattern matcher uses.
-  db.function('ext_num', { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? extensionNumber(value) : 0,
-  );
-}
-
 /**
  * Opens (creating folders and file when needed) the cache at `path` and brings its schema up to date.
  * Refuses a file written by a newer app (DB_TOO_NEW, file untouched) or one that is not SQLite (DB_ERROR).
@@ -83,7 +74,6 @@ export function openDatabase(path: string): Db {
     db.pragma('cache_size = -65536');
     db.pragma('mmap_size = 268435456');
     db.pragma('temp_store = MEMORY');
-    registerFunctions(db);
     // Another process may have migrated the file between the probe and this open.
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) throw tooNew(path, version);

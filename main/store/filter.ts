@@ -158,7 +158,7 @@ const NUMBER_INDEX: Record<'src' | 'dst' | 'answered_by', string> = {
   answered_by: 'calls_by_answered_by',
 };
 
-/** A number pattern as SQL: exact values through IN, wildcards through GLOB, ranges through ext_num(). */
+/** A number pattern as SQL: exact values through IN, wildcards through GLOB, ranges on the stored numeric value. */
 function patternTerm(column: 'src' | 'dst' | 'answered_by', compiled: NumberPattern): Term {
   const exact: string[] = [];
   const globs: string[] = [];
@@ -179,7 +179,7 @@ function patternTerm(column: 'src' | 'dst' | 'answered_by', compiled: NumberPatt
       params.push(glob);
     }
     for (const [low, high] of ranges) {
-      parts.push(`ext_num(${col}) BETWEEN ? AND ?`);
+      parts.push(`${col}_num BETWEEN ? AND ?`);
       params.push(low, high);
     }
     return { sql: parts.length === 1 ? (parts[0] as string) : `(${parts.join(' OR ')})`, params };

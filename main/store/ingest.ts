@@ -1,5 +1,6 @@
 import { deriveCall } from '../cdr/derive.js';
 import { mergeCalls } from '../cdr/merge.js';
+import { extensionNumber } from '../cdr/patterns.js';
 import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
@@ -38,12 +39,15 @@ const CALL_COLUMNS = [
   'answer',
   '"end"',
   'src',
+  'src_num',
   'dst',
+  'dst_num',
   'caller_name',
   'caller_name_fold',
   'search_text',
   'clid',
   'answered_by',
+  'answered_by_num',
   'disposition',
   'direction',
   'action_type',
@@ -145,12 +149,15 @@ function callValues(summary: CallSummary, facts: DayFacts, legCount: number, ori
     summary.answer?.local ?? null,
     summary.end?.local ?? null,
     summary.src,
+    extensionNumber(summary.src),
     summary.dst,
+    extensionNumber(summary.dst),
     summary.caller_name,
     text.name,
     text.search,
     summary.clid,
     summary.answered_by,
+    extensionNumber(summary.answered_by),
     facts.disposition,
     facts.direction,
     summary.action_type,

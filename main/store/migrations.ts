@@ -13,7 +13,9 @@ type Migration = (db: Database.Database) => void;
  * still says 1). Times: `start` is the PBX wall clock as text, `start_wall` the same wall clock in
  * seconds (as if it were UTC, for exact from/to filters inside an index) and `start_utc` the instant in
  * seconds, which orders calls of PBXs in different zones correctly. disposition and direction are
- * small integer codes (main/store/codes.ts).
+ * small integer codes (main/store/codes.ts). src_num, dst_num and answered_by_num hold the numeric
+ * value the cdrapi range patterns compare (extensionNumber: the digits of the value), computed once
+ * at ingest, so a range such as 1000-1010 is a plain comparison instead of a function call per row.
  *
  * Indexes, from the plans of the filters (test/store/query-plan.test.ts pins them; main/store/plan.ts
  * decides per query which one may drive):
@@ -28,7 +30,8 @@ type Migration = (db: Database.Database) => void;
  * - (column, start_utc, id, billsec) for numbers, action kinds, trunks and account codes: an equality
  *   filter reads its rows already in default order, together with a date range, and its count + talk
  *   time without touching the table. Trunks, account codes and answered-by are empty for many calls,
- *   so those indexes are partial.
+ *   so those indexes are partial. The number indexes also carry the numeric value, so the count of a
+ *   range or a leading wildcard scans that narrow index instead of the table.
  * - UNIQUE (session, pbx_id) serves both the ingest conflict check and findSession.
  * There is deliberately no index led by pbx_id: a PBX filter is checked inside calls_by_start, PBX
  * totals come from pbx.call_count/talk_seconds (kept by ingest), and removing a PBX may scan once.
@@ -75,12 +78,15 @@ const schema1: Migration = (db) => {
       answer TEXT,
       end TEXT,
       src TEXT NOT NULL,
+      src_num REAL NOT NULL,
       dst TEXT NOT NULL,
+      dst_num REAL NOT NULL,
       caller_name TEXT NOT NULL,
       caller_name_fold TEXT NOT NULL,
       search_text TEXT NOT NULL,
       clid TEXT NOT NULL,
       answered_by TEXT NOT NULL,
+      answered_by_num REAL NOT NULL,
       disposition INTEGER NOT NULL,
       direction INTEGER NOT NULL,
       action_type TEXT NOT NULL,
@@ -107,9 +113,10 @@ const schema1: Migration = (db) => {
       id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
       src_trunk_name, dst_trunk_name, account_code
     );
-    CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec);
-    CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec);
-    CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec) WHERE answered_by <> '';
+    CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num);
+    CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec, dst_num);
+    CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec, answered_by_num)
+      WHERE answered_by <> '';
     CREATE INDEX calls_by_action_kind ON calls (action_kind, start_utc, id, billsec);
     CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> '';
     CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> '';
@@ -128,7 +135,7 @@ const schema1: Migration = (db) => {
       calls INTEGER NOT NULL,
       talk INTEGER NOT NULL,
       PRIMARY KEY (
-        pbx_id, day, disposition, direction, action_kind, src_trunk_name, dst_trunk_name, account_code, has_recording
+        day, pbx_id, disposition, direction, action_kind, src_trunk_name, dst_trunk_name, account_code, has_recording
       )
     ) WITHOUT ROWID;
 

@@ -145,8 +145,8 @@ describe('first page, newest first', () => {
 describe('count and talk time', () => {
   it('sums the per-day tallies for enumerable filters over whole days', () => {
     expect(countPlan({ status: ['ANSWERED'], direction: ['inbound'], src_trunk: ['trunk_a'], action_type: ['DIAL'] })).toBe('SCAN d');
-    expect(countPlan({ pbx: ['Office'], from: '2024-01-03', to: '2024-01-05', has_recording: false })).toMatch(
-      /^SEARCH d USING PRIMARY KEY \(pbx_id=\? AND day>\? AND day<\?\)$/,
+    expect(countPlan({ pbx: ['Office'], from: '2024-01-03', to: '2024-01-05', has_recording: false })).toBe(
+      'SEARCH d USING PRIMARY KEY (day>? AND day<?)',
     );
   });
 
