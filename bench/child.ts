@@ -1,6 +1,6 @@
 // One benchmark part in its own process, so its peak memory and CPU time are its own.
 // Usage (from bench/run.ts): node --import tsx bench/child.ts <part> '<json arguments>'
-import { ingestBaseline, ingestStore } from './parts/ingest.js';
+import { generateOnly, ingestBaseline, ingestStore } from './parts/ingest.js';
 import { importBaseline, importCsv } from './parts/import.js';
 import { queryLatencies } from './parts/queries.js';
 import { serveSimulator, syncBaseline, syncFromSimulator } from './parts/sync.js';
@@ -9,6 +9,7 @@ import { uiFigures } from './parts/ui.js';
 const parts: Record<string, (args: never) => void | Promise<void>> = {
   'ingest-store': ingestStore,
   'ingest-baseline': ingestBaseline,
+  'ingest-generate': generateOnly,
   queries: queryLatencies,
   sync: syncFromSimulator,
   'sync-baseline': syncBaseline,

@@ -63,6 +63,7 @@ function table(header: string[], rows: string[][]): string {
 function ingestSection(run: BenchRun): string | null {
   const store = find(run, 'ingest-store')?.figures;
   const base = find(run, 'ingest-baseline')?.figures;
+  const generator = find(run, 'ingest-generate')?.figures;
   const queries = find(run, 'queries');
   if (!store && !queries) return null;
   const parts = [`## Issue 2: the cache (${int(run.sizes.calls)} generated calls with transfers and sub records)`];
@@ -85,12 +86,14 @@ function ingestSection(run: BenchRun): string | null {
           ['database size, MB per million calls', fmt(num(store, 'db_mb_per_million')), '', '', '', ''],
           ['database size, MB', fmt(num(store, 'db_mb')), fmt(num(base, 'db_mb')), '', '', ''],
           ['peak RSS of the process, MB', fmt(num(store, 'peak_rss_mb'), 0), fmt(num(base, 'peak_rss_mb'), 0), '', '', ''],
+          ['peak RSS of the data generator alone, MB', fmt(num(generator, 'peak_rss_mb'), 0), '', '', '', ''],
         ],
       ),
       `Baseline: the same records (main + legs) through one prepared INSERT into a plain table with one TEXT ` +
         `column per CDR field and no index, in transactions of ${int(run.sizes.batch)} calls, same pragmas (WAL, ` +
         `synchronous=NORMAL). store.ingest additionally derives direction, times, channels and recordings, merges ` +
-        `duplicates and maintains the query indexes. Generation time is not counted on either side.`,
+        `duplicates and maintains the query indexes. Generation time is not counted on either side; the generator ` +
+        `runs in the same process, so both peak RSS figures include it (its own peak is shown separately).`,
     );
   }
   if (queries?.queries) {
@@ -114,7 +117,7 @@ function ingestSection(run: BenchRun): string | null {
         `Peak RSS of the query process: ${fmt(num(queries.figures, 'peak_rss_mb'), 0)} MB.`,
     );
   }
-  parts.push(...notes(run, ['ingest-store', 'ingest-baseline', 'queries']));
+  parts.push(...notes(run, ['ingest-generate', 'ingest-store', 'ingest-baseline', 'queries']));
   return parts.join('\n\n');
 }
 

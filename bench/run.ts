@@ -120,6 +120,7 @@ const results: PartResult[] = [];
 const started = Date.now();
 for (const part of o.parts) {
   if (part === 'ingest') {
+    results.push(await runPart('ingest-generate', { calls: o.calls, batch: o.batch, db }));
     results.push(await runPart('ingest-baseline', { calls: o.calls, batch: o.batch, db: join(o.data, 'baseline.sqlite') }));
     results.push(await runPart('ingest-store', { calls: o.calls, batch: o.batch, db }));
   } else if (part === 'queries') {
