@@ -239,7 +239,9 @@ export function renderReport(run: BenchRun, previous: string | null): string {
       ],
     ),
     `Command:\n\n\`\`\`\n${run.command}\n\`\`\``,
-    'The machine is shared with other work (2 cores), so figures are conservative.',
+    'The machine is shared with other work (2 cores), so figures are conservative. Peak RSS is the kernel\'s ' +
+      'high-water mark for a part\'s process; it counts the database pages the store maps into memory (`mmap_size`) ' +
+      'and its page cache, which the OS can take back, as well as the heap.',
   ];
   const sections = [ingestSection(run), syncSection(run), importSection(run)].filter((s): s is string => s !== null);
   return `${[...header, ...sections, uiSection(run, previous)].join('\n\n')}\n`;
