@@ -1,28 +1,28 @@
-// One benchmark part in its own process, so its peak memory and CPU time are its own.
+// One benchmark part in its own process, so its peak memory and CPU time are its own. Only the part's
+// own module is loaded (the UI part pulls in vite and playwright, which would weigh on every figure).
 // Usage (from bench/run.ts): node --import tsx bench/child.ts <part> '<json arguments>'
-import { generateOnly, ingestBaseline, ingestStore } from './parts/ingest.js';
-import { importBaseline, importCsv } from './parts/import.js';
-import { queryLatencies } from './parts/queries.js';
-import { serveSimulator, syncBaseline, syncFromSimulator } from './parts/sync.js';
-import { uiFigures } from './parts/ui.js';
 
-const parts: Record<string, (args: never) => void | Promise<void>> = {
-  'ingest-store': ingestStore,
-  'ingest-baseline': ingestBaseline,
-  'ingest-generate': generateOnly,
-  queries: queryLatencies,
-  sync: syncFromSimulator,
-  'sync-baseline': syncBaseline,
-  simulator: serveSimulator,
-  import: importCsv,
-  'import-baseline': importBaseline,
-  ui: uiFigures,
+export type PartFn = (args: never) => void | Promise<void>;
+
+const parts: Record<string, () => Promise<PartFn>> = {
+  'ingest-generate': async () => (await import('./parts/ingest.js')).generateOnly,
+  'ingest-store': async () => (await import('./parts/ingest.js')).ingestStore,
+  'ingest-baseline': async () => (await import('./parts/ingest.js')).ingestBaseline,
+  queries: async () => (await import('./parts/queries.js')).queryLatencies,
+  export: async () => (await import('./parts/export.js')).exportFigures,
+  sync: async () => (await import('./parts/sync.js')).syncFromSimulator,
+  'sync-baseline': async () => (await import('./parts/sync.js')).syncBaseline,
+  simulator: async () => (await import('./parts/sync.js')).serveSimulator,
+  import: async () => (await import('./parts/import.js')).importCsv,
+  'import-baseline': async () => (await import('./parts/import.js')).importBaseline,
+  ui: async () => (await import('./parts/ui.js')).uiFigures,
 };
 
 const [name, json] = process.argv.slice(2);
-const part = parts[name];
-if (!part || json === undefined) {
+const load = parts[name];
+if (!load || json === undefined) {
   process.stderr.write(`bench/child.ts: unknown part "${name}" (known: ${Object.keys(parts).join(', ')})\n`);
   process.exit(2);
 }
+const part = await load();
 await part(JSON.parse(json) as never);

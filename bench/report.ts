@@ -117,7 +117,23 @@ function ingestSection(run: BenchRun): string | null {
         `Peak RSS of the query process: ${fmt(num(queries.figures, 'peak_rss_mb'), 0)} MB.`,
     );
   }
-  parts.push(...notes(run, ['ingest-generate', 'ingest-store', 'ingest-baseline', 'queries']));
+  const exp = find(run, 'export')?.figures;
+  if (exp) {
+    parts.push(
+      '### Export of the whole cache (`ucmcdr export`, CSV, streamed)',
+      table(
+        ['fields', 'calls', 'seconds', 'calls/s', 'CSV MB'],
+        [
+          ['the call row\'s fields (no record lookups)', int(num(exp, 'row_fields_rows')), fmt(num(exp, 'row_fields_seconds')), int(num(exp, 'row_fields_rows_per_s')), fmt(num(exp, 'row_fields_mb'))],
+          ['every field (main record per call)', int(num(exp, 'all_fields_rows')), fmt(num(exp, 'all_fields_seconds')), int(num(exp, 'all_fields_rows_per_s')), fmt(num(exp, 'all_fields_mb'))],
+        ],
+      ),
+      `Peak RSS of the export process: ${fmt(num(exp, 'peak_rss_mb'), 0)} MB for both exports. Context, channels, ` +
+        'last app/data, AMA flags, unique id, user field and action owner live only in the raw main record, which the ' +
+        'Store hands out per call (`session()`), so choosing any of them costs a lookup per call.',
+    );
+  }
+  parts.push(...notes(run, ['ingest-generate', 'ingest-store', 'ingest-baseline', 'queries', 'export']));
   return parts.join('\n\n');
 }
 

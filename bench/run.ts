@@ -10,11 +10,11 @@ import type { PartResult } from './measure.js';
 import { printSummary, writeReport, type BenchRun } from './report.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PARTS = ['ingest', 'queries', 'sync', 'import', 'ui'] as const;
+const PARTS = ['ingest', 'queries', 'export', 'sync', 'import', 'ui'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
-  --parts LIST         ${PARTS.join(',')} (default: all; queries and ui need the database ingest builds)
+  --parts LIST         ${PARTS.join(',')} (default: all; queries, export and ui use the database ingest builds)
   --calls N            calls generated for ingest and queries (default 1000000)
   --batch N            calls per ingest batch/transaction (default 1000)
   --runs N             timed runs per query filter (default 30)
@@ -128,6 +128,8 @@ for (const part of o.parts) {
   } else if (part === 'sync') {
     results.push(await runPart('sync-baseline', { calls: o.syncCalls, dir: o.data }));
     results.push(await runPart('sync', { calls: o.syncCalls, dir: o.data }));
+  } else if (part === 'export') {
+    results.push(await runPart('export', { db }));
   } else if (part === 'ui') {
     results.push(await runPart('ui', { db, rows: Math.min(100_000, o.calls) }));
   } else {
