@@ -24,8 +24,19 @@ export function createFieldSets(db: Db): FieldSets {
   const namesOf = db.prepare<[number], { names: string }>('SELECT names FROM field_sets WHERE id = ?');
   const ids = new Map<string, number>();
   const names = new Map<number, string[]>();
+  // Consecutive records nearly always share their names: comparing with the last set is cheaper than
+  // building a lookup key for every record.
+  let lastKeys: string[] = [];
+  let lastId = 0;
+
+  function sameAsLast(keys: string[]): boolean {
+    if (keys.length !== lastKeys.length) return false;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== lastKeys[i]) return false;
+    return true;
+  }
 
   function setId(keys: string[]): number {
+    if (lastId !== 0 && sameAsLast(keys)) return lastId;
     // Field names never contain a line feed (they are JSON keys / CSV headers of one line).
     const signature = keys.join('\n');
     let id = ids.get(signature);
@@ -36,6 +47,8 @@ export function createFieldSets(db: Db): FieldSets {
       ids.set(signature, id);
       names.set(id, keys);
     }
+    lastKeys = keys;
+    lastId = id;
     return id;
   }
 
@@ -52,14 +65,15 @@ export function createFieldSets(db: Db): FieldSets {
 
   return {
     encode(record) {
-      const keys = Object.keys(record);
-      const row: unknown[] = [setId(keys)];
-      for (const key of keys) row.push(record[key]);
+      const row: unknown[] = Object.values(record);
+      row.unshift(setId(Object.keys(record)));
       return JSON.stringify(row);
     },
     forget() {
       ids.clear();
       names.clear();
+      lastKeys = [];
+      lastId = 0;
     },
     decode(stored) {
       const row = JSON.parse(stored) as [number, ...string[]];
