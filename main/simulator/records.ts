@@ -74,45 +74,7 @@ export function legRecord(party: Party, spec: LegSpec, stamp: LegStamp, flavour:
   const userfield = spec.userfield ?? party.userfield;
   const actionOwner = spec.action_owner ?? party.number;
   const recordfiles = spec.recording ? spec.recording.files : '';
-  if (flavour === 'legacy') {
-    return {
-      AcctId: String(stamp.acctId),
-      accountcode: spec.accountcode ?? '',
-      src,
-      dst: spec.dst,
-      dcontext: spec.dcontext,
-      clid,
-      channel: party.channel,
-      dstchannel: spec.dstchannel,
-      lastapp: spec.lastapp,
-      lastdata: spec.lastdata,
-      start: stamp.start,
-      answer: stamp.answer,
-      end: stamp.end,
-      duration: String(stamp.duration),
-      billsec: String(stamp.billsec),
-      disposition: stamp.disposition,
-      amaflags: 'DOCUMENTATION',
-      uniqueid: stamp.uniqueid,
-      userfield,
-      channel_ext: party.channelExt,
-      dstchannel_ext: spec.dstchannel_ext,
-      service: 's',
-      caller_name: callerName,
-      recordfiles,
-      dstanswer: spec.dstanswer,
-      chanext: '',
-      dstchanext: '',
-      session: stamp.session,
-      action_owner: actionOwner,
-      action_type: spec.action_type,
-      src_trunk_name: party.trunkName,
-      dst_trunk_name: spec.dst_trunk_name ?? '',
-    };
-  }
-  const caller = party.ext;
-  const callee = spec.callee;
-  return {
+  const record: CdrRecord = {
     AcctId: String(stamp.acctId),
     accountcode: spec.accountcode ?? '',
     src,
@@ -145,18 +107,23 @@ export function legRecord(party: Party, spec: LegSpec, stamp: LegStamp, flavour:
     action_type: spec.action_type,
     src_trunk_name: party.trunkName,
     dst_trunk_name: spec.dst_trunk_name ?? '',
-    nat_call: caller?.remote ? 'yes' : 'no',
-    nat_call_peer: callee?.remote ? 'yes' : 'no',
-    video_call: 'no',
-    gdms_unique_code: '',
-    gds_call: 'no',
-    gsc_call: 'no',
-    wave_src_seqid: caller ? waveSeq(stamp.acctId, 1) : callee ? '0' : '',
-    wave_dst_seqid: callee ? waveSeq(stamp.acctId, 2) : caller ? '0' : '',
-    device_info: caller ? caller.model : '',
-    device_info_peer: callee ? callee.model : '',
-    recordfiles_desc: spec.recording ? spec.recording.desc : '',
   };
+  if (flavour === 'legacy') return record;
+  const caller = party.ext;
+  const callee = spec.callee;
+  // UCM63xx firmware appends these fields after the legacy ones, in this order.
+  record.nat_call = caller?.remote ? 'yes' : 'no';
+  record.nat_call_peer = callee?.remote ? 'yes' : 'no';
+  record.video_call = 'no';
+  record.gdms_unique_code = '';
+  record.gds_call = 'no';
+  record.gsc_call = 'no';
+  record.wave_src_seqid = caller ? waveSeq(stamp.acctId, 1) : callee ? '0' : '';
+  record.wave_dst_seqid = callee ? waveSeq(stamp.acctId, 2) : caller ? '0' : '';
+  record.device_info = caller ? caller.model : '';
+  record.device_info_peer = callee ? callee.model : '';
+  record.recordfiles_desc = spec.recording ? spec.recording.desc : '';
+  return record;
 }
 
 const NOBODY: Party = {
