@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../main/errors.js';
 import { createPbxClient, type PbxClient, type PbxConnection } from '../../main/pbx/client.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../main/simulator/index.js';
+import { caught } from '../support/caught.js';
 
 const PASSWORD = 'S3cret-pass';
 const USER = 'cdrapi';
@@ -12,16 +12,6 @@ const USER = 'cdrapi';
 /** Unique sessions the simulator serves in start order (it delivers some calls twice). */
 function sessions(sim: RunningSimulator): string[] {
   return sim.calls.map((call) => call.session);
-}
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const open: { sims: RunningSimulator[]; clients: PbxClient[] } = { sims: [], clients: [] };

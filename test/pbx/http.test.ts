@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../main/errors.js';
 import { createPbxClient } from '../../main/pbx/client.js';
+import { caught } from '../support/caught.js';
 
 /**
  * A bare HTTPS server standing in for a PBX whose behaviour the simulator does not offer: answering
@@ -65,16 +65,6 @@ function legacyClient(options: { timeoutMs?: number } = {}) {
 /** Lets the event loop turn until `done` holds, at most `limit` turns. */
 async function turnsUntil(done: () => boolean, limit = 5000): Promise<void> {
   for (let turn = 0; turn < limit && !done(); turn += 1) await new Promise(setImmediate);
-}
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('requests to one PBX', () => {

@@ -4,7 +4,6 @@ import { join, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallRow } from '../../preload/api.js';
 import type { CdrCall } from '../../main/cdr/types.js';
-import { AppError } from '../../main/errors.js';
 import { createPbxClient } from '../../main/pbx/client.js';
 import { recapiFilename } from '../../main/pbx/recapi.js';
 import { recordingsDir } from '../../main/paths.js';
@@ -13,6 +12,7 @@ import { exportRecordings, fetchRecording } from '../../main/recordings/recordin
 import { startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
+import { caught } from '../support/caught.js';
 
 const USER = 'cdrapi';
 const PASSWORD = 'rec-test-password';
@@ -49,16 +49,6 @@ function callsWithRecordings(store: Store, count: (n: number) => boolean): CallR
 
 function recapiRequests(sim: RunningSimulator): { filename?: string }[] {
   return sim.requests.filter((r) => r.path === '/recapi' || r.action === 'recapi').map((r) => r.params);
-}
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('fetchRecording', () => {

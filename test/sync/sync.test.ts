@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../main/errors.js';
 import { createPbxClient } from '../../main/pbx/client.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../main/simulator/index.js';
 import { openStore } from '../../main/store/store.js';
 import { SAFETY_OVERLAP_SECONDS, syncPbx, type SyncProgress } from '../../main/sync/sync.js';
 import { addSimulatorProfile, cachedCalls, PASSWORD, servedCalls, tempCache, USER, type TempCache } from './helpers.js';
+import { caught } from '../support/caught.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -24,16 +24,6 @@ async function setup(options: SimulatorOptions = {}): Promise<{ sim: RunningSimu
 }
 
 const noWait = async (): Promise<void> => {};
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the sync to fail');
-}
 
 describe('syncPbx', () => {
   it.each(['legacy', 'ucm63xx'] as const)('fetches all history over the %s API, each call exactly once', async (api) => {
