@@ -32,6 +32,8 @@ export interface PartResult {
   /** Per-filter latencies of the query part. */
   queries?: { name: string; filter: string; page_p50: number; page_p95: number; count_p50: number; count_p95: number; matches: number }[];
   notes?: string[];
+  /** Set by bench/run.ts: the command and time of the run that measured this part. */
+  measured?: { command: string; date: string };
 }
 
 export function report(result: PartResult): void {

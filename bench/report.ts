@@ -236,6 +236,20 @@ function uiSection(run: BenchRun, previous: string | null): string {
   return [`## Issue 5: the UI in Chromium (web mode)`, UI_START, body, UI_END].join('\n\n');
 }
 
+/** The command that produced the figures; with --reuse, each command and the parts it measured. */
+function commandsText(run: BenchRun): string {
+  const byCommand = new Map<string, { date: string; parts: string[] }>();
+  for (const result of run.results) {
+    const key = result.measured ? `${result.measured.command}\u0000${result.measured.date}` : `${run.command}\u0000${run.date}`;
+    const entry = byCommand.get(key) ?? { date: result.measured?.date ?? run.date, parts: [] };
+    entry.parts.push(result.part);
+    byCommand.set(key, entry);
+  }
+  if (byCommand.size <= 1) return `Command:\n\n\`\`\`\n${run.command}\n\`\`\``;
+  const lines = [...byCommand.entries()].map(([key, { date, parts }]) => `${key.split('\u0000')[0]}    # ${date}: ${parts.join(', ')}`);
+  return `Commands (a later run measured some parts again with --reuse keeping the others):\n\n\`\`\`\n${lines.join('\n')}\n\`\`\``;
+}
+
 export function renderReport(run: BenchRun, previous: string | null): string {
   const m = run.machine;
   const header = [
@@ -254,7 +268,7 @@ export function renderReport(run: BenchRun, previous: string | null): string {
         ['duration of the run', `${fmt(run.minutes)} min`],
       ],
     ),
-    `Command:\n\n\`\`\`\n${run.command}\n\`\`\``,
+    commandsText(run),
     'The machine is shared with other work (2 cores), so figures are conservative. Peak RSS is the kernel\'s ' +
       'high-water mark for a part\'s process; it counts the database pages the store maps into memory (`mmap_size`) ' +
       'and its page cache, which the OS can take back, as well as the heap.',

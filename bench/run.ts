@@ -1,7 +1,7 @@
 // `npm run bench [-- options]`: measures the figures the issues ask for and writes docs/benchmarks.md.
 // Each part runs in its own process (bench/child.ts) so memory and CPU figures are per part.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,7 +21,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --sync-calls N       calls the simulator serves for the sync part (default 100000)
   --import-rows N      rows of the generated UCM CSV export (default 1000000)
   --data DIR           working folder (default .bench-data)
-  --report FILE        where the Markdown report goes (default docs/benchmarks.md)`;
+  --report FILE        where the Markdown report goes (default docs/benchmarks.md)
+  --reuse              keep the previous run's results (saved in the data folder) for the parts not run
+                       now; the sizes must be the same. The report names the command of every part.`;
 
 function positive(name: string, text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) {
@@ -44,6 +46,7 @@ function options() {
         'import-rows': { type: 'string', default: '1000000' },
         data: { type: 'string', default: join(root, '.bench-data') },
         report: { type: 'string', default: join(root, 'docs', 'benchmarks.md') },
+        reuse: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }).values;
@@ -71,6 +74,7 @@ function options() {
     importRows: positive('import-rows', parsed['import-rows']),
     data: resolve(parsed.data),
     report: resolve(parsed.report),
+    reuse: parsed.reuse,
   };
 }
 
@@ -113,6 +117,18 @@ function runChild(part: string, args: object): Promise<PartResult> {
   });
 }
 
+/** With --reuse: the saved results of parts this run did not measure, from a run of the same sizes. */
+function previousResults(path: string, sizes: object, fresh: PartResult[]): PartResult[] {
+  if (!existsSync(path)) return [];
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as { sizes: object; results: PartResult[] };
+  if (JSON.stringify(previous.sizes) !== JSON.stringify(sizes)) {
+    process.stderr.write(`bench: --reuse ignored: the saved results in ${path} were measured with other sizes.\n`);
+    return [];
+  }
+  const measuredNow = new Set(fresh.map((r) => r.part));
+  return previous.results.filter((r) => !measuredNow.has(r.part));
+}
+
 const o = options();
 mkdirSync(o.data, { recursive: true });
 const db = join(o.data, `calls-${o.calls}.sqlite`);
@@ -139,13 +155,20 @@ for (const part of o.parts) {
   }
 }
 
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, '');
+const date = new Date().toISOString();
+const sizes = { calls: o.calls, batch: o.batch, runs: o.runs, syncCalls: o.syncCalls, importRows: o.importRows };
+for (const result of results) result.measured = { command, date };
+const saved = join(o.data, 'results.json');
+const kept = o.reuse ? previousResults(saved, sizes, results) : [];
+writeFileSync(saved, JSON.stringify({ sizes, results: [...results, ...kept] }, null, 2));
 const run: BenchRun = {
-  command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim().replace(/ --$/, ''),
-  date: new Date().toISOString(),
+  command,
+  date,
   minutes: (Date.now() - started) / 60_000,
   machine: machineInfo(),
-  sizes: { calls: o.calls, batch: o.batch, runs: o.runs, syncCalls: o.syncCalls, importRows: o.importRows },
-  results,
+  sizes,
+  results: [...results, ...kept],
 };
 printSummary(run);
 writeReport(run, o.report);
