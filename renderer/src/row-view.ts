@@ -8,9 +8,6 @@ import { formatDuration, formatWallClock } from './format.js';
 export interface RowView {
   index: number;
   row: CallRow;
-  /** `translateY(...)` of the row inside the table body. */
-  transform: string;
-  odd: boolean;
   dirIcon: string;
   dirLabel: string;
   dirClass: string;
@@ -43,14 +40,12 @@ const STATUS_CLASS: Record<string, string> = {
   CONGESTION: 'status-congestion',
 };
 
-export function rowView(index: number, row: CallRow, rowHeight: number): RowView {
+export function rowView(index: number, row: CallRow): RowView {
   const mark = DIRECTION_MARK[row.direction] ?? DIRECTION_MARK.unknown;
   const recordings = row.recordings.length;
   return {
     index,
     row,
-    transform: `translateY(${index * rowHeight}px)`,
-    odd: index % 2 === 1,
     dirIcon: mark.icon,
     dirLabel: mark.label,
     dirClass: `dir-${row.direction}`,

@@ -19,11 +19,11 @@ export interface RowRange {
   last: number;
 }
 
-/** Rows that are at least partly visible below the header, plus the overscan, clamped to `count`. */
-export function rowRange(scrollTop: number, viewportHeight: number, count: number, g: TableGeometry): RowRange {
+/** Rows that are at least partly visible below the header, plus `overscan` either side, clamped to `count`. */
+export function rowRange(scrollTop: number, viewportHeight: number, count: number, g: TableGeometry, overscan = g.overscan): RowRange {
   const top = Math.max(0, scrollTop);
-  const first = Math.min(count, Math.max(0, Math.floor(top / g.rowHeight) - g.overscan));
-  const bottom = Math.ceil((top + viewportHeight - g.headerHeight) / g.rowHeight) + g.overscan;
+  const first = Math.min(count, Math.max(0, Math.floor(top / g.rowHeight) - overscan));
+  const bottom = Math.ceil((top + viewportHeight - g.headerHeight) / g.rowHeight) + overscan;
   return { first, last: Math.min(count, Math.max(first, bottom)) };
 }
 
@@ -51,4 +51,18 @@ export function revealOffset(index: number, scrollTop: number, viewportHeight: n
   const bottom = g.headerHeight + top + g.rowHeight;
   if (bottom > scrollTop + viewportHeight) return bottom - viewportHeight;
   return scrollTop;
+}
+
+/**
+ * The order in which the rows of `window` get their content: the rows on `screen` top down first,
+ * then the overscan below (where a scroll down goes next), then the overscan above.
+ */
+export function fillOrder(window: RowRange, screen: RowRange): number[] {
+  const top = Math.min(Math.max(screen.first, window.first), window.last);
+  const bottom = Math.min(Math.max(screen.last, top), window.last);
+  const order: number[] = [];
+  for (let i = top; i < bottom; i++) order.push(i);
+  for (let i = bottom; i < window.last; i++) order.push(i);
+  for (let i = top - 1; i >= window.first; i--) order.push(i);
+  return order;
 }

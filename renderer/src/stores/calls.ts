@@ -4,10 +4,9 @@ import type { CallFilter, CallRow, CallSort, CallTotals, FilterOptions, SortFiel
 import { api, toApiError } from '../api.js';
 import { firstSortDir } from '../columns.js';
 import { describeError, type ErrorView } from '../errors.js';
-import { DEFAULT_SORT, cleanFilter, isEmptyFilter, mergeFilter } from '../filter-state.js';
+import { DEFAULT_SORT, cleanFilter, isEmptyFilter, mergeFilter, stateKey } from '../filter-state.js';
+import { PAGE_SIZE } from '../paging.js';
 
-/** Rows per request: enough to fill a tall screen several times, small enough to arrive at once. */
-export const PAGE_SIZE = 500;
 /** Typing in a filter field waits this long for the next key before querying. */
 export const FILTER_DEBOUNCE_MS = 250;
 
@@ -55,33 +54,48 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
-  /** Runs the query for the current filter and sort from the first page. */
-  async function refresh(): Promise<void> {
-    cancelDebounce();
-    const gen = ++generation;
-    const queryFilter = cleanFilter(filter.value);
-    applied.value = queryFilter;
-    loading.value = true;
-    error.value = null;
-    totalsError.value = null;
+  /** The filter whose totals are shown or being counted (null: none valid), and the latest count request. */
+  let totalsKey: string | null = null;
+  let totalsGeneration = 0;
 
-    // The page goes out first: the service answers in arrival order and counting a large set takes
-    // longer than one page, so the rows are drawn while the totals are still being counted.
-    const pageRequest = api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: PAGE_SIZE, cursor: null });
+  function loadTotals(queryFilter: CallFilter, key: string): void {
+    const gen = ++totalsGeneration;
+    totalsKey = key;
+    totalsError.value = null;
     api.calls.totals({ filter: queryFilter }).then(
       (t) => {
-        if (gen === generation) totals.value = t;
+        if (gen === totalsGeneration) totals.value = t;
       },
       (e: unknown) => {
-        if (gen === generation) {
+        if (gen === totalsGeneration) {
           totals.value = null;
+          totalsKey = null;
           totalsError.value = describeError(toApiError(e));
         }
       },
     );
+  }
+
+  /**
+   * Runs the query for the current filter and sort from the first page, then the totals unless they
+   * are already those of this filter (a sort change) and `recount` is false.
+   *
+   * The totals go out only once the page has answered: the service answers one query at a time and
+   * counting a large set takes longer than a page, so asking for both at once could hold the rows back
+   * behind the count. A query replaced before its page answers never asks for its totals at all.
+   */
+  async function query(recount: boolean): Promise<void> {
+    cancelDebounce();
+    const gen = ++generation;
+    const queryFilter = cleanFilter(filter.value);
+    const key = stateKey({ filter: queryFilter, sort: DEFAULT_SORT, call: null });
+    const needTotals = recount || key !== totalsKey;
+    applied.value = queryFilter;
+    loading.value = true;
+    error.value = null;
 
     try {
-      const page = await pageRequest;
+      const page = await api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: PAGE_SIZE, cursor: null });
       if (gen !== generation) return;
       rows.value = page.rows;
       nextCursor.value = page.next_cursor;
@@ -98,6 +112,12 @@ export const useCallsStore = defineStore('calls', () => {
         loaded.value = true;
       }
     }
+    if (needTotals) loadTotals(queryFilter, key);
+  }
+
+  /** Runs the query for the current filter and sort from the first page, and counts it again. */
+  function refresh(): Promise<void> {
+    return query(true);
   }
 
   /** Appends the next page, if there is one and nothing is loading. */
@@ -134,7 +154,7 @@ export const useCallsStore = defineStore('calls', () => {
   function replaceState(next: { filter: CallFilter; sort?: CallSort }): Promise<void> {
     filter.value = cleanFilter(next.filter);
     if (next.sort) sort.value = { ...next.sort };
-    return refresh();
+    return query(false);
   }
 
   /** Header click: the same column flips direction, another column starts with its natural order. */
@@ -143,7 +163,8 @@ export const useCallsStore = defineStore('calls', () => {
       sort.value.field === field
         ? { field, dir: sort.value.dir === 'asc' ? 'desc' : 'asc' }
         : { field, dir: firstSortDir(field) };
-    return refresh();
+    // Same filter, same totals: a million-call count is not worth repeating for a new order.
+    return query(false);
   }
 
   function select(index: number): void {
