@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type {
   CallFilter,
   CallPage,
@@ -14,12 +15,11 @@ import { isoUtc } from '../cdr/time.js';
 import { AppError } from '../errors.js';
 import { directionName, dispositionName } from './codes.js';
 import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import type { FieldSets } from './field-sets.js';
-import { unpackLeg } from './records.js';
 import { compileFilter, type CompiledFilter, type PbxRef, type Term } from './filter.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
+import { unpackLeg } from './records.js';
 
 /**
  * The one query engine behind the call table, the CLI and export: CallFilter -> parameterized SQL,
