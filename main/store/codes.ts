@@ -5,8 +5,8 @@ import { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../c
  * a count over a million index entries compares integers much faster than text. Codes follow the
  * alphabetical order of the names, so sorting by code sorts by name.
  */
-export const DISPOSITION_NAMES: readonly (Disposition | '')[] = ['', ...[...DISPOSITIONS].sort()];
-export const DIRECTION_NAMES: readonly Direction[] = [...DIRECTIONS].sort();
+const DISPOSITION_NAMES: readonly (Disposition | '')[] = ['', ...[...DISPOSITIONS].sort()];
+const DIRECTION_NAMES: readonly Direction[] = [...DIRECTIONS].sort();
 
 const dispositionCodes = new Map(DISPOSITION_NAMES.map((name, code) => [name, code]));
 const directionCodes = new Map(DIRECTION_NAMES.map((name, code) => [name, code]));

@@ -72,7 +72,7 @@ const CALL_COLUMNS = [
 const REDERIVED_COLUMNS = CALL_COLUMNS.slice(2, -1);
 
 /** Wall clock `YYYY-MM-DDTHH:MM:SS` as seconds, read as if it were UTC (see migrations: start_wall). */
-export function wallSeconds(local: string): number {
+function wallSeconds(local: string): number {
   return Date.UTC(
     Number(local.slice(0, 4)),
     Number(local.slice(5, 7)) - 1,

@@ -15,8 +15,8 @@ import type { CompiledFilter, Term } from './filter.js';
  *   checked inside calls_by_start, one covering scan of it is cheaper than a lookup per matching row;
  *   a lone number filter that no index can seek is scanned in its own (narrower, covering) index.
  */
-export const PAGE_PROBE_LIMIT = 4000;
-export const COUNT_PROBE_LIMIT = 50_000;
+const PAGE_PROBE_LIMIT = 4000;
+const COUNT_PROBE_LIMIT = 50_000;
 
 export interface ProbeLimits {
   page: number;
