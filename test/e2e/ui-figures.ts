@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { CallFilter } from '../../preload/api.js';
-import { PAGE_SIZE } from '../../renderer/src/paging.js';
+import { FIRST_PAGE_SIZE } from '../../renderer/src/paging.js';
 import { startHarness, type Harness } from './harness.js';
 
 export interface UiFigureOptions {
@@ -145,7 +145,7 @@ function filterRotation(h: Harness, n: number): RotationStep[] {
   const measured = candidates.map((filter): RotationStep => {
     h.store.totals(filter);
     const [totals, totalsMs] = timed(() => h.store.totals(filter));
-    const [page, pageMs] = timed(() => h.store.page({ filter, limit: PAGE_SIZE }));
+    const [page, pageMs] = timed(() => h.store.page({ filter, limit: FIRST_PAGE_SIZE }));
     return { filter, count: totals.count, session: page.rows[0]?.session ?? null, totalsMs, pageMs };
   });
   const out: typeof measured = [];

@@ -1,10 +1,12 @@
 import { deferred, fakeApi, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
+import { nextTick } from 'vue';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallPage, CallRow } from '../../preload/api.js';
 import CallTable from '../../renderer/src/components/CallTable.vue';
 import { resolveColumns } from '../../renderer/src/columns.js';
+import { FILL_BUDGET } from '../../renderer/src/row-slots.js';
 import { useCallsStore } from '../../renderer/src/stores/calls.js';
 
 const VIEWPORT = 600;
@@ -101,6 +103,50 @@ describe('call table', () => {
     expect(Math.min(...indexes)).toBeGreaterThan(49_980);
     expect(Math.max(...indexes)).toBeLessThan(50_040);
     expect(indexes).toContain(50_000);
+    wrapper.unmount();
+  });
+
+  it('fills a fast jump a limited number of rows per frame, the rows on screen first', async () => {
+    const { wrapper } = await mountTable(manyRows(MANY));
+    const scroller = wrapper.get('[data-testid="calls-table"]').element as HTMLElement;
+    scroller.scrollTop = 70_000 * ROW_HEIGHT;
+    scroller.dispatchEvent(new Event('scroll'));
+    await nextTick();
+
+    const drawn = renderedIndexes(wrapper);
+    const pending = wrapper.findAll('[data-testid="call-row-pending"]');
+    expect(drawn).toHaveLength(FILL_BUDGET);
+    expect(Math.min(...drawn)).toBe(70_000);
+    expect(pending.length).toBeGreaterThan(0);
+    // Not yet drawn: hidden from assistive technology and from row lookups by index.
+    for (const row of pending) {
+      expect(row.attributes('aria-hidden')).toBe('true');
+      expect(row.attributes('data-index')).toBeUndefined();
+    }
+
+    await settleFrames(wrapper);
+    const all = renderedIndexes(wrapper).sort((a, b) => a - b);
+    expect(all[0]).toBeLessThan(70_000);
+    expect(all).toContain(70_000 + Math.floor((VIEWPORT - HEADER_HEIGHT) / ROW_HEIGHT));
+    wrapper.unmount();
+  });
+
+  it('draws a new answer in one go, from the top', async () => {
+    const { wrapper, calls } = await mountTable(manyRows(MANY));
+    const scroller = wrapper.get('[data-testid="calls-table"]').element as HTMLElement;
+    scroller.scrollTop = 40_000 * ROW_HEIGHT;
+    scroller.dispatchEvent(new Event('scroll'));
+    await settleFrames(wrapper);
+
+    const next = manyRows(200).map((r) => ({ ...r, session: `new-${r.id}` }));
+    fakeApi.calls.page.mockResolvedValueOnce({ rows: next, next_cursor: null });
+    calls.filter = { caller: '1001' };
+    await calls.refresh();
+    await nextTick();
+    expect(scroller.scrollTop).toBe(0);
+    expect(wrapper.find('[data-testid="call-row-pending"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="call-row"][data-index="0"]').attributes('data-session')).toBe('new-1');
+    expect(renderedIndexes(wrapper).length).toBeGreaterThan(FILL_BUDGET);
     wrapper.unmount();
   });
 

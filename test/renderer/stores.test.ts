@@ -142,6 +142,90 @@ describe('calls store', () => {
   });
 });
 
+describe('calls store: first page before totals', () => {
+  it('asks for the totals only once the first page has answered', async () => {
+    const calls = useCallsStore();
+    const page = deferred<CallPage>();
+    fakeApi.calls.page.mockReturnValueOnce(page.promise);
+    const running = calls.refresh();
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(1);
+    expect(fakeApi.calls.totals).not.toHaveBeenCalled();
+
+    page.resolve({ rows: [makeRow(0)], next_cursor: null });
+    await running;
+    expect(fakeApi.calls.totals).toHaveBeenCalledTimes(1);
+    expect(fakeApi.calls.totals).toHaveBeenCalledWith({ filter: {} });
+  });
+
+  it('never counts a query that was replaced before its page answered', async () => {
+    const calls = useCallsStore();
+    const old = deferred<CallPage>();
+    fakeApi.calls.page.mockReturnValueOnce(old.promise);
+    calls.filter = { caller: '1001' };
+    const first = calls.refresh();
+    calls.filter = { caller: '2002' };
+    await calls.refresh();
+    old.resolve({ rows: [makeRow(1)], next_cursor: null });
+    await first;
+    expect(fakeApi.calls.totals).toHaveBeenCalledTimes(1);
+    expect(fakeApi.calls.totals).toHaveBeenCalledWith({ filter: { caller: '2002' } });
+  });
+
+  it('keeps the totals when only the sort changes, and counts again on refresh', async () => {
+    const calls = useCallsStore();
+    fakeApi.calls.totals.mockResolvedValue({ count: 7, talk_seconds: 70 });
+    calls.filter = { status: ['BUSY'] };
+    await calls.refresh();
+    await flushPromises();
+    await calls.toggleSort('billsec');
+    await calls.toggleSort('billsec');
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(3);
+    expect(fakeApi.calls.totals).toHaveBeenCalledTimes(1);
+    expect(calls.totals).toEqual({ count: 7, talk_seconds: 70 });
+
+    await calls.refresh();
+    expect(fakeApi.calls.totals).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts after a sort change when the filter changed meanwhile', async () => {
+    const calls = useCallsStore();
+    await calls.refresh();
+    await flushPromises();
+    const page = deferred<CallPage>();
+    fakeApi.calls.page.mockReturnValueOnce(page.promise);
+    calls.filter = { direction: ['inbound'] };
+    const replaced = calls.refresh();
+    await calls.toggleSort('src');
+    page.resolve({ rows: [], next_cursor: null });
+    await replaced;
+    expect(fakeApi.calls.totals).toHaveBeenLastCalledWith({ filter: { direction: ['inbound'] } });
+  });
+
+  it('loads more for a new query while a next page of the replaced one is still on its way', async () => {
+    const calls = useCallsStore();
+    fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(0)], next_cursor: 'old-1' });
+    await calls.refresh();
+    const stale = deferred<CallPage>();
+    fakeApi.calls.page.mockReturnValueOnce(stale.promise);
+    const staleMore = calls.loadMore();
+
+    fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(10)], next_cursor: 'new-1' });
+    calls.filter = { search: 'new' };
+    await calls.refresh();
+    fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(11)], next_cursor: null });
+    await calls.loadMore();
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ cursor: 'new-1', filter: { search: 'new' } }));
+    expect(calls.rows.map((r) => r.id)).toEqual([11, 12]);
+
+    stale.resolve({ rows: [makeRow(1)], next_cursor: 'old-2' });
+    await staleMore;
+    expect(calls.rows.map((r) => r.id)).toEqual([11, 12]);
+    expect(calls.loadingMore).toBe(false);
+  });
+});
+
 describe('pbx store', () => {
   async function loadedStore(p = profile()) {
     fakeApi.pbx.list.mockResolvedValue([p]);

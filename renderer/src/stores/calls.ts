@@ -5,7 +5,7 @@ import { api, toApiError } from '../api.js';
 import { firstSortDir } from '../columns.js';
 import { describeError, type ErrorView } from '../errors.js';
 import { DEFAULT_SORT, cleanFilter, isEmptyFilter, mergeFilter, stateKey } from '../filter-state.js';
-import { PAGE_SIZE } from '../paging.js';
+import { FIRST_PAGE_SIZE, PAGE_SIZE } from '../paging.js';
 
 /** Typing in a filter field waits this long for the next key before querying. */
 export const FILTER_DEBOUNCE_MS = 250;
@@ -92,10 +92,13 @@ export const useCallsStore = defineStore('calls', () => {
     const needTotals = recount || key !== totalsKey;
     applied.value = queryFilter;
     loading.value = true;
+    // A next page still on its way belongs to the replaced query: its answer is dropped, and it must
+    // not keep the new query from loading more.
+    loadingMore.value = false;
     error.value = null;
 
     try {
-      const page = await api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: PAGE_SIZE, cursor: null });
+      const page = await api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: FIRST_PAGE_SIZE, cursor: null });
       if (gen !== generation) return;
       rows.value = page.rows;
       nextCursor.value = page.next_cursor;
