@@ -6,6 +6,7 @@ import { firstSortDir } from '../columns.js';
 import { describeError, type ErrorView } from '../errors.js';
 import { DEFAULT_SORT, cleanFilter, isEmptyFilter, mergeFilter, stateKey } from '../filter-state.js';
 import { FIRST_PAGE_SIZE, PAGE_SIZE } from '../paging.js';
+import { StringPool } from '../string-pool.js';
 
 /** Typing in a filter field waits this long for the next key before querying. */
 export const FILTER_DEBOUNCE_MS = 250;
@@ -41,6 +42,8 @@ export const useCallsStore = defineStore('calls', () => {
   const optionsError = ref<ErrorView | null>(null);
 
   let generation = 0;
+  /** Repeated field values of the loaded rows, shared; a new query starts a new pool. */
+  let pool = new StringPool();
   let debounce: ReturnType<typeof setTimeout> | null = null;
 
   const hasMore = computed(() => nextCursor.value !== null);
@@ -100,7 +103,8 @@ export const useCallsStore = defineStore('calls', () => {
     try {
       const page = await api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: FIRST_PAGE_SIZE, cursor: null });
       if (gen !== generation) return;
-      rows.value = page.rows;
+      pool = new StringPool();
+      rows.value = pool.pool(page.rows);
       nextCursor.value = page.next_cursor;
       selectedIndex.value = page.rows.length > 0 ? 0 : -1;
     } catch (e) {
@@ -132,7 +136,7 @@ export const useCallsStore = defineStore('calls', () => {
     try {
       const page = await api.calls.page({ filter: applied.value, sort: { ...sort.value }, limit: PAGE_SIZE, cursor });
       if (gen !== generation) return;
-      rows.value.push(...page.rows);
+      rows.value.push(...pool.pool(page.rows));
       triggerRef(rows);
       nextCursor.value = page.next_cursor;
     } catch (e) {
