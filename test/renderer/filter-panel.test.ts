@@ -6,7 +6,7 @@ import type { CallFilter } from '../../preload/api.js';
 import FilterPanel from '../../renderer/src/components/FilterPanel.vue';
 import { quickRange } from '../../renderer/src/dates.js';
 import { parseCallsState, serializeCallsState, type CallsUrlState } from '../../renderer/src/filter-state.js';
-import { useCallsStore } from '../../renderer/src/stores/calls.js';
+import { FILTER_DEBOUNCE_MS, useCallsStore } from '../../renderer/src/stores/calls.js';
 
 let pinia: Pinia;
 
@@ -71,6 +71,21 @@ describe('filter panel', () => {
     expect(calls.filter.from).toBe(expected.from);
     expect(calls.filter.to).toBe(expected.to);
     expect(wrapper.get('[data-testid="filter-range-last7"]').classes()).toContain('primary');
+  });
+
+  it('queries at once on a click and only after a pause in typing', async () => {
+    const { wrapper } = await mountPanel();
+    await wrapper.get('[data-testid="filter-status-busy"]').setValue(true);
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(1);
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ filter: { status: ['BUSY'] } }));
+
+    await wrapper.get('[data-testid="filter-caller"]').setValue('1001');
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(FILTER_DEBOUNCE_MS);
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(2);
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ filter: { status: ['BUSY'], caller: '1001' } }));
   });
 
   it('toggles statuses and directions in and out of the filter', async () => {

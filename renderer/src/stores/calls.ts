@@ -8,7 +8,7 @@ import { DEFAULT_SORT, cleanFilter, isEmptyFilter, mergeFilter, stateKey } from 
 import { FIRST_PAGE_SIZE, PAGE_SIZE } from '../paging.js';
 import { StringPool } from '../string-pool.js';
 
-/** Typing in a filter field waits this long for the next key before querying. */
+/** Typing in a filter field waits this long for the next key before querying (clicks query at once). */
 export const FILTER_DEBOUNCE_MS = 250;
 
 const NO_OPTIONS: FilterOptions = { pbx: [], src_trunk: [], dst_trunk: [], action_type: [], account_code: [] };
@@ -157,6 +157,12 @@ export const useCallsStore = defineStore('calls', () => {
     }, FILTER_DEBOUNCE_MS);
   }
 
+  /** Edits the filter and queries now: for clicks (checkboxes, pickers, quick ranges), where no next key is coming. */
+  function applyFilter(patch: Partial<CallFilter>): Promise<void> {
+    filter.value = mergeFilter(filter.value, patch);
+    return refresh();
+  }
+
   /** Replaces filter and sort at once (URL navigation, saved filters, reset) and queries now. */
   function replaceState(next: { filter: CallFilter; sort?: CallSort }): Promise<void> {
     filter.value = cleanFilter(next.filter);
@@ -214,6 +220,7 @@ export const useCallsStore = defineStore('calls', () => {
     refresh,
     loadMore,
     setFilter,
+    applyFilter,
     replaceState,
     toggleSort,
     select,
