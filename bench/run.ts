@@ -14,7 +14,8 @@ const PARTS = ['ingest', 'queries', 'export', 'sync', 'import', 'ui'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
-  --parts LIST         ${PARTS.join(',')} (default: all; queries, export and ui use the database ingest builds)
+  --parts LIST         ${PARTS.join(',')} (default: all; queries, export and ui use the database ingest builds);
+                       "none" with --reuse only writes the report again from the saved results
   --calls N            calls generated for ingest and queries (default 1000000)
   --batch N            calls per ingest batch/transaction (default 1000)
   --runs N             timed runs per query filter (default 30)
@@ -58,7 +59,7 @@ function options() {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
-  const parts = parsed.parts.split(',').map((p) => p.trim());
+  const parts = parsed.parts === 'none' ? [] : parsed.parts.split(',').map((p) => p.trim());
   for (const part of parts) {
     if (!(PARTS as readonly string[]).includes(part)) {
       process.stderr.write(`bench: unknown part "${part}" in --parts; use ${PARTS.join(', ')}.\n`);

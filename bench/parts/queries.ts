@@ -18,14 +18,18 @@ function typicalFilters(store: Store): { name: string; filter: CallFilter }[] {
   const newest = store.page({ filter: {}, limit: 1 }).rows[0];
   const named = store.page({ filter: { direction: ['inbound'] }, limit: 200 }).rows.find((r) => r.caller_name.length >= 4);
   const lastDay = newest ? newest.start.slice(0, 10) : '2024-12-31';
-  const weekAgo = new Date(Date.parse(`${lastDay}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
-  const month = lastDay.slice(0, 7);
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  const lastMs = Date.parse(`${lastDay}T00:00:00Z`);
+  const weekAgo = day(lastMs - 6 * 86_400_000);
+  // The last whole month before the newest call (the newest may sit in a month that just began).
+  const monthEnd = day(Date.UTC(new Date(lastMs).getUTCFullYear(), new Date(lastMs).getUTCMonth(), 0));
+  const monthStart = `${monthEnd.slice(0, 7)}-01`;
   const trunk = options.src_trunk[0];
   const nameFragment = named ? named.caller_name.slice(1, 4).toLowerCase() : 'mül';
   return [
     { name: 'no filter (newest first)', filter: {} },
     { name: 'last 7 days', filter: { from: weekAgo, to: lastDay } },
-    { name: 'one month, not answered', filter: { from: `${month}-01`, to: lastDay, status: ['NO ANSWER', 'BUSY'] } },
+    { name: 'one month, not answered or busy', filter: { from: monthStart, to: monthEnd, status: ['NO ANSWER', 'BUSY'] } },
     { name: 'inbound calls', filter: { direction: ['inbound'] } },
     { name: 'caller 10XX (UCM pattern)', filter: { caller: '10XX' } },
     { name: 'callee 1000-1010 (cdrapi range)', filter: { callee: '1000-1010' } },
