@@ -136,6 +136,12 @@ function trunkParty(call: CallBuilder, party: ExternalParty): Party {
   };
 }
 
+/** A call placed by an outside caller over the inbound trunk when there is one, else by extension `a`. */
+function startCall(ctx: ScenarioContext, external: ExternalParty | undefined, a: Extension): { call: CallBuilder; party: Party } {
+  const call = ctx.newCall(external ? external.number : a.number);
+  return { call, party: external ? trunkParty(call, external) : internalParty(call, a) };
+}
+
 interface DialOptions {
   context?: string;
   recordChance?: number;
@@ -330,8 +336,7 @@ function transfer(ctx: ScenarioContext): CdrCall {
   const a = pickExtension(rng);
   const b = external ? (rng.chance(0.5) ? RECEPTION : a) : pickExtension(rng, a);
   const c = pickExtension(rng, b);
-  const call = ctx.newCall(external ? external.number : a.number);
-  const party = external ? trunkParty(call, external) : internalParty(call, a);
+  const { call, party } = startCall(ctx, external, a);
   const { end } = dialLeg(ctx, call, party, b, call.startSec, 'ANSWERED', { recordChance: 0.15 });
   dialLeg(ctx, call, party, c, end, rng.chance(0.85) ? 'ANSWERED' : 'NO ANSWER', {
     context: 'from-internal-xfer',
@@ -349,8 +354,7 @@ function callForward(ctx: ScenarioContext): CdrCall {
   const external = rng.chance(0.5) ? ctx.externalCaller() : undefined;
   const b = pickExtension(rng);
   const a = pickExtension(rng, b);
-  const call = ctx.newCall(external ? external.number : a.number);
-  const party = external ? trunkParty(call, external) : internalParty(call, a);
+  const { call, party } = startCall(ctx, external, a);
   const unconditional = rng.chance(0.4);
   const { end } = dialLeg(ctx, call, party, b, call.startSec, 'NO ANSWER', { ring: unconditional ? 0 : rng.int(15, 25) });
   const disp = disposition(rng, 0.8, 0.15, 0.05);
@@ -384,8 +388,7 @@ function voicemail(ctx: ScenarioContext): CdrCall {
   const external = rng.chance(0.4) ? ctx.externalCaller() : undefined;
   const b = pickExtension(rng);
   const a = pickExtension(rng, b);
-  const call = ctx.newCall(external ? external.number : a.number);
-  const party = external ? trunkParty(call, external) : internalParty(call, a);
+  const { call, party } = startCall(ctx, external, a);
   const busy = rng.chance(0.3);
   const { end } = dialLeg(ctx, call, party, b, call.startSec, busy ? 'BUSY' : 'NO ANSWER', { ring: rng.int(18, 30) });
   voicemailLeg(ctx, call, party, b, end, busy);
@@ -419,8 +422,7 @@ function conference(ctx: ScenarioContext): CdrCall {
   const { rng } = ctx;
   const external = rng.chance(0.3) ? ctx.externalCaller() : undefined;
   const a = pickExtension(rng);
-  const call = ctx.newCall(external ? external.number : a.number);
-  const party = external ? trunkParty(call, external) : internalParty(call, a);
+  const { call, party } = startCall(ctx, external, a);
   const spec = applicationSpec(CONFERENCE, party.context, 'MeetMe', `${CONFERENCE},dMqx`, `CONFERENCE[${CONFERENCE}]`);
   call.leg(party, spec, { start: call.startSec, ring: 0, talk: rng.int(60, 2400), disposition: 'ANSWERED' });
   return call.build(CONFERENCE);
