@@ -62,6 +62,14 @@ export class RowNormalizer {
   private readonly headers: string[];
   private readonly order: DateOrder;
   private readonly columns: number;
+  /**
+   * A record holding every named column, in column order, that each row's record is copied from. V8
+   * turns an object that gains more than a dozen properties by computed name into a slow dictionary,
+   * which made every later read of the record (derive, encode, merge) several times slower; a copy of
+   * this template keeps the template's fast shape, and filling its existing keys does not change it.
+   */
+  private readonly template: CdrRecord;
+  private readonly unnamed: number[];
 
   constructor(shape: RowShape) {
     this.keys = shape.keys;
@@ -76,6 +84,9 @@ export class RowNormalizer {
       if (key === 'disposition') return Kind.Disposition;
       return Kind.Plain;
     });
+    const named = shape.keys.filter((key, i) => key !== null && this.kinds[i] !== Kind.Marker) as string[];
+    this.unnamed = this.kinds.flatMap((kind, i) => (kind === Kind.Unnamed ? [i] : []));
+    this.template = JSON.parse(JSON.stringify(Object.fromEntries(named.map((key) => [key, ''])))) as CdrRecord;
   }
 
   /** The normalized row, or the reason it cannot be imported. */
@@ -86,7 +97,8 @@ export class RowNormalizer {
     if (count !== this.columns) {
       return `the row has ${count} columns where the header has ${this.columns}`;
     }
-    const record: CdrRecord = {};
+    // An unnamed column with a value takes its place among the named ones, so that row is built key by key.
+    const record: CdrRecord = this.hasUnnamedValue(fields) ? {} : { ...this.template };
     let marker = '';
     for (let i = 0; i < count; i++) {
       const value = fields[i] as string;
@@ -120,6 +132,11 @@ export class RowNormalizer {
     }
     if (!record.start) return 'the row has no start time';
     return { record, marker };
+  }
+
+  private hasUnnamedValue(fields: string[]): boolean {
+    for (const i of this.unnamed) if (fields[i] !== '') return true;
+    return false;
   }
 
   private date(value: string, column: number): { value: string; error?: undefined } | { error: string } {
