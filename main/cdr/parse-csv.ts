@@ -2,6 +2,7 @@ import { AppError } from '../errors.js';
 import { CallCollector, type ParseProblem } from './assemble.js';
 import { csvRows } from './csv-records.js';
 import { canonicalFieldName } from './fields.js';
+import { recordTemplate } from './record-shape.js';
 import type { CdrCall, CdrRecord } from './types.js';
 
 /**
@@ -37,6 +38,7 @@ export function parseCdrCsv(body: string): { calls: CdrCall[]; problems: ParsePr
     throw notCdr(`its first line "${excerpt}" is not the cdrapi header`);
   }
   const collector = new CallCollector();
+  const template = recordTemplate(header);
   for (const row of rows) {
     const fields = row.fields;
     if (fields.length === 1 && fields[0] === '') continue;
@@ -48,7 +50,7 @@ export function parseCdrCsv(body: string): { calls: CdrCall[]; problems: ParsePr
       });
       continue;
     }
-    const record: CdrRecord = {};
+    const record: CdrRecord = { ...template };
     for (let i = 0; i < header.length; i++) record[header[i] as string] = fields[i] as string;
     collector.add({ key: '', main: null, legs: [record], position });
   }

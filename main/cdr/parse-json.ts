@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { CallCollector, type ParseProblem, type RawEntry } from './assemble.js';
 import { canonicalFieldName } from './fields.js';
+import { RecordShapes } from './record-shape.js';
 import type { CdrCall, CdrRecord } from './types.js';
 
 /**
@@ -22,12 +23,18 @@ function text(value: unknown): string {
   return String(value);
 }
 
+const shapes = new RecordShapes();
+
 function toRecord(source: Record<string, unknown>, skip?: (key: string) => boolean): CdrRecord {
-  const record: CdrRecord = {};
+  const keys: string[] = [];
+  const names: string[] = [];
   for (const key in source) {
     if (skip?.(key)) continue;
-    record[canonicalFieldName(key)] = text(source[key]);
+    keys.push(key);
+    names.push(canonicalFieldName(key));
   }
+  const record = shapes.blank(names);
+  for (let i = 0; i < keys.length; i++) record[names[i] as string] = text(source[keys[i] as string]);
   return record;
 }
 

@@ -1,4 +1,5 @@
 import { parseDuration, parsePbxDateTime, type DateOrder } from '../cdr/time.js';
+import { recordTemplate } from '../cdr/record-shape.js';
 import type { CdrRecord } from '../cdr/types.js';
 
 /**
@@ -62,12 +63,7 @@ export class RowNormalizer {
   private readonly headers: string[];
   private readonly order: DateOrder;
   private readonly columns: number;
-  /**
-   * A record holding every named column, in column order, that each row's record is copied from. V8
-   * turns an object that gains more than a dozen properties by computed name into a slow dictionary,
-   * which made every later read of the record (derive, encode, merge) several times slower; a copy of
-   * this template keeps the template's fast shape, and filling its existing keys does not change it.
-   */
+  /** Every named column in column order: each row's record is a copy (see record-shape.ts). */
   private readonly template: CdrRecord;
   private readonly unnamed: number[];
 
@@ -86,7 +82,7 @@ export class RowNormalizer {
     });
     const named = shape.keys.filter((key, i) => key !== null && this.kinds[i] !== Kind.Marker) as string[];
     this.unnamed = this.kinds.flatMap((kind, i) => (kind === Kind.Unnamed ? [i] : []));
-    this.template = JSON.parse(JSON.stringify(Object.fromEntries(named.map((key) => [key, ''])))) as CdrRecord;
+    this.template = recordTemplate(named);
   }
 
   /** The normalized row, or the reason it cannot be imported. */
