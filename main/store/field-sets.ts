@@ -1,6 +1,7 @@
 import type { CdrRecord } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import type { Db } from './db.js';
+import { RecordEncoder } from './prepare.js';
 
 /**
  * Raw records are stored as `[set id, value, value, ...]`: the field names a PBX sends are the same
@@ -10,6 +11,8 @@ import type { Db } from './db.js';
  */
 export interface FieldSets {
   encode(record: CdrRecord): string;
+  /** The stored form of a record given as JSON arrays of its names and values (prepare.ts). */
+  stored(names: string, values: string): string;
   decode(stored: string): CdrRecord;
   /**
    * Drops what was learnt: a transaction that rolled back may have taken new sets with it. Every
@@ -22,34 +25,32 @@ export function createFieldSets(db: Db): FieldSets {
   const insert = db.prepare('INSERT INTO field_sets (names) VALUES (?) ON CONFLICT (names) DO NOTHING');
   const idOf = db.prepare<[string], { id: number }>('SELECT id FROM field_sets WHERE names = ?');
   const namesOf = db.prepare<[number], { names: string }>('SELECT names FROM field_sets WHERE id = ?');
+  /** Set id by the JSON of its names. */
   const ids = new Map<string, number>();
   const names = new Map<number, string[]>();
+  const encoder = new RecordEncoder();
   // Consecutive records nearly always share their names: comparing with the last set is cheaper than
-  // building a lookup key for every record.
-  let lastKeys: string[] = [];
+  // a map lookup for every record.
+  let lastNames = '';
   let lastId = 0;
 
-  function sameAsLast(keys: string[]): boolean {
-    if (keys.length !== lastKeys.length) return false;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== lastKeys[i]) return false;
-    return true;
-  }
-
-  function setId(keys: string[]): number {
-    if (lastId !== 0 && sameAsLast(keys)) return lastId;
-    // Field names never contain a line feed (they are JSON keys / CSV headers of one line).
-    const signature = keys.join('\n');
-    let id = ids.get(signature);
+  function setId(json: string): number {
+    if (lastId !== 0 && json === lastNames) return lastId;
+    let id = ids.get(json);
     if (id === undefined) {
-      const json = JSON.stringify(keys);
       insert.run(json);
       id = (idOf.get(json) as { id: number }).id;
-      ids.set(signature, id);
-      names.set(id, keys);
+      ids.set(json, id);
     }
-    lastKeys = keys;
+    lastNames = json;
     lastId = id;
     return id;
+  }
+
+  function stored(namesJson: string, values: string): string {
+    // values is a JSON array: the stored form is the same array with the set id in front.
+    const id = setId(namesJson);
+    return values === '[]' ? `[${id}]` : `[${id},${values.slice(1)}`;
   }
 
   function namesFor(id: number): string[] {
@@ -65,14 +66,13 @@ export function createFieldSets(db: Db): FieldSets {
 
   return {
     encode(record) {
-      const row: unknown[] = Object.values(record);
-      row.unshift(setId(Object.keys(record)));
-      return JSON.stringify(row);
+      return stored(encoder.names(Object.keys(record)), JSON.stringify(Object.values(record)));
     },
+    stored,
     forget() {
       ids.clear();
       names.clear();
-      lastKeys = [];
+      lastNames = '';
       lastId = 0;
     },
     decode(stored) {

@@ -1,179 +1,32 @@
-import { deriveCall } from '../cdr/derive.js';
 import { mergeCalls } from '../cdr/merge.js';
-import { extensionNumber } from '../cdr/patterns.js';
-import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
+import type { CdrCall } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
-import { directionCode, dispositionCode } from './codes.js';
 import type { Db } from './db.js';
 import type { FieldSets } from './field-sets.js';
-import { packLeg } from './records.js';
-import { foldText } from './text.js';
+import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, ROW_INDEX, type PreparedCall } from './prepare.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
-/**
- * Record fields whose values the free-text search finds: numbers, names and trunks of every record.
- * The call's caller name is indexed in its own FTS column (the caller-name filter reads it there and a
- * search reads all columns), so it is not repeated here; clid is split into its name and number.
- */
-const SEARCHED_FIELDS = [
-  'src',
-  'dst',
-  'dstanswer',
-  'channel_ext',
-  'dstchannel_ext',
-  'action_owner',
-  'src_trunk_name',
-  'dst_trunk_name',
-  'caller_name',
-] as const;
+/** calls columns as written: the identity, the prepared row, the origin. */
+const CALL_COLUMNS = ['pbx_id', ...ROW_COLUMNS, 'origin'];
 
-const CLID = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/;
+/** What a merge rewrites: the prepared row after the session; the origin stays where the call first came from. */
+const REDERIVED_COLUMNS = ROW_COLUMNS.slice(1);
 
-const CALL_COLUMNS = [
-  'pbx_id',
-  'session',
-  'start',
-  'start_utc',
-  'start_wall',
-  'answer',
-  '"end"',
-  'src',
-  'src_num',
-  'dst',
-  'dst_num',
-  'caller_name',
-  'caller_name_fold',
-  'search_text',
-  'clid',
-  'answered_by',
-  'answered_by_num',
-  'disposition',
-  'direction',
-  'action_type',
-  'action_kind',
-  'action_target',
-  'duration',
-  'billsec',
-  'src_trunk_name',
-  'dst_trunk_name',
-  'account_code',
-  'recordings',
-  'has_recording',
-  'legs',
-  'nat',
-  'origin',
-] as const;
-
-/**
- * What a merge rewrites: everything between the identity (pbx_id, session) and the origin, which
- * stays where the call first came from. callValues lists values in CALL_COLUMNS order.
- */
-const REDERIVED_COLUMNS = CALL_COLUMNS.slice(2, -1);
-
-/** Wall clock `YYYY-MM-DDTHH:MM:SS` as seconds, read as if it were UTC (see migrations: start_wall). */
-function wallSeconds(local: string): number {
-  return Date.UTC(
-    Number(local.slice(0, 4)),
-    Number(local.slice(5, 7)) - 1,
-    Number(local.slice(8, 10)),
-    Number(local.slice(11, 13)),
-    Number(local.slice(14, 16)),
-    Number(local.slice(17, 19)),
-  ) / 1000;
-}
-
-/** The folded text a call is found by: its caller name, and everything else searchable. */
-interface CallText {
-  name: string;
-  search: string;
-}
-
-/** What the trigram index holds for a call besides its caller name; the index cost grows with its length. */
-function searchText(call: CdrCall, callerName: string): string {
-  const seen = new Set<string>(['', callerName]);
-  const parts: string[] = [];
-  const add = (value: string | undefined): void => {
-    if (value !== undefined && !seen.has(value)) {
-      seen.add(value);
-      parts.push(value);
-    }
-  };
-  const collect = (record: CdrRecord): void => {
-    for (const field of SEARCHED_FIELDS) add(record[field]);
-    const clid = record['clid'];
-    if (clid) {
-      const parsed = CLID.exec(clid);
-      if (parsed) {
-        add(parsed[1]);
-        add(parsed[2]);
-      } else {
-        add(clid);
-      }
-    }
-  };
-  collect(call.main);
-  for (const leg of call.legs) if (leg !== call.main) collect(leg);
-  // Terms are split on whitespace before they are searched, so joining with a space keeps a match
-  // from spanning two values.
-  return foldText(parts.join(' '));
-}
-
-function callText(call: CdrCall, summary: CallSummary): CallText {
-  return { name: foldText(summary.caller_name), search: searchText(call, summary.caller_name) };
-}
-
-function dayFacts(pbxId: number, summary: CallSummary): DayFacts {
+/** The call_days key and talk time of a prepared row. */
+function dayFacts(pbxId: number, row: PreparedCall['row']): DayFacts {
   return {
     pbx_id: pbxId,
-    start_wall: wallSeconds(summary.start.local),
-    disposition: dispositionCode(summary.disposition),
-    direction: directionCode(summary.direction),
-    action_kind: summary.action_kind,
-    src_trunk_name: summary.src_trunk_name,
-    dst_trunk_name: summary.dst_trunk_name,
-    account_code: summary.account_code,
-    has_recording: summary.recordings.length === 0 ? 0 : 1,
-    billsec: summary.billsec,
+    start_wall: row[ROW_INDEX.start_wall] as number,
+    disposition: row[ROW_INDEX.disposition] as number,
+    direction: row[ROW_INDEX.direction] as number,
+    action_kind: row[ROW_INDEX.action_kind] as string,
+    src_trunk_name: row[ROW_INDEX.src_trunk_name] as string,
+    dst_trunk_name: row[ROW_INDEX.dst_trunk_name] as string,
+    account_code: row[ROW_INDEX.account_code] as string,
+    has_recording: row[ROW_INDEX.has_recording] as number,
+    billsec: row[ROW_INDEX.billsec] as number,
   };
-}
-
-function callValues(summary: CallSummary, facts: DayFacts, legCount: number, origin: string, text: CallText): unknown[] {
-  const recordings = summary.recordings.map((r) => r.path);
-  return [
-    facts.pbx_id,
-    summary.session,
-    summary.start.local,
-    Math.floor(summary.start.utc / 1000),
-    facts.start_wall,
-    summary.answer?.local ?? null,
-    summary.end?.local ?? null,
-    summary.src,
-    extensionNumber(summary.src),
-    summary.dst,
-    extensionNumber(summary.dst),
-    summary.caller_name,
-    text.name,
-    text.search,
-    summary.clid,
-    summary.answered_by,
-    extensionNumber(summary.answered_by),
-    facts.disposition,
-    facts.direction,
-    summary.action_type,
-    facts.action_kind,
-    summary.action_target,
-    summary.duration,
-    facts.billsec,
-    facts.src_trunk_name,
-    facts.dst_trunk_name,
-    facts.account_code,
-    recordings.length === 0 ? null : JSON.stringify(recordings),
-    facts.has_recording,
-    legCount,
-    summary.nat ? 1 : 0,
-    origin,
-  ];
 }
 
 interface StoredCall extends DayFacts {
@@ -187,12 +40,34 @@ interface StoredRecord {
   fields: string;
 }
 
-export type Ingest = (pbxId: number, calls: CdrCall[], options: IngestOptions) => IngestCounts;
+export interface Ingest {
+  /** Derives and stores calls of one PBX in one transaction (see Store.ingest). */
+  calls(pbxId: number, calls: CdrCall[], options: IngestOptions): IngestCounts;
+  /** Stores calls prepared elsewhere (prepareCall with this PBX's clock) in one transaction. */
+  prepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
+}
+
+function checkCall(call: CdrCall, index: number): void {
+  if (typeof call !== 'object' || call === null || typeof call.session !== 'string' || call.session === '') {
+    throw new AppError('BAD_INPUT', `Call #${index + 1} of the batch has no session id; it cannot be stored.`, { index });
+  }
+  if (typeof call.main !== 'object' || call.main === null || !Array.isArray(call.legs)) {
+    throw new AppError('BAD_INPUT', `Call "${call.session}" has no summary record or leg list.`, { session: call.session });
+  }
+}
+
+function checkPrepared(call: PreparedCall, index: number): void {
+  const row: unknown = call?.row;
+  const session = Array.isArray(row) && row.length === ROW_COLUMNS.length ? row[ROW_INDEX.session] : undefined;
+  if (typeof session !== 'string' || session === '' || typeof call.main !== 'object' || !Array.isArray(call.legs)) {
+    throw new AppError('BAD_INPUT', `Prepared call #${index + 1} of the batch is not in the shape prepareCall makes.`, { index });
+  }
+}
 
 /**
- * Builds the ingest routine with its statements prepared once. New sessions take the fast path: one
+ * Builds the ingest routines with their statements prepared once. New sessions take the fast path: one
  * INSERT ... ON CONFLICT DO NOTHING per call (no lookup first), its records and its search text. Only a
- * session already present is read back, merged and, when the merge changed it, re-derived and
+ * session already present is read back, merged and, when the merge changed it, prepared again and
  * rewritten.
  */
 export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
@@ -214,18 +89,25 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   const pbxClock = db.prepare<[number], { tz: string; model: string }>('SELECT tz, model FROM pbx WHERE id = ?');
   const days = createDayTally(db);
   const addTotals = db.prepare('UPDATE pbx SET call_count = call_count + ?, talk_seconds = talk_seconds + ? WHERE id = ?');
+  const encoder = new RecordEncoder();
 
-  function writeRecords(callId: number, call: CdrCall, summary: CallSummary): void {
-    const mainFields = fieldSets.encode(call.main);
-    insertRecord.run(callId, 0, summary.main.acct_id, mainFields, packLeg(summary.main));
-    // A flat call's only leg is its summary record: stored once (see migrations).
-    if (call.legs.length === 1 && (call.legs[0] === call.main || fieldSets.encode(call.legs[0] as CdrRecord) === mainFields)) {
-      return;
-    }
+  /** The profile's zone turns wall clocks into instants; its model tells FXO from FXS ports. */
+  function clockOf(pbxId: number): { tz: string; model: string } {
+    const pbx = pbxClock.get(pbxId);
+    if (pbx === undefined) throw new AppError('NOT_FOUND', `There is no PBX with id ${pbxId} to store calls for.`, { pbxId });
+    return pbx;
+  }
+
+  function writeRecords(callId: number, call: PreparedCall): void {
+    const { main } = call;
+    insertRecord.run(callId, 0, main.acct_id, fieldSets.stored(main.names, main.values), main.derived);
     call.legs.forEach((leg, i) => {
-      const derived = summary.legs[i] as LegSummary;
-      insertRecord.run(callId, i + 1, derived.acct_id, fieldSets.encode(leg), packLeg(derived));
+      insertRecord.run(callId, i + 1, leg.acct_id, fieldSets.stored(leg.names, leg.values), leg.derived);
     });
+  }
+
+  function writeText(callId: number, row: PreparedCall['row']): void {
+    insertText.run(callId, row[ROW_INDEX.caller_name_fold], row[ROW_INDEX.search_text]);
   }
 
   function readCall(stored: StoredCall): CdrCall {
@@ -235,63 +117,46 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     return { session: stored.session, main, legs };
   }
 
-  function checkCall(call: CdrCall, index: number): void {
-    if (typeof call !== 'object' || call === null || typeof call.session !== 'string' || call.session === '') {
-      throw new AppError('BAD_INPUT', `Call #${index + 1} of the batch has no session id; it cannot be stored.`, { index });
-    }
-    if (typeof call.main !== 'object' || call.main === null || !Array.isArray(call.legs)) {
-      throw new AppError('BAD_INPUT', `Call "${call.session}" has no summary record or leg list.`, { session: call.session });
-    }
-  }
-
-  const run = db.transaction((pbxId: number, calls: CdrCall[], origin: string): IngestCounts => {
-    const pbx = pbxClock.get(pbxId);
-    if (pbx === undefined) throw new AppError('NOT_FOUND', `There is no PBX with id ${pbxId} to store calls for.`, { pbxId });
-    // The profile's zone turns wall clocks into instants; its model tells FXO from FXS ports.
-    const { tz, model } = pbx;
+  const write = db.transaction((pbxId: number, calls: PreparedCall[], origin: string): IngestCounts => {
+    const { tz, model } = clockOf(pbxId);
     const counts: IngestCounts = { inserted: 0, unchanged: 0, merged: 0 };
     let talkAdded = 0;
-    calls.forEach((call, index) => {
-      checkCall(call, index);
-      const summary = deriveCall(call, tz, model);
-      const text = callText(call, summary);
-      const facts = dayFacts(pbxId, summary);
-      const inserted = insertCall.run(...callValues(summary, facts, call.legs.length, origin, text));
+    for (const call of calls) {
+      const inserted = insertCall.run(pbxId, ...call.row, origin);
       if (inserted.changes === 1) {
         const id = Number(inserted.lastInsertRowid);
-        writeRecords(id, call, summary);
-        insertText.run(id, text.name, text.search);
+        writeRecords(id, call);
+        writeText(id, call.row);
+        const facts = dayFacts(pbxId, call.row);
         days.add(facts, 1);
         counts.inserted++;
-        talkAdded += summary.billsec;
-        return;
+        talkAdded += facts.billsec;
+        continue;
       }
-      const stored = findCall.get(summary.session, pbxId) as StoredCall;
-      const merged = mergeCalls(readCall(stored), call);
+      const stored = findCall.get(call.row[ROW_INDEX.session] as string, pbxId) as StoredCall;
+      const merged = mergeCalls(readCall(stored), preparedToCall(call));
       if (!merged.changed) {
         counts.unchanged++;
-        return;
+        continue;
       }
-      const next = deriveCall(merged.call, tz, model);
-      const nextText = callText(merged.call, next);
-      const nextFacts = dayFacts(pbxId, next);
-      const values = callValues(next, nextFacts, merged.call.legs.length, origin, nextText);
-      updateCall.run(...values.slice(2, 2 + REDERIVED_COLUMNS.length), stored.id);
+      const next = prepareCall(merged.call, tz, model, encoder);
+      updateCall.run(...next.row.slice(1), stored.id);
       deleteRecords.run(stored.id);
-      writeRecords(stored.id, merged.call, next);
+      writeRecords(stored.id, next);
       deleteText.run(stored.id);
-      insertText.run(stored.id, nextText.name, nextText.search);
+      writeText(stored.id, next.row);
+      const nextFacts = dayFacts(pbxId, next.row);
       days.add(stored, -1);
       days.add(nextFacts, 1);
-      talkAdded += next.billsec - stored.billsec;
+      talkAdded += nextFacts.billsec - stored.billsec;
       counts.merged++;
-    });
+    }
     days.flush();
     addTotals.run(counts.inserted, talkAdded, pbxId);
     return counts;
   });
 
-  return (pbxId, calls, options) => {
+  function checkArguments(pbxId: number, calls: unknown, options: IngestOptions): void {
     if (typeof pbxId !== 'number' || !Number.isSafeInteger(pbxId)) {
       throw new AppError('BAD_INPUT', `ingest needs a PBX id (a whole number), got ${JSON.stringify(pbxId)}.`);
     }
@@ -299,12 +164,29 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     if (typeof options?.origin !== 'string' || options.origin === '') {
       throw new AppError('BAD_INPUT', 'ingest needs the origin of the calls (sync or import:<file>).');
     }
+  }
+
+  function writeAll(pbxId: number, calls: PreparedCall[], origin: string): IngestCounts {
     try {
-      return run(pbxId, calls, options.origin);
+      return write(pbxId, calls, origin);
     } catch (error) {
       days.clear();
       fieldSets.forget();
       throw error;
     }
+  }
+
+  return {
+    calls(pbxId, calls, options) {
+      checkArguments(pbxId, calls, options);
+      calls.forEach(checkCall);
+      const { tz, model } = clockOf(pbxId);
+      return writeAll(pbxId, calls.map((call) => prepareCall(call, tz, model, encoder)), options.origin);
+    },
+    prepared(pbxId, calls, options) {
+      checkArguments(pbxId, calls, options);
+      calls.forEach(checkPrepared);
+      return writeAll(pbxId, calls, options.origin);
+    },
   };
 }

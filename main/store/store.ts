@@ -101,7 +101,8 @@ export function openStore(path: string): Store {
     importSource: () => profiles.importSource(),
     setSyncOutcome: (pbxId, outcome) => profiles.setSyncOutcome(pbxId, outcome),
 
-    ingest,
+    ingest: (pbxId, calls, options) => ingest.calls(pbxId, calls, options),
+    ingestPrepared: (pbxId, calls, options) => ingest.prepared(pbxId, calls, options),
 
     page: (request) => queries.page(request),
     totals: (filter) => queries.totals(filter),

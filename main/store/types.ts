@@ -10,6 +10,7 @@ import type {
   SessionDetail,
 } from '../../preload/api.js';
 import type { CdrCall } from '../cdr/types.js';
+import type { PreparedCall } from './prepare.js';
 
 /**
  * The cache's service surface. One implementation (main/store/store.ts, better-sqlite3); used by the
@@ -107,6 +108,11 @@ export interface Store {
    * with the PBX's time zone.
    */
   ingest(pbxId: number, calls: CdrCall[], options: IngestOptions): IngestCounts;
+  /**
+   * The same for calls prepared elsewhere (prepareCall in main/store/prepare.ts, with this PBX's time
+   * zone and model), so that a big import derives them on another thread while this one writes.
+   */
+  ingestPrepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
 
   page(request: CallPageRequest): CallPage;
   totals(filter: CallFilter): CallTotals;

@@ -1,0 +1,234 @@
+import { deriveCall } from '../cdr/derive.js';
+import { extensionNumber } from '../cdr/patterns.js';
+import { RecordShapes } from '../cdr/record-shape.js';
+import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
+import { directionCode, dispositionCode } from './codes.js';
+import { packLeg } from './records.js';
+import { foldText } from './text.js';
+
+/**
+ * Turning a call into the values the cache stores (derivations, search text, encoded records) is pure
+ * JavaScript that needs no database. It is kept apart from the writes so that a big import can run it
+ * on another thread (main/importers/prepare-worker.ts) while this one writes to SQLite; ingest runs the
+ * same code in-line. Everything here is plain data that survives a structured clone.
+ */
+
+/**
+ * Record fields whose values the free-text search finds: numbers, names and trunks of every record.
+ * The call's caller name is indexed in its own FTS column (the caller-name filter reads it there and a
+ * search reads all columns), so it is not repeated here; clid is split into its name and number.
+ */
+const SEARCHED_FIELDS = [
+  'src',
+  'dst',
+  'dstanswer',
+  'channel_ext',
+  'dstchannel_ext',
+  'action_owner',
+  'src_trunk_name',
+  'dst_trunk_name',
+  'caller_name',
+] as const;
+
+const CLID = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/;
+
+/** Columns of calls in the order PreparedCall.row holds them: everything but pbx_id and origin. */
+export const ROW_COLUMNS = [
+  'session',
+  'start',
+  'start_utc',
+  'start_wall',
+  'answer',
+  '"end"',
+  'src',
+  'src_num',
+  'dst',
+  'dst_num',
+  'caller_name',
+  'caller_name_fold',
+  'search_text',
+  'clid',
+  'answered_by',
+  'answered_by_num',
+  'disposition',
+  'direction',
+  'action_type',
+  'action_kind',
+  'action_target',
+  'duration',
+  'billsec',
+  'src_trunk_name',
+  'dst_trunk_name',
+  'account_code',
+  'recordings',
+  'has_recording',
+  'legs',
+  'nat',
+] as const;
+
+export type RowColumn = (typeof ROW_COLUMNS)[number];
+
+/** Position of a column in PreparedCall.row. */
+export const ROW_INDEX = Object.fromEntries(ROW_COLUMNS.map((name, i) => [name, i])) as Record<RowColumn, number>;
+
+/** A raw record as legs stores it, before its field list is given an id (field-sets.ts). */
+export interface PreparedRecord {
+  /** The record's field names, as a JSON array. */
+  names: string;
+  /** Its values in the same order, as a JSON array. */
+  values: string;
+  acct_id: string;
+  /** The record's derived values, packed (records.ts). */
+  derived: string;
+}
+
+export interface PreparedCall {
+  /** Values of ROW_COLUMNS. */
+  row: (string | number | null)[];
+  /** The summary record (legs seq 0). */
+  main: PreparedRecord;
+  /** The sub records (seq 1..N); empty when the call's only leg is its summary record, stored once. */
+  legs: PreparedRecord[];
+}
+
+/** Wall clock `YYYY-MM-DDTHH:MM:SS` as seconds, read as if it were UTC (see migrations: start_wall). */
+function wallSeconds(local: string): number {
+  return (
+    Date.UTC(
+      Number(local.slice(0, 4)),
+      Number(local.slice(5, 7)) - 1,
+      Number(local.slice(8, 10)),
+      Number(local.slice(11, 13)),
+      Number(local.slice(14, 16)),
+      Number(local.slice(17, 19)),
+    ) / 1000
+  );
+}
+
+/** What the trigram index holds for a call besides its caller name; the index cost grows with its length. */
+function searchText(call: CdrCall, callerName: string): string {
+  const seen = new Set<string>(['', callerName]);
+  const parts: string[] = [];
+  const add = (value: string | undefined): void => {
+    if (value !== undefined && !seen.has(value)) {
+      seen.add(value);
+      parts.push(value);
+    }
+  };
+  const collect = (record: CdrRecord): void => {
+    for (const field of SEARCHED_FIELDS) add(record[field]);
+    const clid = record['clid'];
+    if (clid) {
+      const parsed = CLID.exec(clid);
+      if (parsed) {
+        add(parsed[1]);
+        add(parsed[2]);
+      } else {
+        add(clid);
+      }
+    }
+  };
+  collect(call.main);
+  for (const leg of call.legs) if (leg !== call.main) collect(leg);
+  // Terms are split on whitespace before they are searched, so joining with a space keeps a match
+  // from spanning two values.
+  return foldText(parts.join(' '));
+}
+
+function rowValues(call: CdrCall, summary: CallSummary): (string | number | null)[] {
+  const recordings = summary.recordings.map((r) => r.path);
+  return [
+    summary.session,
+    summary.start.local,
+    Math.floor(summary.start.utc / 1000),
+    wallSeconds(summary.start.local),
+    summary.answer?.local ?? null,
+    summary.end?.local ?? null,
+    summary.src,
+    extensionNumber(summary.src),
+    summary.dst,
+    extensionNumber(summary.dst),
+    summary.caller_name,
+    foldText(summary.caller_name),
+    searchText(call, summary.caller_name),
+    summary.clid,
+    summary.answered_by,
+    extensionNumber(summary.answered_by),
+    dispositionCode(summary.disposition),
+    directionCode(summary.direction),
+    summary.action_type,
+    summary.action_kind,
+    summary.action_target,
+    summary.duration,
+    summary.billsec,
+    summary.src_trunk_name,
+    summary.dst_trunk_name,
+    summary.account_code,
+    recordings.length === 0 ? null : JSON.stringify(recordings),
+    recordings.length === 0 ? 0 : 1,
+    call.legs.length,
+    summary.nat ? 1 : 0,
+  ];
+}
+
+/**
+ * Encodes raw records as (names, values) JSON. Consecutive records nearly always share their field
+ * names, so the names' JSON is built once per run of equal field lists.
+ */
+export class RecordEncoder {
+  private lastKeys: string[] = [];
+  private lastNames = '[]';
+
+  names(keys: string[]): string {
+    const last = this.lastKeys;
+    let same = keys.length === last.length;
+    for (let i = 0; same && i < keys.length; i++) same = keys[i] === last[i];
+    if (!same) {
+      this.lastKeys = keys;
+      this.lastNames = JSON.stringify(keys);
+    }
+    return this.lastNames;
+  }
+
+  encode(record: CdrRecord, leg: LegSummary): PreparedRecord {
+    return {
+      names: this.names(Object.keys(record)),
+      values: JSON.stringify(Object.values(record)),
+      acct_id: leg.acct_id,
+      derived: packLeg(leg),
+    };
+  }
+}
+
+/** Derives and encodes one call with its PBX's time zone and model. */
+export function prepareCall(call: CdrCall, tz: string, model: string, encoder: RecordEncoder): PreparedCall {
+  const summary = deriveCall(call, tz, model);
+  const main = encoder.encode(call.main, summary.main);
+  const only = call.legs.length === 1 ? (call.legs[0] as CdrRecord) : null;
+  // A flat call's only leg is its summary record: stored once (see migrations).
+  const flat = only !== null && (only === call.main || (encoder.names(Object.keys(only)) === main.names && JSON.stringify(Object.values(only)) === main.values));
+  return {
+    row: rowValues(call, summary),
+    main,
+    legs: flat ? [] : call.legs.map((leg, i) => encoder.encode(leg, summary.legs[i] as LegSummary)),
+  };
+}
+
+const shapes = new RecordShapes();
+
+/** The raw record back from its encoding (for merging a prepared call into a stored one). */
+export function decodePrepared(record: PreparedRecord): CdrRecord {
+  const names = JSON.parse(record.names) as string[];
+  const values = JSON.parse(record.values) as string[];
+  const decoded = shapes.blank(names);
+  for (let i = 0; i < names.length; i++) decoded[names[i] as string] = values[i] as string;
+  return decoded;
+}
+
+/** The call a prepared call was made from: same session, records and leg order. */
+export function preparedToCall(prepared: PreparedCall): CdrCall {
+  const main = decodePrepared(prepared.main);
+  const session = prepared.row[ROW_INDEX.session] as string;
+  if (prepared.legs.length > 0) return { session, main, legs: prepared.legs.map(decodePrepared) };
+  return { session, main, legs: prepared.row[ROW_INDEX.legs] === 0 ? [] : [main] };
+}
