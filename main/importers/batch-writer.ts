@@ -1,5 +1,6 @@
 import type { CdrCall } from '../cdr/types.js';
-import type { Store } from '../store/types.js';
+import type { PreparedCall } from '../store/prepare.js';
+import type { IngestCounts, Store } from '../store/types.js';
 
 /** Rows per batch: one transaction each, so a batch is all or nothing. */
 export const BATCH_ROWS = 2_000;
@@ -11,6 +12,8 @@ export interface ImportTarget {
    * source is itself a write, which a refused file must not cause.
    */
   pbxId: () => number;
+  /** The time zone and model calls are derived with, known without creating anything. */
+  clock: () => { tz: string; model: string };
 }
 
 /** Commits batches of calls of one file and adds up what the store did with them. */
@@ -28,7 +31,18 @@ export class BatchWriter {
     if (calls.length === 0) return;
     const { store } = this.target;
     const pbxId = this.target.pbxId();
-    const counts = store.transaction(() => store.ingest(pbxId, calls, { origin: this.origin }));
+    this.add(store.transaction(() => store.ingest(pbxId, calls, { origin: this.origin })));
+  }
+
+  /** The same for calls prepared with the target's clock. */
+  commitPrepared(calls: PreparedCall[]): void {
+    if (calls.length === 0) return;
+    const { store } = this.target;
+    const pbxId = this.target.pbxId();
+    this.add(store.transaction(() => store.ingestPrepared(pbxId, calls, { origin: this.origin })));
+  }
+
+  private add(counts: IngestCounts): void {
     this.imported += counts.inserted;
     this.alreadyPresent += counts.unchanged;
     this.merged += counts.merged;

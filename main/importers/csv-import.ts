@@ -1,12 +1,11 @@
 import type { DateOrder } from '../cdr/time.js';
 import { AppError } from '../errors.js';
-import { BATCH_ROWS, BatchWriter, type ImportTarget } from './batch-writer.js';
-import { CallAssembler } from './call-assembler.js';
+import { BatchWriter, type ImportTarget } from './batch-writer.js';
 import { cancelled, csvChunks } from './csv-stream.js';
 import { decideDateOrder } from './date-order.js';
 import type { TextEncodingName } from './encoding.js';
 import { planColumns, planIsConfident, type ColumnPlan } from './header-map.js';
-import { RowNormalizer } from './normalize.js';
+import { preparedBatches } from './prepared-batches.js';
 import type { FileOutcome, ImportRun } from './run.js';
 import type { ByteSource } from './sources.js';
 
@@ -84,47 +83,17 @@ export async function importCsvSource(
   }
   const order = await chooseDateOrder(run, source, encoding, delimiter, plan);
 
-  const normalizer = new RowNormalizer({ keys: plan.keys, headers, order });
-  const assembler = new CallAssembler();
+  const batches = preparedBatches(source, { encoding, delimiter, keys: plan.keys, headers, order, ...target.clock() });
   const writer = new BatchWriter(target, `import:${source.label}`);
   const meter = run.meter(source);
-  let header = true;
-  let rows = 0;
-  let bytes = 0;
-  // Rows added since the last batch; a session group carried over from it does not count twice.
-  let pending = 0;
-  const flush = (final: boolean) => {
-    pending = 0;
-    writer.commit(assembler.take(final));
+  for await (const batch of batches) {
+    for (const reject of batch.rejects) await run.reject(outcome, reject.line, reject.reason, reject.raw);
+    if (run.signal?.aborted) throw cancelled();
+    writer.commitPrepared(batch.calls);
     outcome.imported = writer.imported;
     outcome.already_present = writer.alreadyPresent;
     outcome.merged = writer.merged;
-    run.progress(meter.sample(rows, bytes));
-  };
-  for await (const chunk of csvChunks(source, encoding, delimiter, run.signal)) {
-    bytes = chunk.bytes;
-    for (const record of chunk.records) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      rows++;
-      if (record.fields === null) {
-        await run.reject(outcome, record.line, record.error ?? 'the row cannot be read', record.raw);
-        continue;
-      }
-      const row = normalizer.normalize(record.fields);
-      if (typeof row === 'string') {
-        await run.reject(outcome, record.line, row, record.raw);
-        continue;
-      }
-      assembler.add(row.record, row.marker);
-      if (++pending >= BATCH_ROWS) {
-        if (run.signal?.aborted) throw cancelled();
-        flush(false);
-      }
-    }
+    run.progress(meter.sample(batch.rows, batch.bytes));
   }
   if (run.signal?.aborted) throw cancelled();
-  flush(true);
 }

@@ -1,4 +1,5 @@
 import type { ApiErrorPayload, ImportResult } from '../../preload/api.js';
+import { defaultTimeZone } from '../cdr/time.js';
 import { AppError, toAppError } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { ImportTarget } from './batch-writer.js';
@@ -55,7 +56,7 @@ function resolveTarget(store: Store, pbx: string | undefined): ImportTarget {
     if (!profile) {
       throw new AppError('BAD_INPUT', `There is no PBX profile named "${pbx}". Add it first, or import without a PBX to use the "Imported" source.`, { pbx });
     }
-    return { store, pbxId: () => profile.id };
+    return { store, pbxId: () => profile.id, clock: () => ({ tz: profile.tz, model: profile.model }) };
   }
   let id: number | null = null;
   return {
@@ -63,6 +64,10 @@ function resolveTarget(store: Store, pbx: string | undefined): ImportTarget {
     pbxId: () => {
       id ??= store.importSource().id;
       return id;
+    },
+    clock: () => {
+      const existing = id === null ? store.findImportSource() : store.getPbx(id);
+      return existing === null ? { tz: defaultTimeZone(), model: '' } : { tz: existing.tz, model: existing.model };
     },
   };
 }

@@ -120,6 +120,7 @@ export interface Profiles {
   save(input: PbxRecordInput): PbxProfile;
   remove(id: number): void;
   importSource(): PbxProfile;
+  findImportSource(): PbxProfile | null;
   setSyncOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
   /** Name -> profile for every profile; the query engine resolves PBX names through it. */
   byName(): Map<string, PbxProfile>;
@@ -186,9 +187,13 @@ export function createProfiles(db: Db): Profiles {
         throw new AppError('NOT_FOUND', `There is no PBX with id ${id}.`, { id });
       }
     },
-    importSource() {
+    findImportSource() {
       const existing = importStmt.get();
-      if (existing) return toProfile(existing);
+      return existing ? toProfile(existing) : null;
+    },
+    importSource() {
+      const existing = this.findImportSource();
+      if (existing) return existing;
       const name = byNameStmt.get(IMPORT_SOURCE_NAME) ? `${IMPORT_SOURCE_NAME} files` : IMPORT_SOURCE_NAME;
       return save({ name, kind: 'import', url: '', api: 'auto', user: '', tz: defaultTimeZone() });
     },

@@ -99,6 +99,7 @@ export function openStore(path: string): Store {
     savePbx: (input) => profiles.save(input),
     removePbx: (id) => profiles.remove(id),
     importSource: () => profiles.importSource(),
+    findImportSource: () => profiles.findImportSource(),
     setSyncOutcome: (pbxId, outcome) => profiles.setSyncOutcome(pbxId, outcome),
 
     ingest: (pbxId, calls, options) => ingest.calls(pbxId, calls, options),

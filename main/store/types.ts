@@ -100,6 +100,8 @@ export interface Store {
   removePbx(id: number): void;
   /** The "Imported" source for files without a PBX, created on first use. */
   importSource(): PbxProfile;
+  /** The "Imported" source if it exists (creates nothing). */
+  findImportSource(): PbxProfile | null;
   setSyncOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
 
   /**

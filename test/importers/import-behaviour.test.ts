@@ -244,8 +244,8 @@ describe('importFiles: streaming, progress and cancel', () => {
     const path = write('failing.csv', generated(BATCH_ROWS * 3));
     let batches = 0;
     const failing = Object.create(ctx.store) as typeof ctx.store;
-    failing.ingest = (...args) => {
-      const counts = ctx.store.ingest(...args);
+    failing.ingestPrepared = (...args) => {
+      const counts = ctx.store.ingestPrepared(...args);
       if (++batches === 2) throw new Error('disk I/O error');
       return counts;
     };

@@ -1,0 +1,120 @@
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../errors.js';
+import { CsvBatcher, type CsvBatcherOptions, type PreparedBatch } from './csv-batcher.js';
+import { CHUNKS_AHEAD, type FromPreparer, type ToPreparer } from './prepare-protocol.js';
+import type { ByteSource } from './sources.js';
+
+/**
+ * Sources at least this big are prepared on a worker thread, in parallel with the SQLite writes; for
+ * smaller ones starting a thread costs more than it saves.
+ */
+export const WORKER_MIN_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The worker's script. Built (out/main) it is the prepare-worker.js entry beside this bundle; run from
+ * the TypeScript sources (tsx, Vitest) the worker registers tsx itself before loading the .ts entry,
+ * because loader flags given to a worker do not apply to its entry module.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./prepare-worker.js', import.meta.url));
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./prepare-worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { eval: true });
+}
+
+/** In-line: the same batcher on this thread. */
+async function* inline(source: ByteSource, options: CsvBatcherOptions): AsyncGenerator<PreparedBatch> {
+  const stream = await source.open();
+  const batcher = new CsvBatcher(options);
+  try {
+    for await (const chunk of stream) yield* batcher.push(chunk as Buffer);
+    yield* batcher.end();
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * On a worker: this thread reads the source and keeps CHUNKS_AHEAD chunks of it with the worker, which
+ * sends back batches. Stopping the iteration (cancel, a failed write) ends the worker.
+ */
+async function* onWorker(source: ByteSource, options: CsvBatcherOptions): AsyncGenerator<PreparedBatch> {
+  const worker = startWorker();
+  const stream = await source.open();
+  const chunks = stream[Symbol.asyncIterator]();
+  const inbox: FromPreparer[] = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  let finished = false;
+  worker.on('message', (message: FromPreparer) => {
+    inbox.push(message);
+    notify();
+  });
+  worker.on('error', (error) => {
+    failure ??= error;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    if (!finished) failure ??= new Error(`the import's worker thread stopped (exit code ${code})`);
+    notify();
+  });
+  const send = (message: ToPreparer) => worker.postMessage(message);
+  let ahead = 0;
+  let ended = false;
+  const topUp = async () => {
+    while (!ended && ahead < CHUNKS_AHEAD) {
+      const next = await chunks.next();
+      if (next.done === true) {
+        ended = true;
+        send({ type: 'end' });
+      } else {
+        ahead++;
+        send({ type: 'bytes', bytes: next.value as Buffer });
+      }
+    }
+  };
+  try {
+    send({ type: 'start', options });
+    await topUp();
+    for (;;) {
+      while (inbox.length === 0 && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+      const message = inbox.shift();
+      if (message === undefined) throw new AppError('INTERNAL', `The import failed: ${(failure as Error | null)?.message ?? 'no reason given'}.`);
+      switch (message.type) {
+        case 'consumed':
+          ahead--;
+          await topUp();
+          break;
+        case 'batch':
+          yield message.batch;
+          break;
+        case 'error':
+          throw new AppError(message.error.code, message.error.message, message.error.details);
+        case 'done':
+          finished = true;
+          return;
+      }
+    }
+  } finally {
+    finished = true;
+    stream.destroy();
+    await worker.terminate();
+  }
+}
+
+/**
+ * A CSV source's calls, prepared, in batches (csv-batcher.ts). `worker` chooses the thread; by
+ * default big sources (WORKER_MIN_BYTES) go to a worker.
+ */
+export function preparedBatches(
+  source: ByteSource,
+  options: CsvBatcherOptions,
+  worker: boolean = source.size >= WORKER_MIN_BYTES,
+): AsyncGenerator<PreparedBatch> {
+  return worker ? onWorker(source, options) : inline(source, options);
+}
