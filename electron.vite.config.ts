@@ -11,7 +11,12 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'main/index.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),
+          // The import's worker thread, loaded by main/importers/prepared-batches.ts from beside it.
+          'prepare-worker': resolve(__dirname, 'main/importers/prepare-worker.ts'),
         },
+        // Shared chunks beside the entries (not in chunks/), so `new URL('./prepare-worker.js',
+        // import.meta.url)` names the worker from whichever file the import code lands in.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

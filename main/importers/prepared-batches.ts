@@ -39,8 +39,8 @@ async function* inline(source: ByteSource, options: CsvBatcherOptions): AsyncGen
  * On a worker: this thread reads the source and keeps CHUNKS_AHEAD chunks of it with the worker, which
  * sends back batches. Stopping the iteration (cancel, a failed write) ends the worker.
  */
-async function* onWorker(source: ByteSource, options: CsvBatcherOptions): AsyncGenerator<PreparedBatch> {
-  const worker = startWorker();
+async function* onWorker(source: ByteSource, options: CsvBatcherOptions, start: () => Worker): AsyncGenerator<PreparedBatch> {
+  const worker = start();
   const stream = await source.open();
   const chunks = stream[Symbol.asyncIterator]();
   const inbox: FromPreparer[] = [];
@@ -51,7 +51,9 @@ async function* onWorker(source: ByteSource, options: CsvBatcherOptions): AsyncG
     wake = null;
   };
   let finished = false;
+  let heard = false;
   worker.on('message', (message: FromPreparer) => {
+    heard = true;
     inbox.push(message);
     notify();
   });
@@ -84,6 +86,12 @@ async function* onWorker(source: ByteSource, options: CsvBatcherOptions): AsyncG
     for (;;) {
       while (inbox.length === 0 && failure === null) await new Promise<void>((resolve) => (wake = resolve));
       const message = inbox.shift();
+      // A worker that cannot start at all (its script cannot be loaded where the app is installed)
+      // costs speed, not the import: the same work is done in-line.
+      if (message === undefined && !heard) {
+        yield* inline(source, options);
+        return;
+      }
       if (message === undefined) throw new AppError('INTERNAL', `The import failed: ${(failure as Error | null)?.message ?? 'no reason given'}.`);
       switch (message.type) {
         case 'consumed':
@@ -115,6 +123,7 @@ export function preparedBatches(
   source: ByteSource,
   options: CsvBatcherOptions,
   worker: boolean = source.size >= WORKER_MIN_BYTES,
+  start: () => Worker = startWorker,
 ): AsyncGenerator<PreparedBatch> {
-  return worker ? onWorker(source, options) : inline(source, options);
+  return worker ? onWorker(source, options, start) : inline(source, options);
 }

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_ROWS } from '../../main/importers/batch-writer.js';
 import type { CsvBatcherOptions, PreparedBatch } from '../../main/importers/csv-batcher.js';
@@ -73,6 +74,15 @@ describe('prepared batches', () => {
     const batches = preparedBatches(await fileSource(path), { ...options(), tz: 'Mars/Olympus_Mons' }, true);
     await expect(batches.next()).rejects.toMatchObject({ code: 'BAD_INPUT' });
     expect(await batches.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('are prepared in-line when the worker cannot start where the app is installed', async () => {
+    const path = join(ctx.dir, 'calls.csv');
+    writeFileSync(path, csv(BATCH_ROWS + 10));
+    const missing = () => new Worker(new URL('file:///nonexistent/prepare-worker.js'));
+    const batches: PreparedBatch[] = [];
+    for await (const batch of preparedBatches(await fileSource(path), options(), true, missing)) batches.push(batch);
+    expect(batches).toEqual(await collect(path, false));
   });
 
   it('can be stopped after any batch (a cancelled import), leaving nothing running', async () => {
