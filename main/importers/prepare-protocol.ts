@@ -1,4 +1,5 @@
 import type { ApiErrorPayload } from '../../preload/api.js';
+import { ROW_COLUMNS, type PreparedCall, type PreparedRecord } from '../store/prepare.js';
 import type { CsvBatcherOptions, PreparedBatch } from './csv-batcher.js';
 
 /** Messages between the import (main thread) and prepare-worker.ts. */
@@ -15,6 +16,55 @@ export type ToPreparer = { type: 'start'; options: CsvBatcherOptions } | { type:
 export type FromPreparer =
   /** One chunk has been read through; any batches it completed were sent before. */
   | { type: 'consumed' }
-  | { type: 'batch'; batch: PreparedBatch }
+  | { type: 'batch'; batch: WireBatch }
   | { type: 'done' }
   | { type: 'error'; error: ApiErrorPayload };
+
+/**
+ * A batch as it crosses between threads: the values of all its calls in one flat array, which the
+ * structured clone copies about twice as fast as thousands of small objects. Per call: the row, the
+ * summary record's four strings, the number of sub records, then four strings per sub record.
+ */
+export interface WireBatch extends Omit<PreparedBatch, 'calls'> {
+  values: (string | number | null)[];
+}
+
+const ROW_LENGTH = ROW_COLUMNS.length;
+
+function pushRecord(values: WireBatch['values'], record: PreparedRecord): void {
+  values.push(record.names, record.values, record.acct_id, record.derived);
+}
+
+export function toWire(batch: PreparedBatch): WireBatch {
+  const values: WireBatch['values'] = [];
+  for (const call of batch.calls) {
+    for (const value of call.row) values.push(value);
+    pushRecord(values, call.main);
+    values.push(call.legs.length);
+    for (const leg of call.legs) pushRecord(values, leg);
+  }
+  return { values, rejects: batch.rejects, rows: batch.rows, bytes: batch.bytes };
+}
+
+export function fromWire(wire: WireBatch): PreparedBatch {
+  const { values } = wire;
+  const calls: PreparedCall[] = [];
+  let at = 0;
+  const record = (): PreparedRecord => {
+    const names = values[at] as string;
+    const json = values[at + 1] as string;
+    const acctId = values[at + 2] as string;
+    const derived = values[at + 3] as string;
+    at += 4;
+    return { names, values: json, acct_id: acctId, derived };
+  };
+  while (at < values.length) {
+    const row = values.slice(at, at + ROW_LENGTH);
+    at += ROW_LENGTH;
+    const main = record();
+    const legs: PreparedRecord[] = [];
+    for (let count = values[at++] as number; count > 0; count--) legs.push(record());
+    calls.push({ row, main, legs });
+  }
+  return { calls, rejects: wire.rejects, rows: wire.rows, bytes: wire.bytes };
+}

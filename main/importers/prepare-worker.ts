@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toAppError } from '../errors.js';
 import { CsvBatcher, type PreparedBatch } from './csv-batcher.js';
-import type { FromPreparer, ToPreparer } from './prepare-protocol.js';
+import { toWire, type FromPreparer, type ToPreparer } from './prepare-protocol.js';
 
 /**
  * The import's second thread: turns the bytes of a CSV source into prepared calls (csv-batcher.ts)
@@ -18,7 +18,7 @@ function send(message: FromPreparer): void {
 }
 
 function sendBatches(batches: PreparedBatch[]): void {
-  for (const batch of batches) send({ type: 'batch', batch });
+  for (const batch of batches) send({ type: 'batch', batch: toWire(batch) });
 }
 
 function handle(message: ToPreparer): void {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import { CsvBatcher, type CsvBatcherOptions, type PreparedBatch } from './csv-batcher.js';
-import { CHUNKS_AHEAD, type FromPreparer, type ToPreparer } from './prepare-protocol.js';
+import { CHUNKS_AHEAD, fromWire, type FromPreparer, type ToPreparer } from './prepare-protocol.js';
 import type { ByteSource } from './sources.js';
 
 /**
@@ -99,7 +99,7 @@ async function* onWorker(source: ByteSource, options: CsvBatcherOptions, start: 
           await topUp();
           break;
         case 'batch':
-          yield message.batch;
+          yield fromWire(message.batch);
           break;
         case 'error':
           throw new AppError(message.error.code, message.error.message, message.error.details);
