@@ -194,12 +194,16 @@ function importSection(run: BenchRun): string | null {
           verdict(slower === null ? null : slower <= 3),
         ],
         ['rows/s', int(num(imp, 'rows_per_s')), int(num(base?.figures, 'rows_per_s')), '', '', ''],
+        ['CPU seconds (all threads)', fmt(num(imp, 'cpu_seconds')), '', '', '', ''],
         ['peak RSS, MB', fmt(rss, 0), '', '', '< 300 MB', verdict(rss === null ? null : rss < 300)],
         ['file size, MB', fmt(num(imp, 'file_mb')), '', '', '', ''],
+        ['database size after the import, MB', fmt(num(imp, 'db_mb')), '', '', '', ''],
       ],
     ),
     `The file has the UCM page's "Export File Data" columns, one row per call. The floor is the sqlite3 command-line ` +
-      `shell importing the same file into a plain table (\`.mode csv\`, \`.import\`) into a new database file.`,
+      `shell importing the same file into a plain table (\`.mode csv\`, \`.import\`) into a new database file. ` +
+      `The import reads and prepares rows (decode, parse, derive, encode) on a worker thread while the main thread ` +
+      `writes the previous batch, so its CPU time can exceed its wall time.`,
     ...notes(run, ['import', 'import-baseline']),
   ].join('\n\n');
 }

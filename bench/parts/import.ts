@@ -6,7 +6,7 @@ import { csvLine } from '../../main/export/csv.js';
 import { importFiles } from '../../main/importers/index.js';
 import { openStore } from '../../main/store/store.js';
 import { benchCalls } from '../data.js';
-import { peakRssMb, report } from '../measure.js';
+import { cpuMs, peakRssMb, report } from '../measure.js';
 import { sqliteCliVersion } from '../machine.js';
 
 export interface ImportArgs {
@@ -74,11 +74,14 @@ export async function importCsv(args: ImportArgs): Promise<void> {
   const db = join(args.dir, 'import.sqlite');
   freshDb(db);
   const store = openStore(db);
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await importFiles(store, [args.csv], {});
   const seconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuMs(cpu) / 1000;
   const file = result.files[0];
   store.close();
+  const dbMb = statSync(db).size / 1e6;
   freshDb(db);
   if (!file || file.error) throw new Error(`the import refused the file: ${file?.error?.message ?? 'no result'}`);
   const rows = file.imported + file.already_present + file.merged;
@@ -89,7 +92,9 @@ export async function importCsv(args: ImportArgs): Promise<void> {
       rejected: file.rejected_total ?? file.rejected.length,
       seconds,
       rows_per_s: rows / seconds,
+      cpu_seconds: cpuSeconds,
       file_mb: statSync(args.csv).size / 1e6,
+      db_mb: dbMb,
       peak_rss_mb: peakRssMb(),
     },
   });
