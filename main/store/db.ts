@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors.js';
+import { finishAbandonedLoad } from './bulk.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations.js';
 
 export type Db = Database.Database;
@@ -43,6 +44,7 @@ function existingSchemaVersion(path: string): number {
 /**
  * Opens (creating folders and file when needed) the cache at `path` and brings its schema up to date.
  * Refuses a file written by a newer app (DB_TOO_NEW, file untouched) or one that is not SQLite (DB_ERROR).
+ * Finishes a bulk load whose process died (bulk.ts), so queries find their indexes again.
  */
 export function openDatabase(path: string): Db {
   if (path === '' || path === ':memory:') {
@@ -87,6 +89,7 @@ export function openDatabase(path: string): Db {
         { path },
       );
     }
+    finishAbandonedLoad(db);
     return db;
   } catch (error) {
     db.close();

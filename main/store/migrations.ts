@@ -2,6 +2,54 @@ import type Database from 'better-sqlite3';
 
 type Migration = (db: Database.Database) => void;
 
+/** An index as the schema defines it: `sql` is the exact statement, so sqlite_master holds it verbatim. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The secondary indexes of `calls` (see schema 1 for why each exists), the one place their DDL lives:
+ * schema 1 creates them, a bulk load (bulk.ts) drops and rebuilds them, opening a cache repairs them.
+ * The UNIQUE (session, pbx_id) identity is part of the table and never listed here.
+ */
+export const CALLS_INDEXES: readonly IndexDefinition[] = [
+  {
+    name: 'calls_by_start',
+    sql: `CREATE INDEX calls_by_start ON calls (
+      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
+      src_trunk_name, dst_trunk_name, account_code
+    )`,
+  },
+  {
+    name: 'calls_by_id',
+    sql: `CREATE INDEX calls_by_id ON calls (
+      id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
+      src_trunk_name, dst_trunk_name, account_code
+    )`,
+  },
+  { name: 'calls_by_src', sql: 'CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num)' },
+  { name: 'calls_by_dst', sql: 'CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec, dst_num)' },
+  {
+    name: 'calls_by_answered_by',
+    sql: `CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec, answered_by_num)
+      WHERE answered_by <> ''`,
+  },
+  { name: 'calls_by_action_kind', sql: 'CREATE INDEX calls_by_action_kind ON calls (action_kind, start_utc, id, billsec)' },
+  {
+    name: 'calls_by_src_trunk',
+    sql: "CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> ''",
+  },
+  {
+    name: 'calls_by_dst_trunk',
+    sql: "CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> ''",
+  },
+  {
+    name: 'calls_by_account_code',
+    sql: "CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> ''",
+  },
+];
+
 /**
  * Schema 1.
  *
@@ -18,7 +66,7 @@ type Migration = (db: Database.Database) => void;
  * at ingest, so a range such as 1000-1010 is a plain comparison instead of a function call per row.
  *
  * Indexes, from the plans of the filters (test/store/query-plan.test.ts pins them; main/store/plan.ts
- * decides per query which one may drive):
+ * decides per query which one may drive; their DDL is CALLS_INDEXES above, which a bulk load rebuilds):
  * - calls_by_start: (start_utc, id) first, so `ORDER BY start_utc DESC, id DESC LIMIT n` walks it
  *   without sorting; then every enumerable filter column and billsec, so PBX, date, status, direction,
  *   action kind, trunks, account code, recording, NAT, talk and call time are checked inside the index
@@ -105,22 +153,7 @@ const schema1: Migration = (db) => {
       UNIQUE (session, pbx_id)
     );
 
-    CREATE INDEX calls_by_start ON calls (
-      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
-      src_trunk_name, dst_trunk_name, account_code
-    );
-    CREATE INDEX calls_by_id ON calls (
-      id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
-      src_trunk_name, dst_trunk_name, account_code
-    );
-    CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num);
-    CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec, dst_num);
-    CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec, answered_by_num)
-      WHERE answered_by <> '';
-    CREATE INDEX calls_by_action_kind ON calls (action_kind, start_utc, id, billsec);
-    CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> '';
-    CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> '';
-    CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> '';
+    ${CALLS_INDEXES.map((index) => `${index.sql};`).join('\n    ')}
 
     CREATE TABLE call_days (
       pbx_id INTEGER NOT NULL REFERENCES pbx (id) ON DELETE CASCADE,

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { createBulkLoader } from './bulk.js';
 import { openDatabase } from './db.js';
 import { createFieldSets } from './field-sets.js';
 import { createIngest } from './ingest.js';
@@ -48,6 +49,7 @@ export function openStore(path: string): Store {
   const fieldSets = createFieldSets(db);
   const ingest = createIngest(db, fieldSets);
   const queries = createQueries(db, fieldSets);
+  const bulk = createBulkLoader(db);
 
   const getPosition = db.prepare<[number], SyncPositionRow>('SELECT * FROM sync_position WHERE pbx_id = ?');
   const putPosition = db.prepare(
@@ -83,7 +85,10 @@ export function openStore(path: string): Store {
 
   return {
     path,
-    close: () => db.close(),
+    close() {
+      bulk.abandon();
+      db.close();
+    },
     transaction<T>(fn: () => T): T {
       try {
         return db.transaction(fn)();
@@ -104,6 +109,7 @@ export function openStore(path: string): Store {
 
     ingest: (pbxId, calls, options) => ingest.calls(pbxId, calls, options),
     ingestPrepared: (pbxId, calls, options) => ingest.prepared(pbxId, calls, options),
+    beginBulkLoad: () => bulk.begin(),
 
     page: (request) => queries.page(request),
     totals: (filter) => queries.totals(filter),

@@ -85,6 +85,12 @@ export interface ImportLogEntry {
   rejected: number;
 }
 
+/** A big load in progress (Store.beginBulkLoad). */
+export interface BulkLoad {
+  /** Builds the query indexes again and restores the load-time settings; calling it again does nothing. */
+  finish(): void;
+}
+
 export interface Store {
   readonly path: string;
   close(): void;
@@ -115,6 +121,15 @@ export interface Store {
    * zone and model), so that a big import derives them on another thread while this one writes.
    */
   ingestPrepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
+  /**
+   * For a load of many calls (a big import): drops the query indexes of `calls` (never the UNIQUE
+   * identity one, which ingest's merge relies on) so rows append cheaply, and lowers the memory the
+   * connection maps while loading. Queries stay correct meanwhile, only slower. finish() builds the
+   * indexes again by sorting, restores the settings; it is idempotent. A process that dies in between
+   * leaves a marker, and the next openStore rebuilds what is missing (unless the marking process is
+   * still alive and loading). Loads may overlap; the indexes come back when the last one finishes.
+   */
+  beginBulkLoad(): BulkLoad;
 
   page(request: CallPageRequest): CallPage;
   totals(filter: CallFilter): CallTotals;

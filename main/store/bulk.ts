@@ -1,0 +1,243 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { Db } from './db.js';
+import { CALLS_INDEXES, type IndexDefinition } from './migrations.js';
+import type { BulkLoad } from './types.js';
+
+/**
+ * Big loads into the cache (Store.beginBulkLoad). Keeping nine secondary indexes of `calls` up to date
+ * row by row costs more than the rows themselves once the table is large; building them afterwards by
+ * sorting is several times cheaper. So a bulk load swaps each index for a stand-in and rebuilds the
+ * real one at the end.
+ *
+ * Stand-ins, not plain drops: the query planner (plan.ts) names indexes with INDEXED BY, which fails
+ * outright when the index does not exist. A stand-in of the same name on (id) only grows at its right
+ * edge, so it is cheap to keep, and any query forced onto it still runs (a scan plus lookups): correct,
+ * only slower, while the load lasts.
+ *
+ * The FTS5 table merges its segments as it goes (automerge), rewriting the same text several times
+ * over a big load. During the load it only merges when a level reaches CRISIS_MERGE segments, and
+ * finishing merges everything once ('optimize'). FTS5 keeps these options in the table, so finishing
+ * writes its defaults back.
+ *
+ * The marker row in `settings` (written with the stand-ins, removed with the last finishing step) lets
+ * the next opening of the cache finish a load whose process died; the pid in it tells a dead loader
+ * from one still at work.
+ */
+
+const MARKER_KEY = 'bulk_load';
+
+/**
+ * Level-0 segments FTS5 lets pile up during a load before merging them. A load commits one segment per
+ * transaction (more for very large ones); 1000 keeps a million-call import in 2,000-call batches free of
+ * merges, and the whole structure far below FTS5's ceiling of 2,000 segments unless one load commits
+ * about a million transactions.
+ */
+const CRISIS_MERGE = 1000;
+
+/** FTS5's own defaults, written back when a load ends (the options persist in the table). */
+const FTS_DEFAULT_AUTOMERGE = 4;
+const FTS_DEFAULT_CRISIS_MERGE = 16;
+
+interface LoadMarker {
+  pid: number;
+  started: string;
+  /** Tells this process's own loads apart from a dead one that had the same pid. */
+  token: string;
+}
+
+/** Markers of the loads this process is running, on any connection. */
+const loadingHere = new Set<string>();
+
+function standInSql(index: IndexDefinition): string {
+  return `CREATE INDEX ${index.name} ON calls (id)`;
+}
+
+function currentIndexes(db: Db): Map<string, string | null> {
+  const rows = db
+    .prepare<[], { name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls'")
+    .all();
+  return new Map(rows.map((r) => [r.name, r.sql]));
+}
+
+/** Replaces each index, unless already a stand-in (another load is running), by its stand-in. */
+function swapInStandIns(db: Db): void {
+  const current = currentIndexes(db);
+  for (const index of CALLS_INDEXES) {
+    if (current.get(index.name) === standInSql(index)) continue;
+    db.exec(`DROP INDEX IF EXISTS ${index.name}`);
+    db.exec(standInSql(index));
+  }
+}
+
+function indexesToRebuild(db: Db): IndexDefinition[] {
+  const current = currentIndexes(db);
+  return CALLS_INDEXES.filter((index) => current.get(index.name) !== index.sql);
+}
+
+function rebuildIndexes(db: Db, indexes: IndexDefinition[]): void {
+  if (indexes.length === 0) return;
+  db.transaction(() => {
+    for (const index of indexes) {
+      db.exec(`DROP INDEX IF EXISTS ${index.name}`);
+      db.exec(index.sql);
+    }
+  })();
+}
+
+function setFtsMerging(db: Db, automerge: number, crisisMerge: number): void {
+  // FTS5 refuses these values as bound parameters (it wants integers, and JS numbers bind as reals).
+  db.exec(`INSERT INTO calls_fts (calls_fts, rank) VALUES ('automerge', ${automerge})`);
+  db.exec(`INSERT INTO calls_fts (calls_fts, rank) VALUES ('crisismerge', ${crisisMerge})`);
+}
+
+function readMarker(db: Db): { raw: string; marker: LoadMarker | null } | null {
+  const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(MARKER_KEY);
+  if (row === undefined) return null;
+  try {
+    const parsed = JSON.parse(row.value) as Partial<LoadMarker>;
+    const valid = Number.isSafeInteger(parsed.pid) && typeof parsed.token === 'string' && typeof parsed.started === 'string';
+    return { raw: row.value, marker: valid ? (parsed as LoadMarker) : null };
+  } catch {
+    return { raw: row.value, marker: null };
+  }
+}
+
+/** Whether the process that wrote the marker is still running its load. */
+function loaderAlive(marker: LoadMarker | null): boolean {
+  if (marker === null) return false;
+  if (marker.pid === process.pid) return loadingHere.has(marker.token);
+  try {
+    process.kill(marker.pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else, so it may well be loading.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Merges the text index into one segment, writes FTS5's defaults back and drops the marker, atomically. */
+function settleText(db: Db, markerValue: string | null): void {
+  db.transaction(() => {
+    db.exec("INSERT INTO calls_fts (calls_fts) VALUES ('optimize')");
+    setFtsMerging(db, FTS_DEFAULT_AUTOMERGE, FTS_DEFAULT_CRISIS_MERGE);
+    if (markerValue !== null) db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(MARKER_KEY, markerValue);
+  })();
+}
+
+/**
+ * The finishing steps, shared by finish() and the repair at open. Sorting for CREATE INDEX spills to a
+ * temp file instead of memory and the file is read without mmap, so a rebuild of a million calls stays
+ * within the memory of a normal load.
+ */
+function completeLoad(db: Db, markerValue: string | null, settleFts: boolean): void {
+  const tempStore = db.pragma('temp_store', { simple: true }) as number;
+  db.pragma('temp_store = FILE');
+  try {
+    rebuildIndexes(db, indexesToRebuild(db));
+    if (settleFts) settleText(db, markerValue);
+    else if (markerValue !== null) db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(MARKER_KEY, markerValue);
+  } finally {
+    db.pragma(`temp_store = ${tempStore}`);
+  }
+}
+
+function dbError(db: Db, doing: string, error: unknown): AppError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new AppError('DB_ERROR', `${doing} the cache "${db.name}" failed (SQLite says: ${reason}).`, { path: db.name });
+}
+
+/**
+ * At open: finishes what a load whose process is gone left behind (stand-in or missing indexes, FTS
+ * options, the marker). A load still running elsewhere is left to finish itself.
+ */
+export function finishAbandonedLoad(db: Db): void {
+  const found = readMarker(db);
+  if (found !== null && loaderAlive(found.marker)) return;
+  if (found === null && indexesToRebuild(db).length === 0) return;
+  const mmap = db.pragma('mmap_size', { simple: true }) as number;
+  db.pragma('mmap_size = 0');
+  try {
+    completeLoad(db, found?.raw ?? null, found !== null);
+  } catch (error) {
+    throw dbError(db, 'Rebuilding the indexes an interrupted import left unbuilt in', error);
+  } finally {
+    db.pragma(`mmap_size = ${mmap}`);
+  }
+}
+
+export interface BulkLoader {
+  begin(): BulkLoad;
+  /** The connection is closing: its unfinished loads become abandoned ones, for the next opening. */
+  abandon(): void;
+}
+
+/**
+ * Bulk loads on one connection. Loads may overlap (two imports at once): the indexes come back when
+ * the last one finishes.
+ */
+export function createBulkLoader(db: Db): BulkLoader {
+  let open = 0;
+  let markerValue: string | null = null;
+  let token: string | null = null;
+  let mmap = 0;
+
+  function start(): void {
+    const id = randomUUID();
+    const value = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token: id } satisfies LoadMarker);
+    try {
+      db.transaction(() => {
+        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+          MARKER_KEY,
+          value,
+        );
+        swapInStandIns(db);
+        setFtsMerging(db, 0, CRISIS_MERGE);
+      })();
+    } catch (error) {
+      throw dbError(db, 'Preparing a big load of', error);
+    }
+    loadingHere.add(id);
+    token = id;
+    markerValue = value;
+    // Pages read through mmap count as this process's memory; a load reads each page once anyway.
+    mmap = db.pragma('mmap_size', { simple: true }) as number;
+    db.pragma('mmap_size = 0');
+  }
+
+  function complete(): void {
+    try {
+      completeLoad(db, markerValue, true);
+    } catch (error) {
+      throw dbError(db, 'Rebuilding the indexes after a big load of', error);
+    }
+    db.pragma(`mmap_size = ${mmap}`);
+    forget();
+  }
+
+  function forget(): void {
+    if (token !== null) loadingHere.delete(token);
+    token = null;
+    markerValue = null;
+  }
+
+  return {
+    begin() {
+      if (open === 0) start();
+      open++;
+      let finished = false;
+      return {
+        finish() {
+          if (finished) return;
+          if (open === 1) complete();
+          open--;
+          finished = true;
+        },
+      };
+    },
+    abandon() {
+      open = 0;
+      forget();
+    },
+  };
+}

@@ -1,0 +1,397 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallFilter, CallPageRequest } from '../../preload/api.js';
+import type { CdrCall } from '../../main/cdr/types.js';
+import { createBulkLoader } from '../../main/store/bulk.js';
+import { openDatabase } from '../../main/store/db.js';
+import { CALLS_INDEXES } from '../../main/store/migrations.js';
+import { openStore } from '../../main/store/store.js';
+import type { Store } from '../../main/store/types.js';
+import { addPbx, flatCall, tempDir, transferCall } from './support.js';
+
+/** The index SQL schema 1 created before its DDL moved into CALLS_INDEXES, verbatim from sqlite_master. */
+const SCHEMA_1_INDEX_SQL: Record<string, string> = {
+  calls_by_start:
+    'CREATE INDEX calls_by_start ON calls (\n      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,\n      src_trunk_name, dst_trunk_name, account_code\n    )',
+  calls_by_id:
+    'CREATE INDEX calls_by_id ON calls (\n      id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,\n      src_trunk_name, dst_trunk_name, account_code\n    )',
+  calls_by_src: 'CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num)',
+  calls_by_dst: 'CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec, dst_num)',
+  calls_by_answered_by:
+    "CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec, answered_by_num)\n      WHERE answered_by <> ''",
+  calls_by_action_kind: 'CREATE INDEX calls_by_action_kind ON calls (action_kind, start_utc, id, billsec)',
+  calls_by_src_trunk: "CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> ''",
+  calls_by_dst_trunk: "CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> ''",
+  calls_by_account_code:
+    "CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> ''",
+};
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+function cachePath(): string {
+  const temp = tempDir();
+  cleanups.push(temp.cleanup);
+  return join(temp.dir, 'cache.sqlite');
+}
+
+function opened(path: string): Store {
+  const store = openStore(path);
+  cleanups.push(() => store.close());
+  return store;
+}
+
+/** What the file says, read on a connection of its own. */
+function inspect<T>(path: string, read: (db: Database.Database) => T): T {
+  const db = new Database(path, { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+function indexSql(path: string): Record<string, string | null> {
+  return inspect(path, (db) =>
+    Object.fromEntries(
+      db
+        .prepare<[], { name: string; sql: string | null }>(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' ORDER BY name",
+        )
+        .all()
+        .map((r) => [r.name, r.sql]),
+    ),
+  );
+}
+
+function marker(path: string): string | null {
+  return inspect(path, (db) => db.prepare("SELECT value FROM settings WHERE key = 'bulk_load'").pluck().get() as string | undefined) ?? null;
+}
+
+function ftsOptions(path: string): Record<string, number> {
+  return inspect(path, (db) =>
+    Object.fromEntries(
+      db
+        .prepare<[], { k: string; v: number }>("SELECT k, v FROM calls_fts_config WHERE k IN ('automerge', 'crisismerge')")
+        .all()
+        .map((r) => [r.k, r.v]),
+    ),
+  );
+}
+
+const FRESH_INDEXES = { ...SCHEMA_1_INDEX_SQL, sqlite_autoindex_calls_1: null };
+
+function expectFinished(path: string): void {
+  expect(indexSql(path)).toEqual(FRESH_INDEXES);
+  expect(marker(path)).toBeNull();
+  expect(ftsOptions(path)).toEqual({ automerge: 4, crisismerge: 16 });
+}
+
+function expectStandIns(path: string): void {
+  const sql = indexSql(path);
+  for (const index of CALLS_INDEXES) expect(sql[index.name]).toBe(`CREATE INDEX ${index.name} ON calls (id)`);
+  // The identity index, which ingest's conflict check and merge rely on, stays.
+  expect(sql).toHaveProperty('sqlite_autoindex_calls_1');
+}
+
+function wall(i: number): string {
+  return new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Varied calls: rare and common numbers, trunks, names, statuses, account codes. */
+function calls(from: number, count: number): CdrCall[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return flatCall({
+      session: `bulk-${i}`,
+      start: wall(i),
+      src: i % 30 === 0 ? '1001' : i % 3 === 0 ? `0301${String(i).padStart(4, '0')}` : String(1100 + (i % 7)),
+      dst: i % 11 === 0 ? '0891555' : String(2000 + (i % 5)),
+      caller_name: i % 9 === 0 ? 'Zygmunt Nowak' : i % 2 === 0 ? 'Anna' : '',
+      disposition: i % 4 === 0 ? 'NO ANSWER' : 'ANSWERED',
+      userfield: i % 3 === 0 ? 'Inbound' : 'Internal',
+      src_trunk_name: i % 3 === 0 ? (i % 2 === 0 ? 'trunk_a' : 'trunk_b') : '',
+      accountcode: i % 10 === 0 ? 'PROJ1' : '',
+      action_type: i % 8 === 0 ? 'QUEUE[6500]' : 'DIAL',
+      billsec: i % 4 === 0 ? 0 : 10 + (i % 50),
+    });
+  });
+}
+
+const FILTERS: CallFilter[] = [
+  {},
+  { caller: '1001' },
+  { caller: '0301*' },
+  { callee: '0891555', status: ['ANSWERED'] },
+  { src_trunk: ['trunk_a'] },
+  { account_code: ['PROJ1'] },
+  { action_type: ['QUEUE'] },
+  { answered_by: '2003' },
+  { caller_name: 'zygmunt' },
+  { search: '0891' },
+  { from: '2024-01-02', to: '2024-01-04T12:00', direction: ['inbound'] },
+  { min_talk: 30 },
+];
+
+function answers(store: Store): unknown[] {
+  return FILTERS.flatMap((filter) => {
+    const first: CallPageRequest = { filter, limit: 7 };
+    const page = store.page(first);
+    const next = page.next_cursor === null ? null : store.page({ ...first, cursor: page.next_cursor });
+    const bySrc = store.page({ filter, limit: 5, sort: { field: 'src', dir: 'asc' } });
+    return [filter, page, next, bySrc, store.totals(filter)];
+  });
+}
+
+function liveChild(): { child: ChildProcess; stop: () => Promise<void> } {
+  // Stays alive until its stdin closes, so it ends with the test even if the test fails.
+  const child = spawn(process.execPath, ['-e', 'process.stdin.resume()'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const exited = once(child, 'exit');
+  const stop = async (): Promise<void> => {
+    child.stdin?.end();
+    await exited;
+  };
+  cleanups.push(() => child.kill());
+  return { child, stop };
+}
+
+/** Writes, on a connection of its own, what a loader that died mid-way leaves behind. */
+function leaveAbandonedLoad(path: string, pid: number): void {
+  const db = new Database(path);
+  try {
+    db.transaction(() => {
+      db.prepare("INSERT INTO settings (key, value) VALUES ('bulk_load', ?)").run(
+        JSON.stringify({ pid, started: '2024-05-01T10:00:00.000Z', token: 'died' }),
+      );
+      for (const index of CALLS_INDEXES.slice(0, 4)) {
+        db.exec(`DROP INDEX ${index.name}; CREATE INDEX ${index.name} ON calls (id)`);
+      }
+      // A loader can die after dropping an index and before its stand-in exists.
+      for (const index of CALLS_INDEXES.slice(4)) db.exec(`DROP INDEX ${index.name}`);
+      db.exec("INSERT INTO calls_fts (calls_fts, rank) VALUES ('automerge', 0)");
+      db.exec("INSERT INTO calls_fts (calls_fts, rank) VALUES ('crisismerge', 1000)");
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+function cacheWithCalls(count: number): { path: string; pbx: number } {
+  const path = cachePath();
+  const store = openStore(path);
+  const pbx = addPbx(store, 'Office', 'UTC');
+  store.ingest(pbx, calls(0, count), { origin: 'sync' });
+  store.close();
+  return { path, pbx };
+}
+
+describe('the index definitions', () => {
+  it('give a fresh cache exactly the index SQL schema 1 always created', () => {
+    const path = cachePath();
+    opened(path);
+    expect(indexSql(path)).toEqual(FRESH_INDEXES);
+    expect(Object.fromEntries(CALLS_INDEXES.map((i) => [i.name, i.sql]))).toEqual(SCHEMA_1_INDEX_SQL);
+  });
+});
+
+describe('a bulk load', () => {
+  it('swaps the query indexes for stand-ins while loading and brings back those of a fresh cache', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    const load = store.beginBulkLoad();
+    expectStandIns(path);
+    expect(JSON.parse(marker(path) as string)).toMatchObject({ pid: process.pid });
+    expect(ftsOptions(path)).toEqual({ automerge: 0, crisismerge: 1000 });
+
+    store.ingest(pbx, calls(0, 50), { origin: 'sync' });
+    load.finish();
+    expectFinished(path);
+    expect(inspect(path, (db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
+  });
+
+  it('answers pages and totals like a cache loaded normally, during the load and after', () => {
+    const control = opened(cachePath());
+    const controlPbx = addPbx(control, 'Office', 'UTC');
+    control.ingest(controlPbx, calls(0, 240), { origin: 'sync' });
+    const expected = answers(control);
+
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    const load = store.beginBulkLoad();
+    for (let from = 0; from < 240; from += 60) store.transaction(() => store.ingest(pbx, calls(from, 60), { origin: 'sync' }));
+    expectStandIns(path);
+    expect(answers(store)).toEqual(expected);
+    load.finish();
+    expect(answers(store)).toEqual(expected);
+  });
+
+  it('lets the query planner seek the rebuilt indexes again after finish', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    const load = store.beginBulkLoad();
+    store.ingest(pbx, calls(0, 100), { origin: 'sync' });
+    load.finish();
+    const plan = inspect(path, (db) =>
+      db
+        .prepare("EXPLAIN QUERY PLAN SELECT id FROM calls INDEXED BY calls_by_src WHERE src = '1001' ORDER BY start_utc DESC")
+        .all()
+        .map((r) => (r as { detail: string }).detail)
+        .join(' | '),
+    );
+    expect(plan).toContain('SEARCH calls USING COVERING INDEX calls_by_src (src=?)');
+    expect(plan).not.toContain('TEMP B-TREE');
+  });
+
+  it('does nothing more when finish is called twice, and restores the indexes only when the last overlapping load ends', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    const first = store.beginBulkLoad();
+    const second = store.beginBulkLoad();
+    store.ingest(pbx, calls(0, 20), { origin: 'sync' });
+    first.finish();
+    first.finish();
+    expectStandIns(path);
+    second.finish();
+    expectFinished(path);
+    second.finish();
+    expectFinished(path);
+    expect(store.totals({ caller: '1001' }).count).toBe(1);
+  });
+
+  it('keeps deduplicating and merging sessions while the indexes are away', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office');
+    const full = transferCall();
+    const partial: CdrCall = { session: full.session, main: full.main, legs: [full.legs[0] as CdrCall['main']] };
+    const load = store.beginBulkLoad();
+    expect(store.ingest(pbx, [partial, ...calls(0, 10)], { origin: 'sync' })).toEqual({ inserted: 11, unchanged: 0, merged: 0 });
+    expect(store.ingest(pbx, calls(0, 10), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 10, merged: 0 });
+    expect(store.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1 });
+    load.finish();
+    expect(store.totals({}).count).toBe(11);
+    const [merged] = store.findSession(full.session);
+    expect(merged?.legs.map((l) => l.acct_id)).toEqual(['1', '2']);
+    expect(merged?.call.answered_by).toBe('1002');
+    expect(store.page({ filter: { answered_by: '1002' } }).rows.map((r) => r.session)).toEqual([full.session]);
+  });
+
+  it('leaves a consistent cache when a batch fails half-way and the load is then finished', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    const load = store.beginBulkLoad();
+    store.transaction(() => store.ingest(pbx, calls(0, 30), { origin: 'sync' }));
+    expect(() =>
+      store.transaction(() => {
+        store.ingest(pbx, calls(30, 30), { origin: 'sync' });
+        throw new Error('the file ended in the middle of a row');
+      }),
+    ).toThrow('the file ended');
+    load.finish();
+
+    expectFinished(path);
+    expect(store.totals({}).count).toBe(30);
+    expect(store.totals({ caller: '1001' }).count).toBe(1);
+    expect(store.page({ filter: { search: 'zygmunt' }, limit: 100 }).rows).toHaveLength(4);
+    inspect(path, (db) => {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.prepare('SELECT count(*) FROM calls').pluck().get()).toBe(30);
+    });
+    // FTS5 checks its own structure against the rows it was given.
+    const check = new Database(path);
+    cleanups.push(() => check.close());
+    expect(() => check.exec("INSERT INTO calls_fts (calls_fts, rank) VALUES ('integrity-check', 0)")).not.toThrow();
+  });
+
+  it('maps no file memory while loading and restores the connection settings after', () => {
+    const path = cachePath();
+    const db = openDatabase(path);
+    cleanups.push(() => db.close());
+    const mmap = db.pragma('mmap_size', { simple: true }) as number;
+    const tempStore = db.pragma('temp_store', { simple: true }) as number;
+    expect(mmap).toBeGreaterThan(0);
+    const load = createBulkLoader(db).begin();
+    expect(db.pragma('mmap_size', { simple: true })).toBe(0);
+    load.finish();
+    expect(db.pragma('mmap_size', { simple: true })).toBe(mmap);
+    expect(db.pragma('temp_store', { simple: true })).toBe(tempStore);
+  });
+});
+
+describe('opening a cache a bulk load did not finish', () => {
+  it('rebuilds the indexes, restores the text index options and clears the marker of a loader that died', async () => {
+    const { path } = cacheWithCalls(40);
+    const gone = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const [code] = await once(gone, 'exit');
+    expect(code).toBe(0);
+    leaveAbandonedLoad(path, gone.pid as number);
+
+    const store = opened(path);
+    expectFinished(path);
+    expect(store.totals({ caller: '1001' }).count).toBe(2);
+    expect(store.page({ filter: { src_trunk: ['trunk_a'] }, limit: 100 }).rows).toHaveLength(7);
+  });
+
+  it('finishes a load this process abandoned by closing the store without finish', () => {
+    const { path, pbx } = cacheWithCalls(10);
+    const store = openStore(path);
+    store.beginBulkLoad();
+    store.ingest(pbx, calls(10, 10), { origin: 'sync' });
+    store.close();
+    expectStandIns(path);
+
+    const reopened = opened(path);
+    expectFinished(path);
+    expect(reopened.totals({}).count).toBe(20);
+  });
+
+  it('treats an unreadable marker as a loader that died', () => {
+    const { path } = cacheWithCalls(10);
+    const db = new Database(path);
+    db.prepare("INSERT INTO settings (key, value) VALUES ('bulk_load', 'not json')").run();
+    db.exec(`DROP INDEX ${CALLS_INDEXES[0]?.name}`);
+    db.close();
+    opened(path);
+    expectFinished(path);
+  });
+
+  it('leaves the load of another running process alone, and finishes it once that process is gone', async () => {
+    const { path } = cacheWithCalls(20);
+    const { child, stop } = liveChild();
+    leaveAbandonedLoad(path, child.pid as number);
+
+    const meanwhile = openStore(path);
+    expect(indexSql(path)).toMatchObject({ calls_by_start: 'CREATE INDEX calls_by_start ON calls (id)' });
+    expect(indexSql(path)).not.toHaveProperty('calls_by_account_code');
+    expect(JSON.parse(marker(path) as string)).toMatchObject({ pid: child.pid });
+    expect(ftsOptions(path)).toEqual({ automerge: 0, crisismerge: 1000 });
+    meanwhile.close();
+
+    await stop();
+    opened(path);
+    expectFinished(path);
+  });
+
+  it('leaves a load of this process running on another connection alone', () => {
+    const { path, pbx } = cacheWithCalls(10);
+    const loader = opened(path);
+    const load = loader.beginBulkLoad();
+    const reader = opened(path);
+    expectStandIns(path);
+    loader.ingest(pbx, calls(10, 10), { origin: 'sync' });
+    expect(reader.totals({ caller: '1001' }).count).toBe(1);
+    load.finish();
+    expectFinished(path);
+    expect(reader.page({ filter: { caller: '1001' } }).rows).toHaveLength(1);
+  });
+});
