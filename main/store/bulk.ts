@@ -166,6 +166,15 @@ export function finishAbandonedLoad(db: Db): void {
   }
 }
 
+interface RunningLoad {
+  token: string;
+  markerValue: string;
+  /** The connection's mmap_size before the load. */
+  mmap: number;
+  /** begin() calls not finished yet. */
+  handles: number;
+}
+
 export interface BulkLoader {
   begin(): BulkLoad;
   /** The connection is closing: its unfinished loads become abandoned ones, for the next opening. */
@@ -177,19 +186,17 @@ export interface BulkLoader {
  * the last one finishes.
  */
 export function createBulkLoader(db: Db): BulkLoader {
-  let open = 0;
-  let markerValue: string | null = null;
-  let token: string | null = null;
-  let mmap = 0;
+  /** The load running on this connection, shared by overlapping begin() calls. */
+  let current: RunningLoad | null = null;
 
-  function start(): void {
-    const id = randomUUID();
-    const value = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token: id } satisfies LoadMarker);
+  function start(): RunningLoad {
+    const token = randomUUID();
+    const markerValue = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token } satisfies LoadMarker);
     try {
       db.transaction(() => {
         db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
           MARKER_KEY,
-          value,
+          markerValue,
         );
         swapInStandIns(db);
         setFtsMerging(db, 0, CRISIS_MERGE);
@@ -197,47 +204,45 @@ export function createBulkLoader(db: Db): BulkLoader {
     } catch (error) {
       throw dbError(db, 'Preparing a big load of', error);
     }
-    loadingHere.add(id);
-    token = id;
-    markerValue = value;
+    loadingHere.add(token);
     // Pages read through mmap count as this process's memory; a load reads each page once anyway.
-    mmap = db.pragma('mmap_size', { simple: true }) as number;
+    const mmap = db.pragma('mmap_size', { simple: true }) as number;
     db.pragma('mmap_size = 0');
+    return { token, markerValue, mmap, handles: 0 };
   }
 
-  function complete(): void {
+  function complete(load: RunningLoad): void {
     try {
-      completeLoad(db, markerValue, true);
+      completeLoad(db, load.markerValue, true);
     } catch (error) {
       throw dbError(db, 'Rebuilding the indexes after a big load of', error);
     }
-    db.pragma(`mmap_size = ${mmap}`);
-    forget();
-  }
-
-  function forget(): void {
-    if (token !== null) loadingHere.delete(token);
-    token = null;
-    markerValue = null;
+    db.pragma(`mmap_size = ${load.mmap}`);
+    loadingHere.delete(load.token);
   }
 
   return {
     begin() {
-      if (open === 0) start();
-      open++;
+      const load = current ?? start();
+      current = load;
+      load.handles++;
       let finished = false;
       return {
         finish() {
-          if (finished) return;
-          if (open === 1) complete();
-          open--;
+          // A load abandoned when the store closed is finished by the next opening, not here.
+          if (finished || load !== current) return;
+          if (load.handles === 1) {
+            complete(load);
+            current = null;
+          }
+          load.handles--;
           finished = true;
         },
       };
     },
     abandon() {
-      open = 0;
-      forget();
+      if (current !== null) loadingHere.delete(current.token);
+      current = null;
     },
   };
 }
