@@ -166,6 +166,19 @@ export function finishAbandonedLoad(db: Db): void {
   }
 }
 
+/** Below this many calls a load takes about a second either way. */
+const BULK_MIN_CALLS = 20_000;
+
+/**
+ * Whether loading `incoming` calls into a cache that holds `cached` is worth a bulk load. Beginning one
+ * on a full cache reads all its indexes and builds the stand-ins, finishing sorts every call of the
+ * cache, while the saving grows with the calls loaded. Measured: 100,000 calls into a cache of 300,000
+ * took 3 s longer in bulk (begin 1.5 s, finish 3.6 s); a first import of 300,000 UCM CSV rows 30% less.
+ */
+export function bulkLoadPays(cached: number, incoming: number): boolean {
+  return incoming >= BULK_MIN_CALLS && incoming >= 2 * cached;
+}
+
 interface RunningLoad {
   token: string;
   markerValue: string;
@@ -192,6 +205,10 @@ export function createBulkLoader(db: Db): BulkLoader {
   function start(): RunningLoad {
     const token = randomUUID();
     const markerValue = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token } satisfies LoadMarker);
+    // Pages read through mmap count as this process's memory, and dropping the indexes of a full cache
+    // already reads all of theirs; through the page cache the memory stays bounded.
+    const mmap = db.pragma('mmap_size', { simple: true }) as number;
+    db.pragma('mmap_size = 0');
     try {
       db.transaction(() => {
         db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
@@ -202,12 +219,10 @@ export function createBulkLoader(db: Db): BulkLoader {
         setFtsMerging(db, 0, CRISIS_MERGE);
       })();
     } catch (error) {
+      db.pragma(`mmap_size = ${mmap}`);
       throw dbError(db, 'Preparing a big load of', error);
     }
     loadingHere.add(token);
-    // Pages read through mmap count as this process's memory; a load reads each page once anyway.
-    const mmap = db.pragma('mmap_size', { simple: true }) as number;
-    db.pragma('mmap_size = 0');
     return { token, markerValue, mmap, handles: 0 };
   }
 

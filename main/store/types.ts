@@ -128,6 +128,8 @@ export interface Store {
    * indexes again by sorting, restores the settings; it is idempotent. A process that dies in between
    * leaves a marker, and the next openStore rebuilds what is missing (unless the marking process is
    * still alive and loading). Loads may overlap; the indexes come back when the last one finishes.
+   * Finishing sorts every call of the cache, so it pays only for loads large next to the cache
+   * (bulkLoadPays in main/store/bulk.ts).
    */
   beginBulkLoad(): BulkLoad;
 

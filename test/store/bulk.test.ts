@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallFilter, CallPageRequest } from '../../preload/api.js';
 import type { CdrCall } from '../../main/cdr/types.js';
-import { createBulkLoader } from '../../main/store/bulk.js';
+import { bulkLoadPays, createBulkLoader } from '../../main/store/bulk.js';
 import { openDatabase } from '../../main/store/db.js';
 import { CALLS_INDEXES } from '../../main/store/migrations.js';
 import { openStore } from '../../main/store/store.js';
@@ -325,6 +325,15 @@ describe('a bulk load', () => {
     load.finish();
     expect(db.pragma('mmap_size', { simple: true })).toBe(mmap);
     expect(db.pragma('temp_store', { simple: true })).toBe(tempStore);
+  });
+});
+
+describe('when a bulk load pays', () => {
+  it('pays for a first big import and for one much larger than the cache, not for a top-up or a small file', () => {
+    expect(bulkLoadPays(0, 1_000_000)).toBe(true);
+    expect(bulkLoadPays(100_000, 300_000)).toBe(true);
+    expect(bulkLoadPays(300_000, 100_000)).toBe(false);
+    expect(bulkLoadPays(0, 500)).toBe(false);
   });
 });
 
