@@ -142,10 +142,12 @@ function completeLoad(db: Db, markerValue: string | null, settleFts: boolean): v
   }
 }
 
-function dbError(db: Db, doing: string, error: unknown): AppError {
+function dbError(db: Db, doing: string, error: unknown, next: string): AppError {
   const reason = error instanceof Error ? error.message : String(error);
-  return new AppError('DB_ERROR', `${doing} the cache "${db.name}" failed (SQLite says: ${reason}).`, { path: db.name });
+  return new AppError('DB_ERROR', `${doing} the cache "${db.name}" failed (SQLite says: ${reason}). ${next}`, { path: db.name });
 }
+
+const RETRY = 'Close other programs using the cache and try again, or use another --db file.';
 
 /**
  * At open: finishes what a load whose process is gone left behind (stand-in or missing indexes, FTS
@@ -160,7 +162,7 @@ export function finishAbandonedLoad(db: Db): void {
   try {
     completeLoad(db, found?.raw ?? null, found !== null);
   } catch (error) {
-    throw dbError(db, 'Rebuilding the indexes an interrupted import left unbuilt in', error);
+    throw dbError(db, 'Rebuilding the indexes an interrupted import left unbuilt in', error, RETRY);
   } finally {
     db.pragma(`mmap_size = ${mmap}`);
   }
@@ -207,9 +209,10 @@ export function createBulkLoader(db: Db): BulkLoader {
     const markerValue = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token } satisfies LoadMarker);
     // Pages read through mmap count as this process's memory, and dropping the indexes of a full cache
     // already reads all of theirs; through the page cache the memory stays bounded.
-    const mmap = db.pragma('mmap_size', { simple: true }) as number;
-    db.pragma('mmap_size = 0');
+    let mmap: number | undefined;
     try {
+      mmap = db.pragma('mmap_size', { simple: true }) as number;
+      db.pragma('mmap_size = 0');
       db.transaction(() => {
         db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
           MARKER_KEY,
@@ -219,18 +222,23 @@ export function createBulkLoader(db: Db): BulkLoader {
         setFtsMerging(db, 0, CRISIS_MERGE);
       })();
     } catch (error) {
-      db.pragma(`mmap_size = ${mmap}`);
-      throw dbError(db, 'Preparing a big load of', error);
+      if (mmap !== undefined) db.pragma(`mmap_size = ${mmap}`);
+      throw dbError(db, 'Preparing a big load of', error, RETRY);
     }
     loadingHere.add(token);
-    return { token, markerValue, mmap, handles: 0 };
+    return { token, markerValue, mmap: mmap as number, handles: 0 };
   }
 
   function complete(load: RunningLoad): void {
     try {
       completeLoad(db, load.markerValue, true);
     } catch (error) {
-      throw dbError(db, 'Rebuilding the indexes after a big load of', error);
+      throw dbError(
+        db,
+        'Rebuilding the indexes after a big load of',
+        error,
+        'Searches stay correct but slow until it succeeds: finish again, or close and reopen the cache, which rebuilds them.',
+      );
     }
     db.pragma(`mmap_size = ${load.mmap}`);
     loadingHere.delete(load.token);
