@@ -1,5 +1,6 @@
 import type { DateOrder } from '../cdr/time.js';
 import { AppError } from '../errors.js';
+import { bulkLoadPays } from '../store/bulk.js';
 import { BatchWriter, type ImportTarget } from './batch-writer.js';
 import { cancelled, csvChunks } from './csv-stream.js';
 import { decideDateOrder } from './date-order.js';
@@ -10,6 +11,9 @@ import type { FileOutcome, ImportRun } from './run.js';
 import type { ByteSource } from './sources.js';
 
 const DATE_FIELDS = ['start', 'answer', 'end'];
+
+/** About what a row of a UCM or GDMS export takes, to estimate a file's calls from its size. */
+const BYTES_PER_ROW = 250;
 
 /** The header line of a CSV source: the first record that is not blank. */
 async function readHeader(source: ByteSource, encoding: TextEncodingName, delimiter: string, signal?: AbortSignal): Promise<string[]> {
@@ -87,7 +91,7 @@ export async function importCsvSource(
   const writer = new BatchWriter(target, `import:${source.label}`);
   const meter = run.meter(source);
   const cached = target.store.listPbx().reduce((sum, pbx) => sum + pbx.calls, 0);
-  const bulk = wantsBulkLoad(source.size, cached) ? target.store.beginBulkLoad() : null;
+  const bulk = bulkLoadPays(cached, source.size / BYTES_PER_ROW) ? target.store.beginBulkLoad() : null;
   try {
     for await (const batch of batches) {
       for (const reject of batch.rejects) await run.reject(outcome, reject.line, reject.reason, reject.raw);
@@ -102,18 +106,4 @@ export async function importCsvSource(
     bulk?.finish();
   }
   if (run.signal?.aborted) throw cancelled();
-}
-
-/** Below this a file is written call by call into the indexes as they stand. */
-const BULK_MIN_BYTES = 32 * 1024 * 1024;
-/** Fewer bytes per row than UCM and GDMS exports take, so the estimate of rows errs on the high side. */
-const MIN_BYTES_PER_ROW = 200;
-
-/**
- * A load big enough, and big against what the cache holds, that rebuilding the query indexes once at
- * the end (Store.beginBulkLoad) costs less than growing them row by row: rebuilding costs in
- * proportion to the whole cache, growing in proportion to the file.
- */
-export function wantsBulkLoad(bytes: number, cachedCalls: number): boolean {
-  return bytes >= BULK_MIN_BYTES && bytes / MIN_BYTES_PER_ROW >= cachedCalls;
 }

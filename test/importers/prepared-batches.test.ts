@@ -4,7 +4,6 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_ROWS } from '../../main/importers/batch-writer.js';
 import type { CsvBatcherOptions, PreparedBatch } from '../../main/importers/csv-batcher.js';
-import { wantsBulkLoad } from '../../main/importers/csv-import.js';
 import { importFiles } from '../../main/importers/index.js';
 import { planColumns } from '../../main/importers/header-map.js';
 import { preparedBatches, WORKER_MIN_BYTES } from '../../main/importers/prepared-batches.js';
@@ -106,16 +105,5 @@ describe('prepared batches', () => {
     expect(result.files[0]).toMatchObject({ error: null, imported: callsIn(BATCH_ROWS * 3) });
     expect(result.files[0]?.already_present).toBeGreaterThan(CHUNKS_AHEAD * 1000);
     expect(ctx.store.totals({}).count).toBe(callsIn(BATCH_ROWS * 3));
-  });
-});
-
-describe('big imports', () => {
-  it('rebuild the query indexes once at the end only when the file is big, and big against the cache', () => {
-    const mb = 1024 * 1024;
-    expect(wantsBulkLoad(10 * mb, 0)).toBe(false);
-    expect(wantsBulkLoad(260 * mb, 0)).toBe(true);
-    expect(wantsBulkLoad(260 * mb, 1_000_000)).toBe(true);
-    expect(wantsBulkLoad(260 * mb, 5_000_000)).toBe(false);
-    expect(wantsBulkLoad(40 * mb, 1_000_000)).toBe(false);
   });
 });
