@@ -122,9 +122,9 @@ export interface Store {
    */
   ingestPrepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
   /**
-   * For a load of many calls (a big import): drops the query indexes of `calls` (never the UNIQUE
-   * identity one, which ingest's merge relies on) so rows append cheaply, and lowers the memory the
-   * connection maps while loading. Queries stay correct meanwhile, only slower. finish() builds the
+   * For a load of many calls (a big import): swaps the number indexes of `calls` for cheap stand-ins
+   * (never the UNIQUE identity one, which ingest's merge relies on) so rows append cheaply, defers
+   * the text index's merging, and lowers the memory the connection maps while loading. Queries stay correct meanwhile, only slower. finish() builds the
    * indexes again by sorting, restores the settings; it is idempotent. A process that dies in between
    * leaves a marker, and the next openStore rebuilds what is missing (unless the marking process is
    * still alive and loading). Loads may overlap; the indexes come back when the last one finishes.

@@ -93,9 +93,14 @@ function expectFinished(path: string): void {
   expect(ftsOptions(path)).toEqual({ automerge: 4, crisismerge: 16 });
 }
 
+const SWAPPED = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by'];
+
 function expectStandIns(path: string): void {
   const sql = indexSql(path);
-  for (const index of CALLS_INDEXES) expect(sql[index.name]).toBe(`CREATE INDEX ${index.name} ON calls (id)`);
+  for (const index of CALLS_INDEXES) {
+    // The number indexes are swapped; those led by time, id or a few values stay, being cheap to keep.
+    expect(sql[index.name]).toBe(SWAPPED.includes(index.name) ? `CREATE INDEX ${index.name} ON calls (id)` : index.sql);
+  }
   // The identity index, which ingest's conflict check and merge rely on, stays.
   expect(sql).toHaveProperty('sqlite_autoindex_calls_1');
 }
@@ -201,7 +206,7 @@ describe('the index definitions', () => {
 });
 
 describe('a bulk load', () => {
-  it('swaps the query indexes for stand-ins while loading and brings back those of a fresh cache', () => {
+  it('swaps the number indexes for stand-ins while loading and brings back those of a fresh cache', () => {
     const path = cachePath();
     const store = opened(path);
     const pbx = addPbx(store, 'Office', 'UTC');
@@ -359,7 +364,7 @@ describe('when a bulk load pays', () => {
     expect(bulkLoadPays(0, 1_000_000)).toBe(true);
     expect(bulkLoadPays(100_000, 300_000)).toBe(true);
     expect(bulkLoadPays(300_000, 100_000)).toBe(false);
-    expect(bulkLoadPays(0, 500)).toBe(false);
+    expect(bulkLoadPays(0, 5_000)).toBe(false);
   });
 });
 
