@@ -122,6 +122,27 @@ function loaderAlive(marker: LoadMarker | null): boolean {
   }
 }
 
+type ConnectionSettings = Record<string, number>;
+
+/** Sets numeric pragmas of this connection and returns their values before, to restore them with. */
+function setPragmas(db: Db, values: ConnectionSettings): ConnectionSettings {
+  const before: ConnectionSettings = {};
+  for (const [name, value] of Object.entries(values)) {
+    before[name] = db.pragma(name, { simple: true }) as number;
+    db.pragma(`${name} = ${value}`);
+  }
+  return before;
+}
+
+/**
+ * What a load changes on its connection. Pages read through mmap count as this process's memory, and
+ * dropping the indexes of a full cache or rebuilding them reads a lot of pages once; through the page
+ * cache the memory stays bounded. Checkpointing the WAL every 10,000 pages instead of 1,000 copies the
+ * pages a load rewrites often (b-tree interiors, text index) fewer times: measured 6-16% less time
+ * writing 300,000 calls; 50,000 was no better and made finishing slower.
+ */
+const LOAD_SETTINGS: ConnectionSettings = { mmap_size: 0, wal_autocheckpoint: 10_000 };
+
 /** Merges the text index into one segment, writes FTS5's defaults back and drops the marker, atomically. */
 function settleText(db: Db, markerValue: string | null): void {
   db.transaction(() => {
@@ -132,19 +153,19 @@ function settleText(db: Db, markerValue: string | null): void {
 }
 
 /**
- * The finishing steps, shared by finish() and the repair at open. Sorting for CREATE INDEX spills to a
- * temp file instead of memory and the file is read without mmap, so a rebuild of a million calls stays
- * within the memory of a normal load.
+ * The finishing steps, shared by finish() and the repair at open (both without mmap). Sorting for
+ * CREATE INDEX spills to a temp file instead of memory, so a rebuild of a million calls stays within
+ * the memory of a normal load.
  */
 function completeLoad(db: Db, markerValue: string | null, settleFts: boolean): void {
-  const tempStore = db.pragma('temp_store', { simple: true }) as number;
-  db.pragma('temp_store = FILE');
+  // 1 = FILE.
+  const before = setPragmas(db, { temp_store: 1 });
   try {
     rebuildIndexes(db, indexesToRebuild(db));
     if (settleFts) settleText(db, markerValue);
     else if (markerValue !== null) db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(MARKER_KEY, markerValue);
   } finally {
-    db.pragma(`temp_store = ${tempStore}`);
+    setPragmas(db, before);
   }
 }
 
@@ -163,14 +184,13 @@ export function finishAbandonedLoad(db: Db): void {
   const found = readMarker(db);
   if (found !== null && loaderAlive(found.marker)) return;
   if (found === null && indexesToRebuild(db).length === 0) return;
-  const mmap = db.pragma('mmap_size', { simple: true }) as number;
-  db.pragma('mmap_size = 0');
+  const before = setPragmas(db, { mmap_size: 0 });
   try {
     completeLoad(db, found?.raw ?? null, found !== null);
   } catch (error) {
     throw dbError(db, 'Rebuilding the indexes an interrupted import left unbuilt in', error, RETRY);
   } finally {
-    db.pragma(`mmap_size = ${mmap}`);
+    setPragmas(db, before);
   }
 }
 
@@ -190,8 +210,8 @@ export function bulkLoadPays(cached: number, incoming: number): boolean {
 interface RunningLoad {
   token: string;
   markerValue: string;
-  /** The connection's mmap_size before the load. */
-  mmap: number;
+  /** The connection's settings before the load. */
+  before: ConnectionSettings;
   /** begin() calls not finished yet. */
   handles: number;
 }
@@ -213,12 +233,9 @@ export function createBulkLoader(db: Db): BulkLoader {
   function start(): RunningLoad {
     const token = randomUUID();
     const markerValue = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token } satisfies LoadMarker);
-    // Pages read through mmap count as this process's memory, and dropping the indexes of a full cache
-    // already reads all of theirs; through the page cache the memory stays bounded.
-    let mmap: number | undefined;
+    let before: ConnectionSettings | undefined;
     try {
-      mmap = db.pragma('mmap_size', { simple: true }) as number;
-      db.pragma('mmap_size = 0');
+      before = setPragmas(db, LOAD_SETTINGS);
       db.transaction(() => {
         db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
           MARKER_KEY,
@@ -228,11 +245,11 @@ export function createBulkLoader(db: Db): BulkLoader {
         setFtsMerging(db, 0, CRISIS_MERGE);
       })();
     } catch (error) {
-      if (mmap !== undefined) db.pragma(`mmap_size = ${mmap}`);
+      if (before !== undefined) setPragmas(db, before);
       throw dbError(db, 'Preparing a big load of', error, RETRY);
     }
     loadingHere.add(token);
-    return { token, markerValue, mmap: mmap as number, handles: 0 };
+    return { token, markerValue, before, handles: 0 };
   }
 
   function complete(load: RunningLoad): void {
@@ -246,7 +263,7 @@ export function createBulkLoader(db: Db): BulkLoader {
         'Searches stay correct but slow until it succeeds: finish again, or close and reopen the cache, which rebuilds them.',
       );
     }
-    db.pragma(`mmap_size = ${load.mmap}`);
+    setPragmas(db, load.before);
     loadingHere.delete(load.token);
   }
 
