@@ -6,8 +6,8 @@ import type { BulkLoad } from './types.js';
 
 /**
  * Big loads into the cache (Store.beginBulkLoad). The indexes of `calls` led by a phone number take
- * each new call at a random place of a large b-tree, which costs more per row than the row itself once
- * the table is large; building them afterwards by sorting is cheaper. So a bulk load swaps those for
+ * each new call at a random place of a large b-tree, which once the table is large costs about as much
+ * per row as writing the row; building them afterwards by sorting is cheaper. So a bulk load swaps those for
  * stand-ins and rebuilds the real ones at the end. The other indexes are led by time, id or a handful
  * of values (action kinds, trunks, account codes): new calls append to a few hot pages, so keeping them
  * costs less than a stand-in plus a rebuild. Measured on 300,000 and 1,000,000 calls: swapping the
@@ -141,7 +141,7 @@ function setPragmas(db: Db, values: ConnectionSettings): ConnectionSettings {
  * pages a load rewrites often (b-tree interiors, text index) fewer times: measured 6-16% less time
  * writing 300,000 calls; 50,000 was no better and made finishing slower.
  */
-const LOAD_SETTINGS: ConnectionSettings = { mmap_size: 0, wal_autocheckpoint: 10_000 };
+const LOAD_SETTINGS: ConnectionSettings = { mmap_size: 0, wal_autocheckpoint: 10_000, cache_size: -16_384 };
 
 /** Merges the text index into one segment, writes FTS5's defaults back and drops the marker, atomically. */
 function settleText(db: Db, markerValue: string | null): void {
