@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { csvLine } from '../../main/export/csv.js';
-import { importFiles } from '../../main/importers/index.js';
-import { openStore } from '../../main/store/store.js';
 import { benchCalls } from '../data.js';
-import { cpuMs, peakRssMb, report } from '../measure.js';
+import { report } from '../measure.js';
 import { sqliteCliVersion } from '../machine.js';
 
 export interface ImportArgs {
@@ -68,34 +67,47 @@ function freshDb(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }
 
-/** `ucmcdr import`'s path: importFiles into a new cache. */
+/**
+ * What users run: the built `ucmcdr` (out/main/cli.js, plain Node, no TypeScript loader in either of
+ * its threads) importing into a new cache. The app is built first (not timed); its own process reports
+ * its peak memory and CPU time through bench/usage-at-exit.mjs.
+ */
 export async function importCsv(args: ImportArgs): Promise<void> {
   await ensureCsv(args.rows, args.csv);
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr.trim() || build.stdout.trim()}`);
   const db = join(args.dir, 'import.sqlite');
+  const usageFile = join(args.dir, 'import-usage.json');
   freshDb(db);
-  const store = openStore(db);
-  const cpu = process.cpuUsage();
+  rmSync(usageFile, { force: true });
+  const hook = pathToFileURL(join(root, 'bench', 'usage-at-exit.mjs')).href;
   const started = performance.now();
-  const result = await importFiles(store, [args.csv], {});
+  const run = spawnSync(process.execPath, ['--import', hook, join(root, 'out', 'main', 'cli.js'), 'import', args.csv, '--db', db], {
+    encoding: 'utf8',
+    env: { ...process.env, UCMCDR_BENCH_USAGE_FILE: usageFile },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = (performance.now() - started) / 1000;
-  const cpuSeconds = cpuMs(cpu) / 1000;
-  const file = result.files[0];
-  store.close();
+  if (run.status !== 0) throw new Error(`ucmcdr import failed (${run.status}): ${run.stderr.trim()}`);
+  const summary = /\((\S+)\): (\d+) imported, (\d+) already present, (\d+) merged, (\d+) rejected/.exec(run.stdout);
+  if (!summary) throw new Error(`ucmcdr import printed no summary: ${run.stdout.slice(-500)}`);
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { max_rss_kb: number; cpu_us: number };
   const dbMb = statSync(db).size / 1e6;
   freshDb(db);
-  if (!file || file.error) throw new Error(`the import refused the file: ${file?.error?.message ?? 'no result'}`);
-  const rows = file.imported + file.already_present + file.merged;
+  rmSync(usageFile, { force: true });
+  const rows = Number(summary[2]) + Number(summary[3]) + Number(summary[4]);
   report({
     part: 'import',
     figures: {
       rows,
-      rejected: file.rejected_total ?? file.rejected.length,
+      rejected: Number(summary[5]),
       seconds,
       rows_per_s: rows / seconds,
-      cpu_seconds: cpuSeconds,
+      cpu_seconds: usage.cpu_us / 1e6,
       file_mb: statSync(args.csv).size / 1e6,
       db_mb: dbMb,
-      peak_rss_mb: peakRssMb(),
+      peak_rss_mb: usage.max_rss_kb / 1024,
     },
   });
 }

@@ -2,8 +2,11 @@ import type { CdrCall } from '../cdr/types.js';
 import type { PreparedCall } from '../store/prepare.js';
 import type { IngestCounts, Store } from '../store/types.js';
 
-/** Rows per batch: one transaction each, so a batch is all or nothing. */
-export const BATCH_ROWS = 2_000;
+/**
+ * Rows per batch: one transaction each, so a batch is all or nothing. Twice as many made a million-row
+ * import about a fifth faster but took its peak memory over 300 MB (docs/benchmarks.md).
+ */
+export const BATCH_ROWS = 1_000;
 
 export interface ImportTarget {
   store: Store;

@@ -9,7 +9,7 @@ import type { CsvBatcherOptions, PreparedBatch } from './csv-batcher.js';
  * the main thread writes a batch, and batches cannot pile up beyond what these chunks hold, so memory
  * stays flat (read chunks are 256 KiB, about a thousand rows).
  */
-export const CHUNKS_AHEAD = 8;
+export const CHUNKS_AHEAD = 4;
 
 export type ToPreparer = { type: 'start'; options: CsvBatcherOptions } | { type: 'bytes'; bytes: Uint8Array } | { type: 'end' };
 
