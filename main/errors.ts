@@ -1,3 +1,5 @@
+import type { ApiErrorPayload } from '../preload/api.js';
+
 /**
  * Errors are values with a stable code and a human message. Every layer (CLI, IPC, web mode) shows
  * `message` as is, so it must say what was wrong and what to do, and never contain a secret.
@@ -45,4 +47,12 @@ export function toAppError(value: unknown): AppError {
   if (value instanceof Error && value.name === 'AbortError') return new AppError('CANCELLED', 'Cancelled.');
   const message = value instanceof Error ? value.message : String(value);
   return new AppError('INTERNAL', `Unexpected error: ${message}`);
+}
+
+/** Anything thrown, as the error half of the contract's ApiResult (and of import results). */
+export function toErrorPayload(error: unknown): ApiErrorPayload {
+  const appError = toAppError(error);
+  const payload: ApiErrorPayload = { code: appError.code, message: appError.message };
+  if (appError.details !== undefined) payload.details = appError.details;
+  return payload;
 }

@@ -1,16 +1,9 @@
-import type { ApiErrorPayload, ApiMethodName, ApiResult, UcmApi } from '../../preload/api.js';
-import { toAppError } from '../errors.js';
+import type { ApiMethodName, ApiResult, UcmApi } from '../../preload/api.js';
+import { toErrorPayload } from '../errors.js';
 import { validateRequest } from './validation.js';
 
 /** Everything a transport can call: the contract minus the event subscription. */
 export type ApiHandlers = Omit<UcmApi, 'events'>;
-
-export function toErrorPayload(error: unknown): ApiErrorPayload {
-  const appError = toAppError(error);
-  const payload: ApiErrorPayload = { code: appError.code, message: appError.message };
-  if (appError.details !== undefined) payload.details = appError.details;
-  return payload;
-}
 
 type AnyHandler = (request: unknown) => Promise<unknown>;
 

@@ -1,6 +1,6 @@
-import type { ApiErrorPayload, ImportResult } from '../../preload/api.js';
+import type { ImportResult } from '../../preload/api.js';
 import { defaultTimeZone } from '../cdr/time.js';
-import { AppError, toAppError } from '../errors.js';
+import { AppError, toAppError, toErrorPayload } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { ImportTarget } from './batch-writer.js';
 import { importCsvSource } from './csv-import.js';
@@ -34,10 +34,6 @@ function notCdr(label: string, why: string): AppError {
   return new AppError('BAD_FILE', `${label} is not CDR data: ${why}. Nothing was imported from it.`, { file: label, not_cdr: true, why });
 }
 
-function payload(error: AppError): ApiErrorPayload {
-  return error.details === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, details: error.details };
-}
-
 function validateOptions(paths: unknown, options: ImportOptions): void {
   if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== 'string' || p.trim() === '')) {
     throw new AppError('BAD_INPUT', 'Give one or more files to import (non-empty paths).', { paths: String(paths) });
@@ -66,7 +62,8 @@ function resolveTarget(store: Store, pbx: string | undefined): ImportTarget {
       return id;
     },
     clock: () => {
-      const existing = id === null ? store.findImportSource() : store.getPbx(id);
+      // Before the first write the source may not exist yet; importSource() will create it with this zone.
+      const existing = store.findImportSource();
       return existing === null ? { tz: defaultTimeZone(), model: '' } : { tz: existing.tz, model: existing.model };
     },
   };
@@ -96,7 +93,7 @@ async function importSource(run: ImportRun, target: ImportTarget, source: ByteSo
   } catch (error) {
     const appError = toAppError(error);
     if (appError.code === 'CANCELLED') throw appError;
-    outcome.error = payload(appError);
+    outcome.error = toErrorPayload(appError);
   }
   return outcome;
 }
@@ -116,7 +113,7 @@ async function importZip(run: ImportRun, target: ImportTarget, path: string, lab
     const outcome = emptyOutcome(label);
     outcome.format = 'zip';
     const inside = outcomes.map((o) => `${o.file.slice(label.length + 1)}: ${String(o.error?.details?.why ?? o.error?.message)}`);
-    outcome.error = payload(
+    outcome.error = toErrorPayload(
       notCdr(label, inside.length === 0 ? 'the archive holds no files' : `the archive holds no CDR file: ${inside.join('; ')}`),
     );
     return [outcome];
@@ -133,7 +130,7 @@ async function importPath(run: ImportRun, target: ImportTarget, path: string): P
     head = await readHead(source, DETECTION_BYTES);
   } catch (error) {
     const outcome = emptyOutcome(path);
-    outcome.error = payload(toAppError(error));
+    outcome.error = toErrorPayload(error);
     return [outcome];
   }
   if (!isZipHead(head)) return [await importSource(run, target, source, head)];
@@ -144,7 +141,7 @@ async function importPath(run: ImportRun, target: ImportTarget, path: string): P
     if (appError.code === 'CANCELLED') throw appError;
     const outcome = emptyOutcome(source.label);
     outcome.format = 'zip';
-    outcome.error = payload(appError);
+    outcome.error = toErrorPayload(appError);
     return [outcome];
   }
 }

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { toAppError } from '../errors.js';
+import { toErrorPayload } from '../errors.js';
 import { CsvBatcher, type PreparedBatch } from './csv-batcher.js';
 import { toWire, type FromPreparer, type ToPreparer } from './prepare-protocol.js';
 
@@ -43,7 +43,6 @@ port.on('message', (message: ToPreparer) => {
   try {
     handle(message);
   } catch (error) {
-    const appError = toAppError(error);
-    send({ type: 'error', error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) } });
+    send({ type: 'error', error: toErrorPayload(error) });
   }
 });
