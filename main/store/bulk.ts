@@ -35,9 +35,9 @@ const SWAPPED = CALLS_INDEXES.filter((index) => SWAPPED_NAMES.includes(index.nam
 
 /**
  * Level-0 segments FTS5 lets pile up during a load before merging them. A load commits one segment per
- * transaction (more for very large ones); 1000 keeps a million-call import in 2,000-call batches free of
- * merges, and the whole structure far below FTS5's ceiling of 2,000 segments unless one load commits
- * about a million transactions.
+ * transaction (more for very large ones); a million-call import in the importer's 1,000-call batches
+ * reaches 1000 about once, near its end, and the whole structure stays below FTS5's ceiling of 2,000
+ * segments.
  */
 const CRISIS_MERGE = 1000;
 
@@ -143,12 +143,17 @@ function setPragmas(db: Db, values: ConnectionSettings): ConnectionSettings {
  */
 const LOAD_SETTINGS: ConnectionSettings = { mmap_size: 0, wal_autocheckpoint: 10_000, cache_size: -16_384 };
 
+/** Removes this load's marker (never a newer load's, which has another value). */
+function dropMarker(db: Db, markerValue: string | null): void {
+  if (markerValue !== null) db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(MARKER_KEY, markerValue);
+}
+
 /** Merges the text index into one segment, writes FTS5's defaults back and drops the marker, atomically. */
 function settleText(db: Db, markerValue: string | null): void {
   db.transaction(() => {
     db.exec("INSERT INTO calls_fts (calls_fts) VALUES ('optimize')");
     setFtsMerging(db, FTS_DEFAULT_AUTOMERGE, FTS_DEFAULT_CRISIS_MERGE);
-    if (markerValue !== null) db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(MARKER_KEY, markerValue);
+    dropMarker(db, markerValue);
   })();
 }
 
@@ -163,7 +168,7 @@ function completeLoad(db: Db, markerValue: string | null, settleFts: boolean): v
   try {
     rebuildIndexes(db, indexesToRebuild(db));
     if (settleFts) settleText(db, markerValue);
-    else if (markerValue !== null) db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(MARKER_KEY, markerValue);
+    else dropMarker(db, markerValue);
   } finally {
     setPragmas(db, before);
   }

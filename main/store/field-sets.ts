@@ -1,7 +1,6 @@
 import type { CdrRecord } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import type { Db } from './db.js';
-import { RecordEncoder } from './prepare.js';
 
 /**
  * Raw records are stored as `[set id, value, value, ...]`: the field names a PBX sends are the same
@@ -10,7 +9,6 @@ import { RecordEncoder } from './prepare.js';
  * record with other names or another order simply gets its own set.
  */
 export interface FieldSets {
-  encode(record: CdrRecord): string;
   /** The stored form of a record given as JSON arrays of its names and values (prepare.ts). */
   stored(names: string, values: string): string;
   decode(stored: string): CdrRecord;
@@ -28,7 +26,6 @@ export function createFieldSets(db: Db): FieldSets {
   /** Set id by the JSON of its names. */
   const ids = new Map<string, number>();
   const names = new Map<number, string[]>();
-  const encoder = new RecordEncoder();
   // Consecutive records nearly always share their names: comparing with the last set is cheaper than
   // a map lookup for every record.
   let lastNames = '';
@@ -65,9 +62,6 @@ export function createFieldSets(db: Db): FieldSets {
   }
 
   return {
-    encode(record) {
-      return stored(encoder.names(Object.keys(record)), JSON.stringify(Object.values(record)));
-    },
     stored,
     forget() {
       ids.clear();
