@@ -324,15 +324,19 @@ export function createAppApi(deps: AppApiDeps): AppApi {
               mapping,
               signal,
               // The bar follows bytes read (the row count of a file is unknown until its end).
-              onProgress: (p) =>
+              onProgress: (p) => {
+                const rows = `${basename(p.file)}: ${p.rows.toLocaleString('en-US')} rows`;
                 progress.report({
-                  stage: `${basename(p.file)}: ${p.rows.toLocaleString('en-US')} rows`,
+                  stage: p.phase === 'indexing' ? `${rows} stored, rebuilding the search indexes` : rows,
                   done: p.bytes,
                   total: p.total_bytes,
                   bytes: p.bytes,
                   rate: p.rate === null ? null : Math.round(p.rate),
                   eta_seconds: p.eta_seconds === null ? null : Math.round(p.eta_seconds),
-                }),
+                });
+                // A change of phase is not throttled away: the rebuild that follows sends nothing for seconds.
+                if (p.phase === 'indexing') progress.flush();
+              },
             });
           } finally {
             progress.flush();

@@ -15,19 +15,20 @@ export function progressText(stage: string, rate: number | null, etaSeconds: num
  * Shows progress on stderr (stdout stays for results): one self-overwriting line on a terminal,
  * sparse plain lines otherwise. `done()` ends the terminal line.
  */
-export function progressPrinter(io: CliIo): { update: (line: string) => void; done: () => void } {
+export function progressPrinter(io: CliIo): { update: (line: string, always?: boolean) => void; done: () => void } {
   const tty = (io.stderr as NodeJS.WriteStream).isTTY === true;
   let lastLog = Date.now();
   let drawn = false;
   return {
-    update(line) {
+    /** `always`: a change of phase, logged even within LOG_INTERVAL_MS of the previous line. */
+    update(line, always = false) {
       if (tty) {
         io.stderr.write(`\r\u001b[2K${line}`);
         drawn = true;
         return;
       }
       const now = Date.now();
-      if (now - lastLog < LOG_INTERVAL_MS) return;
+      if (!always && now - lastLog < LOG_INTERVAL_MS) return;
       lastLog = now;
       io.stderr.write(`${line}\n`);
     },

@@ -92,6 +92,7 @@ export async function importCsvSource(
   const meter = run.meter(source);
   const cached = target.store.listPbx().reduce((sum, pbx) => sum + pbx.calls, 0);
   const bulk = bulkLoadPays(cached, source.size / BYTES_PER_ROW) ? target.store.beginBulkLoad() : null;
+  let last = { rows: 0, bytes: 0 };
   try {
     for await (const batch of batches) {
       for (const reject of batch.rejects) await run.reject(outcome, reject.line, reject.reason, reject.raw);
@@ -100,7 +101,13 @@ export async function importCsvSource(
       outcome.imported = writer.imported;
       outcome.already_present = writer.alreadyPresent;
       outcome.merged = writer.merged;
+      last = batch;
       run.progress(meter.sample(batch.rows, batch.bytes));
+    }
+    if (bulk !== null) {
+      run.progress(meter.indexing(last.rows, last.bytes));
+      // The rebuild blocks this thread for seconds: let the report reach the terminal or the window first.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     bulk?.finish();

@@ -1,6 +1,11 @@
 /** What an import reports while it runs (the CLI prints it, the app turns it into ProgressEvents). */
 export interface ImportProgress {
   file: string;
+  /**
+   * 'reading': rows are being read and stored. 'indexing': every row is stored and the search indexes
+   * a big import set aside are being rebuilt, which takes seconds with no rows to count (store/bulk.ts).
+   */
+  phase: 'reading' | 'indexing';
   rows: number;
   bytes: number;
   total_bytes: number;
@@ -39,6 +44,11 @@ export class ProgressMeter {
       const byteRate = ((bytes - first.bytes) * 1000) / elapsed;
       if (byteRate > 0) eta = Math.max(0, (this.totalBytes - bytes) / byteRate);
     }
-    return { file: this.file, rows, bytes, total_bytes: this.totalBytes, rate, eta_seconds: eta };
+    return { file: this.file, phase: 'reading', rows, bytes, total_bytes: this.totalBytes, rate, eta_seconds: eta };
+  }
+
+  /** Every row is stored; the indexes are being rebuilt. */
+  indexing(rows: number, bytes: number): ImportProgress {
+    return { file: this.file, phase: 'indexing', rows, bytes, total_bytes: this.totalBytes, rate: null, eta_seconds: null };
   }
 }

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bigBySizeCsv } from '../importers/files.js';
 import { cli, tempDir } from './helpers.js';
 
 const tmp = tempDir('ucmcdr-import-');
@@ -50,6 +51,15 @@ async function callsJson(): Promise<unknown[]> {
 }
 
 describe('ucmcdr import', () => {
+  it('says on stderr when a big file moves on to rebuilding the search indexes', async () => {
+    const big = join(tmp.dir, 'big.csv');
+    writeFileSync(big, bigBySizeCsv());
+    const run = await cli(['--db', join(tmp.dir, 'big.sqlite'), 'import', big]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^big\.csv: 10,000 rows stored, rebuilding the search indexes$/m);
+    expect(run.stdout).toMatch(/^big\.csv \(ucm-csv\): 10000 imported/m);
+  });
+
   it('imports a UCM page export and a saved cdrapi response, reporting each file and rejected rows by line', async () => {
     const run = await cli(['--db', db, 'import', files.ucm, files.cdrapi, '--report', files.report]);
     expect(run.stderr).toBe('');

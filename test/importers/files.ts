@@ -66,3 +66,18 @@ export function makeZip(entries: { name: string; data: Buffer }[]): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
 }
+
+/**
+ * A UCM page export that is big on disk out of few rows: each row's Last Data is 2,600 characters, so
+ * 10,000 rows make about 26 MB, enough for the importer to choose a bulk load (store/bulk.ts), which it
+ * decides from the file's size. Sessions are `big-0`, `big-1`, ...
+ */
+export function bigBySizeCsv(rows = 10_000): string {
+  const lastData = 'x'.repeat(2_600);
+  const lines = ['Caller Number,Callee Number,Start Time,Talk Time,Session,Last Data'];
+  for (let i = 0; i < rows; i++) {
+    const time = `${String(Math.floor(i / 3600) % 24).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
+    lines.push(`${1000 + (i % 50)},${2000 + (i % 7)},2021-03-18 ${time},${i % 200},big-${i},${lastData}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,10 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../main/importers/index.js';
 import type { ImportProgress } from '../../main/importers/index.js';
 import { BATCH_ROWS } from '../../main/importers/batch-writer.js';
 import { MAX_LISTED_REJECTS } from '../../main/importers/run.js';
+import { CALLS_INDEXES } from '../../main/store/migrations.js';
+import { bigBySizeCsv } from './files.js';
 import { dumpDatabase, fixture, makeZip, tempStore } from './helpers.js';
 
 let ctx: ReturnType<typeof tempStore>;
@@ -228,6 +231,44 @@ describe('importFiles: streaming, progress and cancel', () => {
     expect(rows).toEqual([...rows].sort((a, b) => a - b));
     expect(progress.at(-1)).toMatchObject({ file: 'big.csv', rows: 50_000 });
     expect(progress.at(-1)?.bytes).toBe(progress.at(-1)?.total_bytes);
+  });
+
+  it('reports rebuilding the indexes of a big file as its own phase, before it starts, and leaves the real indexes', async () => {
+    const path = write('big-by-size.csv', bigBySizeCsv());
+    const progress: ImportProgress[] = [];
+    const reportedBeforeFinish: ImportProgress[][] = [];
+    const store = Object.create(ctx.store) as typeof ctx.store;
+    store.beginBulkLoad = () => {
+      const load = ctx.store.beginBulkLoad();
+      return {
+        finish() {
+          reportedBeforeFinish.push([...progress]);
+          load.finish();
+        },
+      };
+    };
+    const result = await importFiles(store, [path], { onProgress: (p) => progress.push(p) });
+    expect(result.files[0]).toMatchObject({ imported: 10_000, error: null });
+    expect(reportedBeforeFinish).toHaveLength(1);
+    const before = reportedBeforeFinish[0] as ImportProgress[];
+    expect(before.at(-1)).toMatchObject({ file: 'big-by-size.csv', phase: 'indexing', rows: 10_000, rate: null, eta_seconds: null });
+    expect(before.slice(0, -1).every((p) => p.phase === 'reading')).toBe(true);
+    expect(progress).toEqual(before);
+    const db = new Database(ctx.store.path, { readonly: true });
+    try {
+      const indexes = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = 'calls'").all();
+      expect(new Map(indexes.map((index) => [index.name, index.sql]))).toEqual(new Map(CALLS_INDEXES.map((index) => [index.name, index.sql])));
+      expect(db.prepare("SELECT count(*) AS n FROM settings WHERE key = 'bulk_load'").get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('has no indexing phase for a file too small for a bulk load', async () => {
+    const progress: ImportProgress[] = [];
+    await importFiles(ctx.store, [write('small.csv', generated(3_000))], { onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p.phase === 'reading')).toBe(true);
   });
 
   it('stops on cancel with CANCELLED, keeping only the batches already committed', async () => {

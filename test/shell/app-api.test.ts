@@ -8,6 +8,7 @@ import { createAppApi, type AppApi } from '../../main/app-api.js';
 import { FileRefRegistry } from '../../main/app/file-refs.js';
 import { createMemorySecrets, type SecretStore } from '../../main/secrets.js';
 import { openStore } from '../../main/store/store.js';
+import { bigBySizeCsv } from '../importers/files.js';
 import type { Store } from '../../main/store/types.js';
 
 /**
@@ -159,6 +160,15 @@ describe('createAppApi', () => {
     expect(result.files[0]).toMatchObject({ imported: 1, error: null });
     expect((await api.calls.totals({ filter: { pbx: [store.importSource().name] } })).count).toBe(1);
     expect((await api.calls.filterOptions()).pbx).toEqual(expect.arrayContaining(['Demo PBX']));
+  });
+
+  it('tells the window when a big import moves on to rebuilding the search indexes', async () => {
+    const csv = join(dir, 'big-by-size.csv');
+    writeFileSync(csv, bigBySizeCsv());
+    const result = await api.imports.run({ taskId: 'imp-big', files: [files.add(csv, 'file')] });
+    expect(result.files[0]).toMatchObject({ imported: 10_000, error: null });
+    const stages = events.filter((e) => e.taskId === 'imp-big').map((e) => e.stage);
+    expect(stages).toContain('big-by-size.csv: 10,000 rows stored, rebuilding the search indexes');
   });
 
   it('keeps settings and refuses two saved filters with one name', async () => {

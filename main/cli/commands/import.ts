@@ -73,7 +73,9 @@ Examples:
           reportPath: o.report,
           signal: ctx.io.signal,
           onProgress: (p: ImportProgress) =>
-            progress.update(progressText(`${p.file}: ${p.rows.toLocaleString('en-US')} rows`, p.rate, p.eta_seconds)),
+            p.phase === 'indexing'
+              ? progress.update(`${p.file}: ${p.rows.toLocaleString('en-US')} rows stored, rebuilding the search indexes`, true)
+              : progress.update(progressText(`${p.file}: ${p.rows.toLocaleString('en-US')} rows`, p.rate, p.eta_seconds)),
         });
         progress.done();
         for (const file of result.files) await writeText(ctx.io.stdout, fileSummary(file));
