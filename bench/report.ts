@@ -180,6 +180,7 @@ function importSection(run: BenchRun): string | null {
   if (!imp && !base) return null;
   const slower = ratio(num(imp, 'seconds'), num(base?.figures, 'seconds'));
   const rss = num(imp, 'peak_rss_mb');
+  const rssAgain = num(imp, 'again_peak_rss_mb');
   return [
     `## Issue 4: import of a ${int(run.sizes.importRows)}-row UCM CDR page export (CSV)`,
     table(
@@ -198,6 +199,17 @@ function importSection(run: BenchRun): string | null {
         ['peak RSS, MB', fmt(rss, 0), '', '', '< 300 MB', verdict(rss === null ? null : rss < 300)],
         ['file size, MB', fmt(num(imp, 'file_mb')), '', '', '', ''],
         ['database size after the import, MB', fmt(num(imp, 'db_mb')), '', '', '', ''],
+      ],
+    ),
+    `The same file imported again into that cache (overlapping exports: every row already present, ` +
+      `${int(num(imp, 'again_already_present'))} reported so):`,
+    table(
+      ['figure', 'ucmcdr import, again', 'goal', 'result'],
+      [
+        ['seconds', fmt(num(imp, 'again_seconds')), '', ''],
+        ['rows/s', int(num(imp, 'again_rows_per_s')), '', ''],
+        ['CPU seconds (all threads)', fmt(num(imp, 'again_cpu_seconds')), '', ''],
+        ['peak RSS, MB', fmt(rssAgain, 0), '< 300 MB', verdict(rssAgain === null ? null : rssAgain < 300)],
       ],
     ),
     `The file has the UCM page's "Export File Data" columns, one row per call. The floor is the sqlite3 command-line ` +

@@ -43,14 +43,19 @@ function compareNewLegs(a: CdrRecord, b: CdrRecord): number {
 
 /**
  * Legs are the same record when their AcctIds are equal; records without AcctId pair up by position.
- * Known legs keep their order; new ones follow, in AcctId (then start) order.
+ * An AcctId that occurs more than once in a call pairs by occurrence (the second with the second), so
+ * a repeated delivery never folds two known records into one. Known legs keep their order; new ones
+ * follow, in AcctId (then start) order.
  */
 function mergeLegs(existing: CdrRecord[], incoming: CdrRecord[]): { legs: CdrRecord[]; changed: boolean } {
   const legs = existing.slice();
-  const byAcctId = new Map<string, number>();
+  const byAcctId = new Map<string, number[]>();
   legs.forEach((leg, i) => {
     const id = acctIdOf(leg);
-    if (id !== '' && !byAcctId.has(id)) byAcctId.set(id, i);
+    if (id === '') return;
+    const positions = byAcctId.get(id);
+    if (positions === undefined) byAcctId.set(id, [i]);
+    else positions.push(i);
   });
   const added: CdrRecord[] = [];
   const addedByAcctId = new Map<string, number>();
@@ -58,8 +63,11 @@ function mergeLegs(existing: CdrRecord[], incoming: CdrRecord[]): { legs: CdrRec
   incoming.forEach((leg, i) => {
     const id = acctIdOf(leg);
     let position: number | undefined;
-    if (id !== '') position = byAcctId.get(id);
-    else if (i < existing.length && acctIdOf(existing[i] as CdrRecord) === '') position = i;
+    if (id !== '') {
+      const positions = byAcctId.get(id);
+      // Occurrences beyond those known merge into the last known one.
+      position = positions !== undefined && positions.length > 1 ? positions.shift() : positions?.[0];
+    } else if (i < existing.length && acctIdOf(existing[i] as CdrRecord) === '') position = i;
     if (position !== undefined) {
       const merged = mergeRecord(legs[position] as CdrRecord, leg);
       legs[position] = merged.record;

@@ -91,7 +91,10 @@ export async function importCsvSource(
   const writer = new BatchWriter(target, `import:${source.label}`);
   const meter = run.meter(source);
   const cached = target.store.listPbx().reduce((sum, pbx) => sum + pbx.calls, 0);
-  const bulk = bulkLoadPays(cached, source.size / BYTES_PER_ROW) ? target.store.beginBulkLoad() : null;
+  const setIndexesAside = bulkLoadPays(cached, source.size / BYTES_PER_ROW);
+  // Every CSV import takes the load's lean settings: a big file that repeats cached calls reads most
+  // of the cache, which through memory-mapped pages would count as this process's memory.
+  const load = target.store.beginBulkLoad({ setIndexesAside });
   let last = { rows: 0, bytes: 0 };
   try {
     for await (const batch of batches) {
@@ -104,13 +107,13 @@ export async function importCsvSource(
       last = batch;
       run.progress(meter.sample(batch.rows, batch.bytes));
     }
-    if (bulk !== null) {
+    if (setIndexesAside) {
       run.progress(meter.indexing(last.rows, last.bytes));
       // The rebuild blocks this thread for seconds: let the report reach the terminal or the window first.
       await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    bulk?.finish();
+    load.finish();
   }
   if (run.signal?.aborted) throw cancelled();
 }

@@ -11,6 +11,8 @@ import type { Db } from './db.js';
 export interface FieldSets {
   /** The stored form of a record given as JSON arrays of its names and values (prepare.ts). */
   stored(names: string, values: string): string;
+  /** The same, or null when no stored record has these names (nothing is written either way). */
+  storedIfKnown(names: string, values: string): string | null;
   decode(stored: string): CdrRecord;
   /**
    * Drops what was learnt: a transaction that rolled back may have taken new sets with it. Every
@@ -31,22 +33,23 @@ export function createFieldSets(db: Db): FieldSets {
   let lastNames = '';
   let lastId = 0;
 
-  function setId(json: string): number {
+  /** The id of a set, created when `create` and it does not exist yet; null otherwise. */
+  function setId(json: string, create: boolean): number | null {
     if (lastId !== 0 && json === lastNames) return lastId;
-    let id = ids.get(json);
+    let id = ids.get(json) ?? idOf.get(json)?.id;
     if (id === undefined) {
+      if (!create) return null;
       insert.run(json);
       id = (idOf.get(json) as { id: number }).id;
-      ids.set(json, id);
     }
+    ids.set(json, id);
     lastNames = json;
     lastId = id;
     return id;
   }
 
-  function stored(namesJson: string, values: string): string {
+  function withId(id: number, values: string): string {
     // values is a JSON array: the stored form is the same array with the set id in front.
-    const id = setId(namesJson);
     return values === '[]' ? `[${id}]` : `[${id},${values.slice(1)}`;
   }
 
@@ -62,7 +65,11 @@ export function createFieldSets(db: Db): FieldSets {
   }
 
   return {
-    stored,
+    stored: (namesJson, values) => withId(setId(namesJson, true) as number, values),
+    storedIfKnown(namesJson, values) {
+      const id = setId(namesJson, false);
+      return id === null ? null : withId(id, values);
+    },
     forget() {
       ids.clear();
       names.clear();

@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db.js';
 import type { FieldSets } from './field-sets.js';
-import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, ROW_INDEX, type PreparedCall } from './prepare.js';
+import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, ROW_INDEX, type PreparedCall, type PreparedRecord } from './prepare.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
 /** calls columns as written: the identity, the prepared row, the origin. */
@@ -110,8 +110,19 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     insertText.run(callId, row[ROW_INDEX.caller_name_fold], row[ROW_INDEX.search_text]);
   }
 
-  function readCall(stored: StoredCall): CdrCall {
-    const records = readRecords.all(stored.id);
+  /**
+   * Whether a delivery repeats exactly what is stored: same leg count, same records in the same
+   * order, compared in their stored form, without decoding anything. A re-imported file is mostly
+   * such calls. Merging them would change nothing either.
+   */
+  function storedAlready(stored: StoredCall, records: StoredRecord[], call: PreparedCall): boolean {
+    if (stored.legs !== call.row[ROW_INDEX.legs] || records.length !== call.legs.length + 1) return false;
+    const same = (record: StoredRecord | undefined, prepared: PreparedRecord): boolean =>
+      record?.fields === fieldSets.storedIfKnown(prepared.names, prepared.values);
+    return same(records[0], call.main) && call.legs.every((leg, i) => same(records[i + 1], leg));
+  }
+
+  function readCall(stored: StoredCall, records: StoredRecord[]): CdrCall {
     const main = fieldSets.decode((records[0] as StoredRecord).fields);
     const legs = records.length === 1 && stored.legs === 1 ? [main] : records.slice(1).map((r) => fieldSets.decode(r.fields));
     return { session: stored.session, main, legs };
@@ -134,7 +145,12 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
         continue;
       }
       const stored = findCall.get(call.row[ROW_INDEX.session] as string, pbxId) as StoredCall;
-      const merged = mergeCalls(readCall(stored), preparedToCall(call));
+      const records = readRecords.all(stored.id);
+      if (storedAlready(stored, records, call)) {
+        counts.unchanged++;
+        continue;
+      }
+      const merged = mergeCalls(readCall(stored, records), preparedToCall(call));
       if (!merged.changed) {
         counts.unchanged++;
         continue;

@@ -109,7 +109,7 @@ export function openStore(path: string): Store {
 
     ingest: (pbxId, calls, options) => ingest.calls(pbxId, calls, options),
     ingestPrepared: (pbxId, calls, options) => ingest.prepared(pbxId, calls, options),
-    beginBulkLoad: () => bulk.begin(),
+    beginBulkLoad: (options) => bulk.begin(options),
 
     page: (request) => queries.page(request),
     totals: (filter) => queries.totals(filter),

@@ -91,6 +91,15 @@ export interface BulkLoad {
   finish(): void;
 }
 
+export interface BulkLoadOptions {
+  /**
+   * Swap the number indexes for stand-ins and defer the text index's merging (default true). Without
+   * it a load only takes the lean connection settings, which is what a big file that mostly repeats
+   * cached calls needs: a re-import reads far more pages than it writes.
+   */
+  setIndexesAside?: boolean;
+}
+
 export interface Store {
   readonly path: string;
   close(): void;
@@ -122,16 +131,17 @@ export interface Store {
    */
   ingestPrepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
   /**
-   * For a load of many calls (a big import): swaps the number indexes of `calls` for cheap stand-ins
-   * (never the UNIQUE identity one, which ingest's merge relies on) so rows append cheaply, defers
-   * the text index's merging, and lowers the memory the connection maps while loading. Queries stay correct meanwhile, only slower. finish() builds the
+   * For a load of many calls (a big import): lowers the memory the connection maps and caches while
+   * loading and, unless options say otherwise, swaps the number indexes of `calls` for cheap stand-ins
+   * (never the UNIQUE identity one, which ingest's merge relies on) so rows append cheaply and defers
+   * the text index's merging. Queries stay correct meanwhile, only slower. finish() builds the
    * indexes again by sorting, restores the settings; it is idempotent. A process that dies in between
    * leaves a marker, and the next openStore rebuilds what is missing (unless the marking process is
    * still alive and loading). Loads may overlap; the indexes come back when the last one finishes.
-   * Finishing sorts every call of the cache, so it pays only for loads large next to the cache
-   * (bulkLoadPays in main/store/bulk.ts).
+   * Setting the indexes aside pays only for loads large next to the cache, since finishing sorts every
+   * call of the cache (bulkLoadPays in main/store/bulk.ts).
    */
-  beginBulkLoad(): BulkLoad;
+  beginBulkLoad(options?: BulkLoadOptions): BulkLoad;
 
   page(request: CallPageRequest): CallPage;
   totals(filter: CallFilter): CallTotals;

@@ -20,6 +20,21 @@ describe('mergeCalls', () => {
     expect(result.call).toBe(existing);
   });
 
+  it('pairs an AcctId that occurs twice by occurrence: a repeated delivery changes nothing and keeps both records', () => {
+    const first = record({ AcctId: '7', session: 's', dstanswer: '1001' });
+    const second = record({ AcctId: '7', session: 's', dstanswer: '1002' });
+    const existing = call('s', main, [first, second]);
+    const result = mergeCalls(existing, JSON.parse(snapshot(existing)) as CdrCall);
+    expect(result.changed).toBe(false);
+    const richer = call('s', main, [first, { ...second, recordfiles: 'b.wav@' }]);
+    const merged = mergeCalls(existing, richer);
+    expect(merged.changed).toBe(true);
+    expect(merged.call.legs.map((leg) => [leg['dstanswer'], leg['recordfiles']])).toEqual([
+      ['1001', ''],
+      ['1002', 'b.wav@'],
+    ]);
+  });
+
   it('reports nothing changed when the delivery has only empty values where the call has data', () => {
     const existing = call('s', main, [leg1]);
     const poorer = call('s', record({ session: 's', start: '2016-04-29 02:53:37' }), [record({ AcctId: '1' })]);

@@ -238,8 +238,8 @@ describe('importFiles: streaming, progress and cancel', () => {
     const progress: ImportProgress[] = [];
     const reportedBeforeFinish: ImportProgress[][] = [];
     const store = Object.create(ctx.store) as typeof ctx.store;
-    store.beginBulkLoad = () => {
-      const load = ctx.store.beginBulkLoad();
+    store.beginBulkLoad = (options) => {
+      const load = ctx.store.beginBulkLoad(options);
       return {
         finish() {
           reportedBeforeFinish.push([...progress]);

@@ -359,6 +359,38 @@ describe('a bulk load', () => {
   });
 });
 
+describe('a load that keeps the indexes (setIndexesAside: false)', () => {
+  it('takes the lean settings only: indexes, text index options and marker stay as they were', () => {
+    const path = cachePath();
+    const db = openDatabase(path);
+    cleanups.push(() => db.close());
+    const fts = ftsOptions(path);
+    const load = createBulkLoader(db).begin({ setIndexesAside: false });
+    expect(db.pragma('mmap_size', { simple: true })).toBe(0);
+    expect(indexSql(path)).toEqual(FRESH_INDEXES);
+    expect(marker(path)).toBeNull();
+    expect(ftsOptions(path)).toEqual(fts);
+    load.finish();
+    expect(db.pragma('mmap_size', { simple: true })).toBeGreaterThan(0);
+    expect(indexSql(path)).toEqual(FRESH_INDEXES);
+  });
+
+  it('sets the indexes aside when an overlapping load asks, and brings them back when the last one ends', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    const lean = store.beginBulkLoad({ setIndexesAside: false });
+    const big = store.beginBulkLoad();
+    expectStandIns(path);
+    store.ingest(pbx, calls(0, 20), { origin: 'sync' });
+    big.finish();
+    expectStandIns(path);
+    lean.finish();
+    expectFinished(path);
+    expect(store.totals({ caller: '1001' }).count).toBe(1);
+  });
+});
+
 describe('when a bulk load pays', () => {
   it('pays for a first big import and for one much larger than the cache, not for a top-up or a small file', () => {
     expect(bulkLoadPays(0, 1_000_000)).toBe(true);

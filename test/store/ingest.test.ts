@@ -28,6 +28,17 @@ describe('ingest', () => {
     expect(store.getPbx(pbx)?.calls).toBe(1);
   });
 
+  it('reports an exact repeat of a flat, a transferred and a summary-only call as already present, writing nothing', () => {
+    const transfer = transferCall();
+    const summaryOnly: CdrCall = { session: 'summary-only', main: { ...transfer.main, session: 'summary-only' }, legs: [] };
+    const calls = [flatCall({ session: 'flat-1', start: '2024-03-01 08:02:00' }), transfer, summaryOnly];
+    expect(store.ingest(pbx, calls, { origin: 'sync' })).toEqual({ inserted: 3, unchanged: 0, merged: 0 });
+    const before = calls.map((c) => store.findSession(c.session));
+    expect(store.ingest(pbx, calls.map(clone), { origin: 'import:again.csv' })).toEqual({ inserted: 0, unchanged: 3, merged: 0 });
+    expect(calls.map((c) => store.findSession(c.session))).toEqual(before);
+    expect(store.getPbx(pbx)?.calls).toBe(3);
+  });
+
   it('updates a call when a later delivery is more complete, never losing what it had', () => {
     const full = transferCall();
     const partial: CdrCall = {
