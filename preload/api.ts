@@ -184,6 +184,8 @@ export interface CallRow {
   nat: boolean;
   /** Where the call came from: `sync` or `import:<file name>`. */
   origin: string;
+  /** When an imported call was imported (ISO 8601 UTC); null for synced calls. */
+  imported_at: string | null;
 }
 
 export interface CallPageRequest {

@@ -25,6 +25,9 @@ export class BatchWriter {
   alreadyPresent = 0;
   merged = 0;
 
+  /** When this file's import began: every call it adds carries it. */
+  private readonly importedAt = Date.now();
+
   constructor(
     private readonly target: ImportTarget,
     private readonly origin: string,
@@ -34,7 +37,7 @@ export class BatchWriter {
     if (calls.length === 0) return;
     const { store } = this.target;
     const pbxId = this.target.pbxId();
-    this.add(store.transaction(() => store.ingest(pbxId, calls, { origin: this.origin })));
+    this.add(store.transaction(() => store.ingest(pbxId, calls, { origin: this.origin, imported_at: this.importedAt })));
   }
 
   /** The same for calls prepared with the target's clock. */
@@ -42,7 +45,7 @@ export class BatchWriter {
     if (calls.length === 0) return;
     const { store } = this.target;
     const pbxId = this.target.pbxId();
-    this.add(store.transaction(() => store.ingestPrepared(pbxId, calls, { origin: this.origin })));
+    this.add(store.transaction(() => store.ingestPrepared(pbxId, calls, { origin: this.origin, imported_at: this.importedAt })));
   }
 
   private add(counts: IngestCounts): void {

@@ -7,10 +7,10 @@ import type { FieldSets } from './field-sets.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, ROW_INDEX, type PreparedCall, type PreparedRecord } from './prepare.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
-/** calls columns as written: the identity, the prepared row, the origin. */
-const CALL_COLUMNS = ['pbx_id', ...ROW_COLUMNS, 'origin'];
+/** calls columns as written: the identity, the prepared row, the origin and import time. */
+const CALL_COLUMNS = ['pbx_id', ...ROW_COLUMNS, 'origin', 'imported_at'];
 
-/** What a merge rewrites: the prepared row after the session; the origin stays where the call first came from. */
+/** What a merge rewrites: the prepared row after the session; origin and import time stay those of the call's first delivery. */
 const REDERIVED_COLUMNS = ROW_COLUMNS.slice(1);
 
 /** The call_days key and talk time of a prepared row. */
@@ -128,12 +128,12 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     return { session: stored.session, main, legs };
   }
 
-  const write = db.transaction((pbxId: number, calls: PreparedCall[], origin: string): IngestCounts => {
+  const write = db.transaction((pbxId: number, calls: PreparedCall[], origin: string, importedAt: number | null): IngestCounts => {
     const { tz, model } = clockOf(pbxId);
     const counts: IngestCounts = { inserted: 0, unchanged: 0, merged: 0 };
     let talkAdded = 0;
     for (const call of calls) {
-      const inserted = insertCall.run(pbxId, ...call.row, origin);
+      const inserted = insertCall.run(pbxId, ...call.row, origin, importedAt);
       if (inserted.changes === 1) {
         const id = Number(inserted.lastInsertRowid);
         writeRecords(id, call);
@@ -180,11 +180,16 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     if (typeof options?.origin !== 'string' || options.origin === '') {
       throw new AppError('BAD_INPUT', 'ingest needs the origin of the calls (sync or import:<file>).');
     }
+    const at = options.imported_at;
+    if (at !== undefined && (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0)) {
+      throw new AppError('BAD_INPUT', `ingest's imported_at must be a time in ms since the epoch, got ${JSON.stringify(at)}.`);
+    }
   }
 
-  function writeAll(pbxId: number, calls: PreparedCall[], origin: string): IngestCounts {
+  function writeAll(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts {
+    const importedAt = options.imported_at === undefined ? null : Math.floor(options.imported_at / 1000);
     try {
-      return write(pbxId, calls, origin);
+      return write(pbxId, calls, options.origin, importedAt);
     } catch (error) {
       days.clear();
       fieldSets.forget();
@@ -197,12 +202,12 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
       checkArguments(pbxId, calls, options);
       calls.forEach(checkCall);
       const { tz, model } = clockOf(pbxId);
-      return writeAll(pbxId, calls.map((call) => prepareCall(call, tz, model, encoder)), options.origin);
+      return writeAll(pbxId, calls.map((call) => prepareCall(call, tz, model, encoder)), options);
     },
     prepared(pbxId, calls, options) {
       checkArguments(pbxId, calls, options);
       calls.forEach(checkPrepared);
-      return writeAll(pbxId, calls, options.origin);
+      return writeAll(pbxId, calls, options);
     },
   };
 }

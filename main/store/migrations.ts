@@ -233,8 +233,18 @@ const schema1: Migration = (db) => {
   `);
 };
 
+/**
+ * Schema 2: calls.imported_at, when an imported call was imported (seconds since the epoch, UTC; NULL
+ * for synced calls and for calls imported before this column existed, whose import time is unknown).
+ * Together with origin (`import:<file>`) it tells where a call came from. Like origin, a merge keeps
+ * the value of the call's first delivery.
+ */
+const schema2: Migration = (db) => {
+  db.exec('ALTER TABLE calls ADD COLUMN imported_at INTEGER');
+};
+
 /** Schema steps in order; step n brings the file to `user_version = n`. Never edit a released step. */
-export const MIGRATIONS: readonly Migration[] = [schema1];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

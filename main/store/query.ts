@@ -49,12 +49,14 @@ const SORT_KEYS: Record<SortField, string> = {
 
 const ROW_COLUMNS = `c.id, c.session, p.name AS pbx, c.start, c.start_utc, c.answer, c."end", c.src, c.dst,
   c.caller_name, c.clid, c.answered_by, c.disposition, c.direction, c.action_type, c.action_kind, c.action_target,
-  c.duration, c.billsec, c.src_trunk_name, c.dst_trunk_name, c.account_code, c.recordings, c.legs, c.nat, c.origin`;
+  c.duration, c.billsec, c.src_trunk_name, c.dst_trunk_name, c.account_code, c.recordings, c.legs, c.nat, c.origin,
+  c.imported_at`;
 
 const PAGE_REQUEST_KEYS = ['filter', 'sort', 'limit', 'cursor'];
 
-interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction'> {
+interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction' | 'imported_at'> {
   start_utc: number;
+  imported_at: number | null;
   disposition: number;
   direction: number;
   recordings: string | null;
@@ -97,6 +99,7 @@ function toCallRow(row: CallDbRow): CallRow {
     legs: row.legs,
     nat: row.nat === 1,
     origin: row.origin,
+    imported_at: row.imported_at === null ? null : isoUtc(row.imported_at * 1000),
   };
 }
 

@@ -37,6 +37,8 @@ export interface PbxRecordInput {
 export interface IngestOptions {
   /** `sync`, or `import:<file name>` */
   origin: string;
+  /** For imports: when the file was imported, ms since the epoch (kept to the second). */
+  imported_at?: number;
 }
 
 /** What one ingest did, per call. */

@@ -254,6 +254,12 @@ describe('UCM CDR Viewer in the browser', () => {
     await goToCalls();
     await byTestId('filter-pbx').selectOption([imported]);
     await expectCount(2);
+    const [call] = h.store.findSession('e2e-import-1');
+    expect(call?.call.imported_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    await h.page.evaluate(`location.hash = '#/calls?call=${call?.call.id}'`);
+    await expect
+      .poll(() => byTestId('session-origin').textContent(), { timeout: UI_TIMEOUT })
+      .toMatch(/^\s*import:ucm-cdr-export\.csv, imported \d{4}-\d\d-\d\d \d\d:\d\d\s*$/);
     await resetFilters();
   });
 

@@ -30,6 +30,7 @@ const row: CallRow = {
   legs: 3,
   nat: false,
   origin: 'sync',
+  imported_at: null,
 };
 
 describe('export fields', () => {

@@ -132,6 +132,34 @@ describe('importFiles: no duplicates', () => {
     expect(count()).toBe(6);
   });
 
+  it('marks each call with the file it came from and when that file was imported, which a later file does not change', async () => {
+    const text = generated(4);
+    const [header, ...rows] = text.trim().split('\r\n');
+    const first = write('march.csv', [header, ...rows.slice(0, 2)].join('\r\n'));
+    const second = write('march-all.csv', [header, ...rows].join('\r\n'));
+    const started = Math.floor(Date.now() / 1000) * 1000;
+    await importFiles(ctx.store, [first]);
+    const between = Date.now();
+    await importFiles(ctx.store, [second]);
+    const ended = Date.now();
+    const origin = (session: string) => {
+      const call = ctx.store.findSession(session)[0]?.call;
+      return { origin: call?.origin, at: Date.parse(call?.imported_at ?? '') };
+    };
+    for (const session of ['gen-0', 'gen-1']) {
+      const { origin: file, at } = origin(session);
+      expect(file).toBe('import:march.csv');
+      expect(at).toBeGreaterThanOrEqual(started);
+      expect(at).toBeLessThanOrEqual(between);
+    }
+    for (const session of ['gen-2', 'gen-3']) {
+      const { origin: file, at } = origin(session);
+      expect(file).toBe('import:march-all.csv');
+      expect(at).toBeGreaterThanOrEqual(Math.floor(between / 1000) * 1000);
+      expect(at).toBeLessThanOrEqual(ended);
+    }
+  });
+
   it('adds what a synced call lacked and erases nothing it had', async () => {
     const office = ctx.store.savePbx({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'UTC' });
     const synced = {
@@ -158,6 +186,7 @@ describe('importFiles: no duplicates', () => {
     expect(found).toHaveLength(1);
     expect(found[0]?.call).toMatchObject({ pbx: 'office', caller_name: 'Front Desk', account_code: '7788', recordings: ['2021-03/auto-1616080473-4003-1001.wav'] });
     expect(found[0]?.main.fields).toMatchObject({ userfield: 'Internal', duration: '25', caller_name: 'Front Desk' });
+    expect(found[0]?.call).toMatchObject({ origin: 'sync', imported_at: null });
   });
 });
 

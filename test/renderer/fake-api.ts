@@ -107,6 +107,7 @@ export function makeRow(i: number, overrides: Partial<CallRow> = {}): CallRow {
     legs: 0,
     nat: false,
     origin: 'sync',
+    imported_at: null,
     ...overrides,
   };
 }

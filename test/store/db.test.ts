@@ -62,6 +62,38 @@ describe('opening the cache', () => {
     }
   });
 
+  it('brings a schema 1 cache with calls to schema 2: its calls stay, with no import time', () => {
+    const path = join(dir(), 'cache.sqlite');
+    const old = new Database(path);
+    old.transaction(() => {
+      (MIGRATIONS[0] as (db: Database.Database) => void)(old);
+      old.pragma('user_version = 1');
+      old.prepare("INSERT INTO pbx (id, name, kind, tz) VALUES (1, 'Imported', 'import', 'UTC')").run();
+      old.prepare(
+        `INSERT INTO calls (id, pbx_id, session, start, start_utc, start_wall, src, src_num, dst, dst_num, caller_name,
+           caller_name_fold, search_text, clid, answered_by, answered_by_num, disposition, direction, action_type,
+           action_kind, action_target, duration, billsec, src_trunk_name, dst_trunk_name, account_code, has_recording,
+           legs, nat, origin)
+         VALUES (1, 1, 'old-1', '2024-03-01T08:00:00', 1709280000, 1709280000, '1000', 1000, '1001', 1001, '', '',
+           '1000 1001', '', '', 0, 1, 3, '', '', '', 30, 20, '', '', '', 0, 0, 0, 'import:old.csv')`,
+      ).run();
+    })();
+    old.close();
+    const store = openStore(path);
+    try {
+      expect(store.getCall(1)).toMatchObject({ session: 'old-1', origin: 'import:old.csv', imported_at: null });
+      const pbx = store.importSource().id;
+      const main = { session: 's-2', src: '1000', dst: '1001', start: '2024-03-01 09:00:00', disposition: 'ANSWERED' };
+      store.ingest(pbx, [{ session: 's-2', main, legs: [] }], { origin: 'import:new.csv', imported_at: Date.UTC(2026, 10, 26, 12, 30, 5, 700) });
+      expect(store.findSession('s-2')[0]?.call).toMatchObject({ origin: 'import:new.csv', imported_at: '2026-11-26T12:30:05Z' });
+    } finally {
+      store.close();
+    }
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    check.close();
+  });
+
   it('applies a pending migration in a transaction together with its user_version', () => {
     const path = join(dir(), 'cache.sqlite');
     const db = new Database(path);

@@ -46,6 +46,7 @@ const ROW_FIELDS = [
   'legs',
   'nat',
   'origin',
+  'imported_at',
 ] as const satisfies readonly (keyof CallRow)[];
 
 function csvCellText(value: CallRow[keyof CallRow]): string {

@@ -35,7 +35,7 @@ export function sessionText(detail: SessionDetail): string {
     `Trunks    ${c.src_trunk_name || '-'} -> ${c.dst_trunk_name || '-'}`,
     `Recording ${c.recordings.length > 0 ? c.recordings.join(', ') : '-'}`,
     `Legs      ${c.legs}`,
-    `Origin    ${c.origin}`,
+    `Origin    ${c.origin}${c.imported_at === null ? '' : `, imported ${c.imported_at}`}`,
   ].join('\n');
   const parts = [`${summary}\n`, recordText('Main record (main)', detail.main)];
   detail.legs.forEach((leg, i) => {
