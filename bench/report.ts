@@ -213,7 +213,9 @@ function importSection(run: BenchRun): string | null {
       ],
     ),
     `The file has the UCM page's "Export File Data" columns, one row per call. The floor is the sqlite3 command-line ` +
-      `shell importing the same file into a plain table (\`.mode csv\`, \`.import\`) into a new database file. ` +
+      `shell importing the same file into a plain table (\`.mode csv\`, \`.import\`) into a new database file: the ` +
+      `median of ${int(num(base?.figures, 'runs'))} runs (${fmt(num(base?.figures, 'fastest_seconds'))} to ` +
+      `${fmt(num(base?.figures, 'slowest_seconds'))} s). ` +
       `The import is the built \`ucmcdr import\` (out/main/cli.js, plain Node, as users run it; the app is built first, ` +
       `not timed) into a new cache; peak RSS and CPU time are its own process's. It reads and prepares rows (decode, ` +
       `parse, derive, encode) on a worker thread while the main thread writes the previous batch, so its CPU time can ` +
