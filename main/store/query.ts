@@ -329,12 +329,26 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
     iterate(filter, sort) {
       const query = buildIterateQuery(db, filter, sort);
       if (query === null) return [][Symbol.iterator]();
-      // While the iterator is open the connection can still read, but writes wait until it is done.
-      const rows = prepare(query.sql).iterate(...query.params) as IterableIterator<CallDbRow>;
-      function* mapped(): IterableIterator<CallRow> {
-        for (const row of rows) yield toCallRow(row);
-      }
-      return mapped();
+      // While the iterator is open its connection can still read but refuses writes (Store.iterate
+      // runs on a connection of its own for that reason).
+      // A statement of its own (not the cache's): two exports of one filter may run at once, and a
+      // statement can be iterated only once at a time.
+      const rows = db.prepare(query.sql).iterate(...query.params) as IterableIterator<CallDbRow>;
+      // Not a generator: return() must end the statement even before the first next().
+      const mapped: IterableIterator<CallRow> = {
+        next() {
+          const next = rows.next();
+          return next.done === true ? { done: true, value: undefined } : { done: false, value: toCallRow(next.value) };
+        },
+        return(value?: unknown) {
+          rows.return?.();
+          return { done: true, value };
+        },
+        [Symbol.iterator]() {
+          return mapped;
+        },
+      };
+      return mapped;
     },
 
     getCall(callId) {

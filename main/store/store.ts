@@ -1,10 +1,11 @@
 import { AppError } from '../errors.js';
 import { createBulkLoader } from './bulk.js';
-import { openDatabase } from './db.js';
+import { openDatabase, type Db } from './db.js';
 import { createFieldSets } from './field-sets.js';
 import { createIngest } from './ingest.js';
 import { createProfiles } from './profiles.js';
-import { createQueries } from './query.js';
+import { createQueries, type Queries } from './query.js';
+import type { CallRow } from '../../preload/api.js';
 import type { ImportLogEntry, RecordingState, RecordingStatus, Store, SyncPosition } from './types.js';
 
 const RECORDING_STATES: readonly RecordingState[] = ['unknown', 'cached', 'gone'];
@@ -51,6 +52,23 @@ export function openStore(path: string): Store {
   const queries = createQueries(db, fieldSets);
   const bulk = createBulkLoader(db);
 
+  /**
+   * Long reads (exports) run on a connection of their own, opened on first use. better-sqlite3 refuses
+   * every write on a connection while one of its statements is being iterated, and an export iterates
+   * for minutes: on the shared connection a sync or import started meanwhile would fail. In WAL mode the
+   * reader keeps the snapshot it started with while writes go on beside it.
+   */
+  let reader: { db: Db; queries: Queries } | null = null;
+  /** Iterators not finished yet: closing the store ends them, as a connection cannot close mid-read. */
+  const openReads = new Set<Iterator<CallRow>>();
+  function readerQueries(): Queries {
+    if (reader === null) {
+      const readerDb = openDatabase(path);
+      reader = { db: readerDb, queries: createQueries(readerDb, createFieldSets(readerDb)) };
+    }
+    return reader.queries;
+  }
+
   const getPosition = db.prepare<[number], SyncPositionRow>('SELECT * FROM sync_position WHERE pbx_id = ?');
   const putPosition = db.prepare(
     `INSERT INTO sync_position (pbx_id, window_start, window_end, page_offset, newest_start, in_progress, full)
@@ -87,6 +105,8 @@ export function openStore(path: string): Store {
     path,
     close() {
       bulk.abandon();
+      for (const read of openReads) read.return?.();
+      reader?.db.close();
       db.close();
     },
     transaction<T>(fn: () => T): T {
@@ -113,7 +133,25 @@ export function openStore(path: string): Store {
 
     page: (request) => queries.page(request),
     totals: (filter) => queries.totals(filter),
-    iterate: (filter, sort) => queries.iterate(filter, sort),
+    iterate(filter, sort) {
+      const rows = readerQueries().iterate(filter, sort);
+      const tracked: IterableIterator<CallRow> = {
+        next() {
+          const next = rows.next();
+          if (next.done === true) openReads.delete(tracked);
+          return next;
+        },
+        return(value?: unknown) {
+          openReads.delete(tracked);
+          return rows.return?.(value) ?? { done: true, value };
+        },
+        [Symbol.iterator]() {
+          return tracked;
+        },
+      };
+      openReads.add(tracked);
+      return tracked;
+    },
     getCall: (callId) => queries.getCall(callId),
     session: (callId) => queries.session(callId),
     findSession: (session, pbxName) => queries.findSession(session, pbxName),

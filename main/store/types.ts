@@ -147,7 +147,11 @@ export interface Store {
 
   page(request: CallPageRequest): CallPage;
   totals(filter: CallFilter): CallTotals;
-  /** Every matching call in sort order, read lazily (constant memory) for export. */
+  /**
+   * Every matching call in sort order, read lazily (constant memory) for export. Runs on a second
+   * connection of the store, so writes (sync, import) go on while an iterator is open; the iterator
+   * sees the cache as it was when it started. Finish or return() it to end its read.
+   */
   iterate(filter: CallFilter, sort?: CallSort): IterableIterator<CallRow>;
   getCall(callId: number): CallRow | null;
   session(callId: number): SessionDetail | null;

@@ -108,6 +108,29 @@ describe('exportCalls', () => {
     expect(csv.text()).toBe('Session,PBX\r\n');
   });
 
+  it('runs two exports at once while the cache takes new calls, each export keeping the calls it started with', async () => {
+    const branch = store.savePbx({ name: 'branch', url: 'https://192.0.2.2:8443', api: 'legacy', user: 'u', tz: 'UTC' });
+    let wrote = false;
+    const write = () => {
+      if (wrote) return;
+      wrote = true;
+      const call = flatCall({ session: 'during-export', start: '2024-06-01 08:00:00', src: '3000', dst: '2000' });
+      store.transaction(() => store.ingest(branch.id, [call], { origin: 'import:late.csv' }));
+    };
+    try {
+      const [first, second] = await Promise.all([
+        exportCalls(store, { filter: {}, format: 'csv' }, slowSink().sink, { onProgress: write }),
+        exportCalls(store, { filter: {}, format: 'csv' }, slowSink().sink),
+      ]);
+      expect(wrote).toBe(true);
+      expect(first.rows).toBe(COUNT);
+      expect(second.rows).toBe(COUNT);
+      expect(store.totals({}).count).toBe(COUNT + 1);
+    } finally {
+      store.removePbx(branch.id);
+    }
+  });
+
   it('stops with CANCELLED when its signal is aborted', async () => {
     const controller = new AbortController();
     const out = slowSink();

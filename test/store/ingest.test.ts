@@ -39,6 +39,39 @@ describe('ingest', () => {
     expect(store.getPbx(pbx)?.calls).toBe(3);
   });
 
+  it('takes writes while an iterator (an export) is open, the iterator keeping the calls it started with', () => {
+    const first = ['it-1', 'it-2', 'it-3'].map((session, i) => flatCall({ session, start: `2024-03-01 08:0${i}:00` }));
+    store.ingest(pbx, first, { origin: 'sync' });
+    const iterator = store.iterate({}, { field: 'start', dir: 'asc' });
+    expect(iterator.next().value?.session).toBe('it-1');
+    expect(store.transaction(() => store.ingest(pbx, [flatCall({ session: 'it-4', start: '2024-03-01 08:09:00' })], { origin: 'import:x.csv' }))).toEqual({
+      inserted: 1,
+      unchanged: 0,
+      merged: 0,
+    });
+    store.setSetting('theme', 'dark');
+    expect([...iterator].map((row) => row.session)).toEqual(['it-2', 'it-3']);
+    expect(store.totals({}).count).toBe(4);
+    expect([...store.iterate({})].map((row) => row.session).sort()).toEqual(['it-1', 'it-2', 'it-3', 'it-4']);
+  });
+
+  it('closes with an iterator still open (an export cut short), ending the iterator', () => {
+    const temp = tempStore();
+    try {
+      addPbx(temp.store, 'Office');
+      const office = temp.store.listPbx()[0]?.id as number;
+      temp.store.ingest(office, [flatCall({ session: 'c-1', start: '2024-03-01 08:00:00' }), flatCall({ session: 'c-2', start: '2024-03-01 08:01:00' })], { origin: 'sync' });
+      const started = temp.store.iterate({});
+      expect(started.next().done).toBe(false);
+      const unstarted = temp.store.iterate({});
+      expect(() => temp.store.close()).not.toThrow();
+      expect(started.next().done).toBe(true);
+      expect(unstarted.next().done).toBe(true);
+    } finally {
+      temp.cleanup();
+    }
+  });
+
   it('updates a call when a later delivery is more complete, never losing what it had', () => {
     const full = transferCall();
     const partial: CdrCall = {
