@@ -64,11 +64,18 @@ function checkPrepared(call: PreparedCall, index: number): void {
   }
 }
 
+/** A stored call with its records (seq order), as one statement reads them. */
+interface StoredCallWithRecords {
+  call: StoredCall;
+  records: StoredRecord[];
+}
+
 /**
  * Builds the ingest routines with their statements prepared once. New sessions take the fast path: one
  * INSERT ... ON CONFLICT DO NOTHING per call (no lookup first), its records and its search text. Only a
  * session already present is read back, merged and, when the merge changed it, prepared again and
- * rewritten.
+ * rewritten. Calls come in runs (a new export; a re-imported file or an overlapping sync window): after
+ * a known call the next one is looked up first, which spares a re-delivery the failing insert.
  */
 export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   const placeholders = CALL_COLUMNS.map(() => '?').join(', ');
@@ -76,12 +83,11 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     `INSERT INTO calls (${CALL_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (session, pbx_id) DO NOTHING`,
   );
   const updateCall = db.prepare(`UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
-  const findCall = db.prepare<[string, number], StoredCall>(
-    `SELECT id, session, legs, pbx_id, start_wall, disposition, direction, action_kind, src_trunk_name, dst_trunk_name,
-       account_code, has_recording, billsec
-     FROM calls WHERE session = ? AND pbx_id = ?`,
+  const findCall = db.prepare<[string, number], StoredCall & StoredRecord>(
+    `SELECT c.id, c.session, c.legs, c.pbx_id, c.start_wall, c.disposition, c.direction, c.action_kind, c.src_trunk_name,
+       c.dst_trunk_name, c.account_code, c.has_recording, c.billsec, l.seq, l.fields
+     FROM calls AS c JOIN legs AS l ON l.call_id = c.id WHERE c.session = ? AND c.pbx_id = ? ORDER BY l.seq`,
   );
-  const readRecords = db.prepare<[number], StoredRecord>('SELECT seq, fields FROM legs WHERE call_id = ? ORDER BY seq');
   const insertRecord = db.prepare('INSERT INTO legs (call_id, seq, acct_id, fields, derived) VALUES (?, ?, ?, ?, ?)');
   const deleteRecords = db.prepare('DELETE FROM legs WHERE call_id = ?');
   const insertText = db.prepare('INSERT INTO calls_fts (rowid, name, text) VALUES (?, ?, ?)');
@@ -122,6 +128,12 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     return same(records[0], call.main) && call.legs.every((leg, i) => same(records[i + 1], leg));
   }
 
+  function findStored(session: string, pbxId: number): StoredCallWithRecords | null {
+    const rows = findCall.all(session, pbxId);
+    const first = rows[0];
+    return first === undefined ? null : { call: first, records: rows };
+  }
+
   function readCall(stored: StoredCall, records: StoredRecord[]): CdrCall {
     const main = fieldSets.decode((records[0] as StoredRecord).fields);
     const legs = records.length === 1 && stored.legs === 1 ? [main] : records.slice(1).map((r) => fieldSets.decode(r.fields));
@@ -132,20 +144,27 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     const { tz, model } = clockOf(pbxId);
     const counts: IngestCounts = { inserted: 0, unchanged: 0, merged: 0 };
     let talkAdded = 0;
+    let afterKnown = false;
     for (const call of calls) {
-      const inserted = insertCall.run(pbxId, ...call.row, origin, importedAt);
-      if (inserted.changes === 1) {
-        const id = Number(inserted.lastInsertRowid);
-        writeRecords(id, call);
-        writeText(id, call.row);
-        const facts = dayFacts(pbxId, call.row);
-        days.add(facts, 1);
-        counts.inserted++;
-        talkAdded += facts.billsec;
-        continue;
+      const session = call.row[ROW_INDEX.session] as string;
+      let found = afterKnown ? findStored(session, pbxId) : null;
+      if (found === null) {
+        const inserted = insertCall.run(pbxId, ...call.row, origin, importedAt);
+        if (inserted.changes === 1) {
+          const id = Number(inserted.lastInsertRowid);
+          writeRecords(id, call);
+          writeText(id, call.row);
+          const facts = dayFacts(pbxId, call.row);
+          days.add(facts, 1);
+          counts.inserted++;
+          talkAdded += facts.billsec;
+          afterKnown = false;
+          continue;
+        }
+        found = findStored(session, pbxId) as StoredCallWithRecords;
       }
-      const stored = findCall.get(call.row[ROW_INDEX.session] as string, pbxId) as StoredCall;
-      const records = readRecords.all(stored.id);
+      afterKnown = true;
+      const { call: stored, records } = found;
       if (storedAlready(stored, records, call)) {
         counts.unchanged++;
         continue;
