@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileSummary } from '../../main/cli/commands/import.js';
 import { bigBySizeCsv } from '../importers/files.js';
 import { cli, tempDir } from './helpers.js';
 
@@ -51,6 +52,17 @@ async function callsJson(): Promise<unknown[]> {
 }
 
 describe('ucmcdr import', () => {
+  it('says a file stopped part-way, with what it stored before, apart from a file refused whole', () => {
+    const base = { file: 'big.csv', format: 'ucm-csv', already_present: 2, merged: 1, rejected: [] };
+    const error = { code: 'DB_ERROR' as const, message: 'The disk holding the cache is full.' };
+    expect(fileSummary({ ...base, imported: 998, error })).toBe(
+      'big.csv (ucm-csv): stopped part-way after 998 imported, 2 already present, 1 merged, 0 rejected: The disk holding the cache is full.\n',
+    );
+    expect(fileSummary({ ...base, imported: 0, already_present: 0, merged: 0, error: { code: 'BAD_FILE', message: 'Not CDR data.' } })).toBe(
+      'big.csv: refused: Not CDR data.\n',
+    );
+  });
+
   it('says on stderr when a big file moves on to rebuilding the search indexes', async () => {
     const big = join(tmp.dir, 'big.csv');
     writeFileSync(big, bigBySizeCsv());

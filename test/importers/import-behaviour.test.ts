@@ -316,11 +316,14 @@ describe('importFiles: streaming, progress and cancel', () => {
     const failing = Object.create(ctx.store) as typeof ctx.store;
     failing.ingestPrepared = (...args) => {
       const counts = ctx.store.ingestPrepared(...args);
-      if (++batches === 2) throw new Error('disk I/O error');
+      if (++batches === 2) throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
       return counts;
     };
     const result = await importFiles(failing, [path]);
-    expect(result.files[0]).toMatchObject({ imported: BATCH_ROWS - 1, error: { message: expect.stringMatching(/disk I\/O error/) } });
+    expect(result.files[0]).toMatchObject({
+      imported: BATCH_ROWS - 1,
+      error: { code: 'DB_ERROR', message: expect.stringMatching(/^The disk holding the cache is full\. Free some space .*\(SQLite: database or disk is full\)$/) },
+    });
     expect(count()).toBe(BATCH_ROWS - 1);
   });
 

@@ -21,12 +21,20 @@ function rejectedCount(result: ImportFileResult): number {
   return result.rejected_total ?? result.rejected.length;
 }
 
-function fileSummary(result: ImportFileResult): string {
-  if (result.error) return `${result.file}: refused: ${result.error.message}\n`;
+/** Whether a file that failed had batches committed before (its counts tell what they stored). */
+function stoppedPartWay(result: ImportFileResult): boolean {
+  return result.error !== null && result.imported + result.already_present + result.merged > 0;
+}
+
+export function fileSummary(result: ImportFileResult): string {
+  if (result.error && !stoppedPartWay(result)) return `${result.file}: refused: ${result.error.message}\n`;
   const rejected = rejectedCount(result);
+  const counts =
+    `${result.imported} imported, ${result.already_present} already present, ${result.merged} merged, ${rejected} rejected`;
   const lines = [
-    `${result.file} (${result.format}): ${result.imported} imported, ${result.already_present} already present, ` +
-      `${result.merged} merged, ${rejected} rejected`,
+    result.error
+      ? `${result.file} (${result.format}): stopped part-way after ${counts}: ${result.error.message}`
+      : `${result.file} (${result.format}): ${counts}`,
   ];
   for (const row of result.rejected.slice(0, SHOWN_REJECTS)) lines.push(`  line ${row.line}: ${row.reason}`);
   if (rejected > SHOWN_REJECTS) {
@@ -79,12 +87,16 @@ Examples:
         });
         progress.done();
         for (const file of result.files) await writeText(ctx.io.stdout, fileSummary(file));
-        const refused = result.files.filter((f) => f.error !== null);
-        if (refused.length > 0) {
-          throw new AppError(
-            'BAD_FILE',
-            `${refused.length} of ${result.files.length} files refused: ${refused.map((f) => `${f.file} (${f.error?.message})`).join('; ')}`,
-          );
+        const failed = result.files.filter((f) => f.error !== null);
+        if (failed.length > 0) {
+          const list = (files: ImportFileResult[]) => files.map((f) => `${f.file} (${f.error?.message})`).join('; ');
+          const stopped = failed.filter(stoppedPartWay);
+          const refused = failed.filter((f) => !stoppedPartWay(f));
+          const parts: string[] = [];
+          if (refused.length > 0) parts.push(`${refused.length} of ${result.files.length} files refused: ${list(refused)}`);
+          if (stopped.length > 0) parts.push(`${stopped.length} of ${result.files.length} files stopped part-way: ${list(stopped)}`);
+          const code = (stopped[0] ?? refused[0])?.error?.code ?? 'BAD_FILE';
+          throw new AppError(code, parts.join('. '));
         }
       });
     });
