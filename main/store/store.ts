@@ -64,6 +64,10 @@ export function openStore(path: string): Store {
   function readerQueries(): Queries {
     if (reader === null) {
       const readerDb = openDatabase(path);
+      // An export reads its calls once, in order: mapped pages would only add to the process's memory
+      // what the main connection already maps, and a small cache is enough for a forward scan.
+      readerDb.pragma('mmap_size = 0');
+      readerDb.pragma('cache_size = -16384');
       reader = { db: readerDb, queries: createQueries(readerDb, createFieldSets(readerDb)) };
     }
     return reader.queries;
