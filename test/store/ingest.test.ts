@@ -194,10 +194,14 @@ describe('ingest', () => {
     }
   });
 
-  it('refuses calls for a PBX that does not exist and a missing origin', () => {
+  it('refuses calls for a PBX that does not exist, a missing origin and an import time that is not one', () => {
     const call = flatCall({ session: 's', start: '2024-01-10 09:00:00' });
     expect(() => store.ingest(999, [call], { origin: 'sync' })).toThrow(/no PBX with id 999/);
     expect(() => store.ingest(pbx, [call], { origin: '' })).toThrow(/origin/);
+    for (const imported_at of [-1, 1.5, '2026-11-26' as unknown as number]) {
+      expect(() => store.ingest(pbx, [call], { origin: 'import:a.csv', imported_at })).toThrow(/imported_at must be a time in ms since the epoch/);
+    }
+    expect(store.totals({}).count).toBe(0);
   });
 
   it('commits a page together with its sync position, or neither (nested transactions)', () => {
