@@ -48,11 +48,11 @@ export function isAppError(value: unknown): value is AppError {
  */
 const SQLITE_ERRORS: Record<string, string> = {
   SQLITE_FULL: 'The disk holding the cache is full. Free some space and run it again: what was stored before is kept, and a file imported again is recognised.',
-  SQLITE_READONLY: 'The cache file cannot be written (read-only file, folder or disk). Make it writable, or use another cache file with --db.',
-  SQLITE_CANTOPEN: 'The cache file cannot be opened. Check that its folder exists and is writable, or use another cache file with --db.',
+  SQLITE_READONLY: 'The cache file cannot be written (read-only file, folder or disk). Make it writable, or use another cache file (--db on the command line).',
+  SQLITE_CANTOPEN: 'The cache file cannot be opened. Check that its folder exists and is writable, or use another cache file (--db on the command line).',
   SQLITE_IOERR: 'Reading or writing the cache file failed (a disk or file system error). Check the disk; what was stored before is kept.',
-  SQLITE_CORRUPT: 'The cache file is damaged. Restore it from a backup, or start a new cache with --db and sync or import again.',
-  SQLITE_NOTADB: 'The cache file is not a cache (not an SQLite database). Use another file with --db.',
+  SQLITE_CORRUPT: 'The cache file is damaged. Restore it from a backup, or start a new cache (--db on the command line) and sync or import again.',
+  SQLITE_NOTADB: 'The cache file is not a cache (not an SQLite database). Use another file (--db on the command line).',
   SQLITE_BUSY: 'The cache is busy: another program is writing to it. Try again when it has finished.',
 };
 
