@@ -56,6 +56,8 @@ export function registerImport(program: Command, context: () => CliContext): voi
       `
 Re-importing a file changes nothing; overlapping files and calls already synced merge, never double.
 A file that is not CDR data is refused whole and nothing of it is written.
+A file that fails half-way (a full disk) is "stopped part-way": its earlier batches are kept whole,
+and importing it again adds the rest. Each call keeps its file and import time (origin, imported_at).
 
 Examples:
   ucmcdr import cdr-2023.csv cdr-2024.csv --pbx office
