@@ -141,6 +141,8 @@ export interface Queries {
   page(request: CallPageRequest): CallPage;
   totals(filter: CallFilter): CallTotals;
   iterate(filter: CallFilter, sort?: CallSort): IterableIterator<CallRow>;
+  /** Ends the iterators not finished yet: a connection cannot close in the middle of a read. */
+  endReads(): void;
   getCall(callId: number): CallRow | null;
   session(callId: number): SessionDetail | null;
   findSession(session: string, pbxName?: string): SessionDetail[];
@@ -284,6 +286,8 @@ function distinctValues(db: Db, column: string): string[] {
 }
 
 export function createQueries(db: Db, fieldSets: FieldSets): Queries {
+  /** Iterators handed out and not finished yet (endReads). */
+  const openReads = new Set<IterableIterator<CallRow>>();
   const prepare = statementCache(db, 128);
   const callById = db.prepare<[number], CallDbRow>(
     `SELECT ${ROW_COLUMNS} FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id WHERE c.id = ?`,
@@ -330,17 +334,19 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
       const query = buildIterateQuery(db, filter, sort);
       if (query === null) return [][Symbol.iterator]();
       // While the iterator is open its connection can still read but refuses writes (Store.iterate
-      // runs on a connection of its own for that reason).
-      // A statement of its own (not the cache's): two exports of one filter may run at once, and a
-      // statement can be iterated only once at a time.
+      // runs on a connection of its own for that reason). A statement of its own, not the cache's: two
+      // exports of one filter may run at once, and a statement can be iterated only once at a time.
       const rows = db.prepare(query.sql).iterate(...query.params) as IterableIterator<CallDbRow>;
       // Not a generator: return() must end the statement even before the first next().
       const mapped: IterableIterator<CallRow> = {
         next() {
           const next = rows.next();
-          return next.done === true ? { done: true, value: undefined } : { done: false, value: toCallRow(next.value) };
+          if (next.done !== true) return { done: false, value: toCallRow(next.value) };
+          openReads.delete(mapped);
+          return { done: true, value: undefined };
         },
         return(value?: unknown) {
+          openReads.delete(mapped);
           rows.return?.();
           return { done: true, value };
         },
@@ -348,7 +354,12 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
           return mapped;
         },
       };
+      openReads.add(mapped);
       return mapped;
+    },
+
+    endReads() {
+      for (const read of openReads) read.return?.();
     },
 
     getCall(callId) {

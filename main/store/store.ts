@@ -5,7 +5,6 @@ import { createFieldSets } from './field-sets.js';
 import { createIngest } from './ingest.js';
 import { createProfiles } from './profiles.js';
 import { createQueries, type Queries } from './query.js';
-import type { CallRow } from '../../preload/api.js';
 import type { ImportLogEntry, RecordingState, RecordingStatus, Store, SyncPosition } from './types.js';
 
 const RECORDING_STATES: readonly RecordingState[] = ['unknown', 'cached', 'gone'];
@@ -59,8 +58,6 @@ export function openStore(path: string): Store {
    * reader keeps the snapshot it started with while writes go on beside it.
    */
   let reader: { db: Db; queries: Queries } | null = null;
-  /** Iterators not finished yet: closing the store ends them, as a connection cannot close mid-read. */
-  const openReads = new Set<Iterator<CallRow>>();
   function readerQueries(): Queries {
     if (reader === null) {
       const readerDb = openDatabase(path);
@@ -109,7 +106,7 @@ export function openStore(path: string): Store {
     path,
     close() {
       bulk.abandon();
-      for (const read of openReads) read.return?.();
+      reader?.queries.endReads();
       reader?.db.close();
       db.close();
     },
@@ -137,25 +134,7 @@ export function openStore(path: string): Store {
 
     page: (request) => queries.page(request),
     totals: (filter) => queries.totals(filter),
-    iterate(filter, sort) {
-      const rows = readerQueries().iterate(filter, sort);
-      const tracked: IterableIterator<CallRow> = {
-        next() {
-          const next = rows.next();
-          if (next.done === true) openReads.delete(tracked);
-          return next;
-        },
-        return(value?: unknown) {
-          openReads.delete(tracked);
-          return rows.return?.(value) ?? { done: true, value };
-        },
-        [Symbol.iterator]() {
-          return tracked;
-        },
-      };
-      openReads.add(tracked);
-      return tracked;
-    },
+    iterate: (filter, sort) => readerQueries().iterate(filter, sort),
     getCall: (callId) => queries.getCall(callId),
     session: (callId) => queries.session(callId),
     findSession: (session, pbxName) => queries.findSession(session, pbxName),
