@@ -14,7 +14,8 @@ import { DemoPbx } from './app/demo.js';
 import { readSettings, writeSettings } from './app/settings.js';
 import { TaskRegistry, progressReporter } from './app/tasks.js';
 import { AppError } from './errors.js';
-import { exportCalls } from './export/export.js';
+import { EXPORT_CONTENT_TYPES, exportCalls } from './export/export.js';
+import { openOutputFile } from './export/output-file.js';
 import { importFiles } from './importers/index.js';
 import { testConnection } from './pbx/connect.js';
 import { exportRecordings, fetchRecording } from './recordings/recordings.js';
@@ -169,7 +170,8 @@ export function createAppApi(deps: AppApiDeps): AppApi {
         if (existing && existing.kind !== 'pbx') {
           throw new AppError('BAD_INPUT', `"${existing.name}" holds imported files and cannot be edited as a PBX.`);
         }
-        // A different host is a first contact again: its certificate must be compared anew.
+        // The pinned certificate stays when the address changes: a PBX that moved keeps its certificate,
+        // and a different one fails with TLS_FINGERPRINT_MISMATCH, whose dialog offers to trust it.
         const sameHost = existing !== null && originOf(existing.url) === originOf(req.url);
         const sameApi = existing !== null && sameHost && existing.api === req.api;
         let caFile = existing?.ca_file ?? null;
@@ -187,15 +189,50 @@ export function createAppApi(deps: AppApiDeps): AppApi {
           user: req.user,
           tz: req.tz,
           model: req.model ?? existing?.model ?? '',
-          fingerprint: sameHost ? existing.fingerprint : null,
+          fingerprint: existing?.fingerprint ?? null,
           ca_file: caFile,
         });
         if (req.password !== undefined) secrets.set(saved.id, req.password);
         return view(saved);
       },
-      async remove({ id }) {
-        if (!store.getPbx(id)) throw notFound('PBX profile', id);
-        store.removePbx(id);
+      async saveImportSource(req) {
+        const existing = req.id === undefined ? null : store.getPbx(req.id);
+        if (req.id !== undefined && !existing) throw notFound('Source', req.id);
+        if (existing && existing.kind !== 'import') {
+          throw new AppError('BAD_INPUT', `"${existing.name}" is a PBX with an address: edit it as a PBX.`, { id: req.id });
+        }
+        return view(
+          store.savePbx({
+            id: existing?.id,
+            name: req.name,
+            kind: 'import',
+            url: '',
+            api: 'auto',
+            user: '',
+            tz: req.tz,
+            model: req.model ?? existing?.model ?? '',
+          }),
+        );
+      },
+      async remove({ id, calls }) {
+        const profile = store.getPbx(id);
+        if (!profile) throw notFound('PBX profile', id);
+        if (profile.calls > 0 && calls === undefined) {
+          const count = profile.calls.toLocaleString('en-US');
+          throw new AppError(
+            'BAD_INPUT',
+            `"${profile.name}" has ${count} cached calls: choose whether to delete them with it or keep them as history.`,
+            { id, calls: profile.calls },
+          );
+        }
+        if (calls === 'keep' && profile.calls > 0) {
+          if (profile.kind === 'import') {
+            throw new AppError('BAD_INPUT', `"${profile.name}" already holds history only: there is nothing to remove but its calls.`, { id });
+          }
+          store.keepPbxHistory(id);
+        } else {
+          store.removePbx(id);
+        }
         secrets.delete(id);
       },
       async test({ id, password }) {
@@ -310,6 +347,12 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     },
 
     imports: {
+      async list() {
+        return store.listImports();
+      },
+      async undo({ id }) {
+        return store.undoImport(id);
+      },
       async run({ taskId, files: refs, pbx, date_order, mapping }) {
         const paths = refs.map((ref) => files.resolve(ref, 'file'));
         if (pbx !== undefined && !store.getPbxByName(pbx)) {
@@ -346,29 +389,35 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     },
 
     exports: {
-      async run({ taskId, filter, sort, format, fields, target }) {
+      async run({ taskId, filter, sort, format, fields, bom, target }) {
         const chosen = target ? files.resolve(target, 'save') : null;
         return tasks.run(taskId, async (signal) => {
-          const slot = chosen
-            ? null
-            : await downloadSlot(`calls-${stamp()}.${format}`, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json');
-          const path = slot ? slot.path : (chosen as string);
+          const slot = chosen ? null : await downloadSlot(`calls-${stamp()}.${format}`, EXPORT_CONTENT_TYPES[format]);
+          // The save dialog asked before replacing a file. It is written beside it and renamed when
+          // complete, so a failed or cancelled export leaves the file that was there as it was.
+          const file = chosen === null ? null : await openOutputFile(chosen, { overwrite: true });
+          const out = file ? file.stream : createWriteStream((slot as DownloadSlot).path);
           const total = store.totals(filter).count;
           const progress = progressReporter(taskId, 'export', emitProgress);
-          const out = createWriteStream(path);
           try {
-            const { rows } = await exportCalls(store, { filter, sort, fields, format }, out, {
+            const { rows } = await exportCalls(store, { filter, sort, fields, format, bom }, out, {
               signal,
               onProgress: (done) => progress.report({ stage: `${done} of ${total} calls written`, done, total }),
             });
+            if (file) {
+              await file.commit();
+              return { rows };
+            }
             out.end();
             await finished(out);
-            slot?.commit();
-            return slot ? { rows, download_url: slot.url } : { rows };
+            (slot as DownloadSlot).commit();
+            return { rows, download_url: (slot as DownloadSlot).url };
           } catch (error) {
-            out.destroy();
-            if (slot) await slot.discard();
-            else await rm(path, { force: true });
+            if (file) await file.discard();
+            else {
+              out.destroy();
+              await (slot as DownloadSlot).discard();
+            }
             throw error;
           } finally {
             progress.flush();

@@ -46,8 +46,13 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError
 export interface PbxProfile {
   id: number;
   name: string;
-  /** 'pbx' for a real/simulated PBX, 'import' for the "Imported" source of files without a PBX. */
+  /**
+   * 'pbx' for a real/simulated PBX; 'import' for a source of history without an address: the
+   * "Imported" source of files without a PBX, or a named one (a PBX that is gone or unreachable).
+   */
   kind: 'pbx' | 'import';
+  /** Set on the "Imported" source: where files go when no source is chosen. */
+  default_source?: boolean;
   url: string;
   api: 'auto' | ApiGeneration;
   detected_api: ApiGeneration | null;
@@ -78,6 +83,25 @@ export interface PbxInput {
   ca_file?: string | null;
   /** Set to store/replace the password; omitted keeps the stored one. */
   password?: string;
+}
+
+/** A named source of imported history without a PBX to reach (kind 'import'). */
+export interface ImportSourceInput {
+  /** Absent: create; present: update that source. */
+  id?: number;
+  name: string;
+  /** IANA zone the files' wall-clock times are in; a change re-times the source's calls. */
+  tz: string;
+  model?: string;
+}
+
+export interface PbxRemoveRequest {
+  id: number;
+  /**
+   * What happens to the profile's cached calls: removed with it, or kept as the history of an
+   * import-only source of the same name. Required when it has calls (BAD_INPUT names the count).
+   */
+  calls?: 'delete' | 'keep';
 }
 
 export interface CertificateInfo {
@@ -235,10 +259,26 @@ export interface LegView {
   recordings: string[];
 }
 
+/**
+ * A value a delivery of the call disagreed on, kept aside instead of dropped (docs: "Merges and
+ * conflicts"). `kept` is what the call holds, `offered` the other value, `origin` where the other
+ * value came from (`sync`, `import:<file>`).
+ */
+export interface ConflictView {
+  /** The record's AcctId; '' for the call's summary record. */
+  acct_id: string;
+  field: string;
+  kept: string;
+  offered: string;
+  origin: string;
+}
+
 export interface SessionDetail {
   call: CallRow;
   main: LegView;
   legs: LegView[];
+  /** Values other deliveries offered that the cache did not take (or that a better source replaced). */
+  conflicts: ConflictView[];
 }
 
 /** Distinct values for the filter panel's pickers. */
@@ -308,10 +348,49 @@ export interface ImportFileResult {
   error: ApiErrorPayload | null;
   /** For an unmappable header: the columns that could not be mapped. */
   unknown_columns?: string[];
+  /** Values the file offered that differ from the cached ones and were kept aside (the cache kept its own). */
+  kept: number;
+  /** Calls of the file already cached under another source, merged there instead of doubled. */
+  elsewhere: { source: string; calls: number }[];
+  /** The import log id (for `ucmcdr imports undo`); null when nothing was written. */
+  import_id: number | null;
+  /** Set when the file shows spreadsheet damage: its rows never changed a cached call. */
+  spreadsheet_damage?: string;
 }
 
 export interface ImportResult {
   files: ImportFileResult[];
+}
+
+/** running: writing, or ended without finishing (the process was killed); stopped: failed or cancelled part-way. */
+export type ImportState = 'running' | 'done' | 'stopped' | 'undone';
+
+/** One imported file in the import log (`ucmcdr imports list`, the import screen's history). */
+export interface ImportEntry {
+  id: number;
+  file: string;
+  format: string;
+  /** The source (profile name) its new calls went to. */
+  source: string;
+  /** When the import began, ISO 8601 UTC. */
+  when: string;
+  imported: number;
+  already_present: number;
+  merged: number;
+  rejected: number;
+  /** Values the file offered that differ from the cached ones and were kept aside, not taken. */
+  kept: number;
+  /** Calls of the file that were found under another source and merged there. */
+  elsewhere: number;
+  state: ImportState;
+}
+
+export interface ImportUndoResult {
+  entry: ImportEntry;
+  /** Calls the import had created, now removed. */
+  removed: number;
+  /** Calls it had merged into, with its values withdrawn. */
+  restored: number;
 }
 
 export const EXPORT_FIELDS = [
@@ -348,12 +427,18 @@ export const EXPORT_FIELDS = [
 ] as const;
 export type ExportField = (typeof EXPORT_FIELDS)[number];
 
+/** csv: the UCM's own form; json; xlsx: an Excel workbook with typed cells. */
+export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 export interface ExportRequest {
   taskId: string;
   filter: CallFilter;
   sort?: CallSort;
-  format: 'csv' | 'json';
+  format: ExportFormat;
   fields?: ExportField[];
+  /** CSV only: start the file with a UTF-8 byte-order mark (Excel on Windows needs it for UTF-8). */
+  bom?: boolean;
   /** Desktop: a handle from dialogs.pickSaveFile. Web mode: omitted; the result carries a download URL. */
   target?: FileRef;
 }
@@ -429,8 +514,11 @@ export interface UcmApi {
   };
   pbx: {
     list(): Promise<PbxProfile[]>;
+    /** Creates or updates a PBX; a changed zone re-times its cached calls; the pinned certificate stays. */
     save(req: PbxInput): Promise<PbxProfile>;
-    remove(req: { id: number }): Promise<void>;
+    /** Creates or updates an import-only source (no address) for history of a PBX that is gone. */
+    saveImportSource(req: ImportSourceInput): Promise<PbxProfile>;
+    remove(req: PbxRemoveRequest): Promise<void>;
     /** Connects, detects the API generation, checks the certificate and the credentials. */
     test(req: { id: number; password?: string }): Promise<PbxTestResult>;
     /** Pins the certificate the user compared and accepted. */
@@ -453,6 +541,10 @@ export interface UcmApi {
   };
   imports: {
     run(req: ImportRequest): Promise<ImportResult>;
+    /** The import log, newest first. */
+    list(): Promise<ImportEntry[]>;
+    /** Takes an import back (see Store.undoImport). */
+    undo(req: { id: number }): Promise<ImportUndoResult>;
   };
   exports: {
     run(req: ExportRequest): Promise<ExportResult>;
@@ -460,7 +552,7 @@ export interface UcmApi {
   dialogs: {
     /** Desktop: native open dialog; web mode: browser file picker + upload. Empty when cancelled. */
     pickImportFiles(): Promise<FileRef[]>;
-    pickSaveFile(req: { suggested_name: string; format: 'csv' | 'json' }): Promise<FileRef | null>;
+    pickSaveFile(req: { suggested_name: string; format: ExportFormat }): Promise<FileRef | null>;
     pickFolder(): Promise<FileRef | null>;
   };
   tasks: {
@@ -485,6 +577,7 @@ export const API_METHODS = [
   'app/openExternal',
   'pbx/list',
   'pbx/save',
+  'pbx/saveImportSource',
   'pbx/remove',
   'pbx/test',
   'pbx/trust',
@@ -497,6 +590,8 @@ export const API_METHODS = [
   'recordings/play',
   'recordings/export',
   'imports/run',
+  'imports/list',
+  'imports/undo',
   'exports/run',
   'dialogs/pickImportFiles',
   'dialogs/pickSaveFile',

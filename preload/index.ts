@@ -32,6 +32,7 @@ const api = {
   pbx: {
     list: () => call('pbx/list'),
     save: (req) => call('pbx/save', req),
+    saveImportSource: (req) => call('pbx/saveImportSource', req),
     remove: (req) => call('pbx/remove', req),
     test: (req) => call('pbx/test', req),
     trust: (req) => call('pbx/trust', req),
@@ -48,7 +49,11 @@ const api = {
     play: (req) => call('recordings/play', req),
     export: (req) => call('recordings/export', req),
   },
-  imports: { run: (req) => call('imports/run', req) },
+  imports: {
+    run: (req) => call('imports/run', req),
+    list: () => call('imports/list'),
+    undo: (req) => call('imports/undo', req),
+  },
   exports: { run: (req) => call('exports/run', req) },
   dialogs: {
     pickImportFiles: () => call('dialogs/pickImportFiles'),

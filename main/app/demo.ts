@@ -26,7 +26,10 @@ export class DemoPbx {
   ) {}
 
   async start(): Promise<{ profile: PbxProfile; certificate: CertificateInfo }> {
-    const existing = this.store.getPbxByName(DEMO_NAME);
+    // A demo profile kept as history (removed with its calls kept) is import-only now: take the next name.
+    let name = DEMO_NAME;
+    for (let n = 2; this.store.getPbxByName(name)?.kind === 'import'; n++) name = `${DEMO_NAME} ${n}`;
+    const existing = this.store.getPbxByName(name);
     // The profile and the simulated PBX must agree on the wall clock's zone, or every time shifts.
     const tz = existing?.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     this.running ??= startSimulator({
@@ -42,7 +45,7 @@ export class DemoPbx {
     const simulator = await this.running;
     const profile = this.store.savePbx({
       id: existing?.id,
-      name: DEMO_NAME,
+      name,
       kind: 'pbx',
       url: simulator.url,
       api: existing?.api ?? 'auto',

@@ -1,6 +1,6 @@
 import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { basename } from 'node:path';
-import type { FileRef, UcmApi } from '../../preload/api.js';
+import type { ExportFormat, FileRef, UcmApi } from '../../preload/api.js';
 import type { FileRefRegistry } from './file-refs.js';
 
 const IMPORT_FILTERS = [
@@ -8,8 +8,10 @@ const IMPORT_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
+const SAVE_FILTER_NAMES: Record<ExportFormat, string> = { csv: 'CSV', json: 'JSON', xlsx: 'Excel workbook' };
+
 /** A suggested file name without folders, so the dialog cannot be steered to another directory. */
-function safeSuggestion(name: string, format: 'csv' | 'json'): string {
+function safeSuggestion(name: string, format: ExportFormat): string {
   const base = basename(name.replace(/\\/g, '/')).trim();
   const clean = base === '' || base.startsWith('.') ? `calls.${format}` : base;
   return clean.toLowerCase().endsWith(`.${format}`) ? clean : `${clean}.${format}`;
@@ -40,7 +42,9 @@ export function createNativeDialogs(getWindow: () => BrowserWindow | null, files
       const path = await save({
         title: 'Export calls',
         defaultPath: safeSuggestion(suggested_name, format),
-        filters: [{ name: format === 'csv' ? 'CSV' : 'JSON', extensions: [format] }],
+        filters: [{ name: SAVE_FILTER_NAMES[format], extensions: [format] }],
+        // Windows and macOS always ask before replacing a file; GTK only when told to.
+        properties: ['showOverwriteConfirmation'],
       });
       return path === null ? null : files.add(path, 'save');
     },

@@ -79,7 +79,7 @@ export class CallCollector {
       this.calls.push(call);
       return;
     }
-    this.calls[known] = mergeCalls(this.calls[known] as CdrCall, call).call;
+    this.calls[known] = mergeCalls(this.calls[known] as CdrCall, call, 'replace').call;
   }
 
   result(): CdrCall[] {

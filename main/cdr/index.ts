@@ -11,14 +11,17 @@ export { CdrXmlReader, parseCdrXml, repairCdrXml } from './parse-xml.js';
 export { compileNumberPattern, extensionNumber, type NumberPattern, type PatternAlternative } from './patterns.js';
 export {
   defaultTimeZone,
+  DateOrderEvidence,
   inferDateOrder,
   isValidTimeZone,
   isoUtc,
   parseDuration,
   parsePbxDateTime,
+  readTypedDateTime,
   toPbxTime,
   utcToWallClock,
   wallClockToUtc,
   type DateOrder,
+  type TypedDateTime,
 } from './time.js';
 export * from './types.js';

@@ -3,25 +3,67 @@ import type { CdrCall, CdrRecord } from './types.js';
 /**
  * The PBX delivers the same call more than once (overlapping sync windows, duplicates in one response,
  * re-imported files), sometimes more complete the second time. Merging never loses what was known:
- * per field a non-empty value wins and an empty one erases nothing; fields only one side has are kept.
+ * an empty value erases nothing and fields only one side has are kept. Where both sides hold different
+ * non-empty values, the more authoritative source wins (main/cdr/authority.ts) and the other value is
+ * reported as a conflict, to be kept aside.
  */
 
-function mergeRecord(existing: CdrRecord, incoming: CdrRecord): { record: CdrRecord; changed: boolean } {
-  let record: CdrRecord | null = null;
-  let changed = false;
-  for (const key in incoming) {
-    const value = incoming[key] as string;
-    const known = existing[key];
-    if (known === undefined) {
-      // A field the existing record lacks is kept; when empty it tells nothing new.
-      (record ??= { ...existing })[key] = value;
-      if (value !== '') changed = true;
-    } else if (value !== '' && value !== known) {
-      (record ??= { ...existing })[key] = value;
-      changed = true;
+/**
+ * How a delivery may change a known call:
+ * - replace: it comes from a more authoritative source: its non-empty values win;
+ * - fill: it only fills what the call lacks (fields, empty values, new legs);
+ * - none: it changes nothing (a damaged file); its differing values are only reported.
+ */
+export type MergeMode = 'replace' | 'fill' | 'none';
+
+/** A field where the two deliveries disagree. `kept` is the value the merged call holds. */
+export interface MergeConflict {
+  /** AcctId of the record, '' for the summary record. */
+  acct_id: string;
+  field: string;
+  kept: string;
+  offered: string;
+  /** true when the stored value stayed; false when the delivery's value replaced it. */
+  stored_kept: boolean;
+}
+
+export interface MergeResult {
+  call: CdrCall;
+  changed: boolean;
+  conflicts: MergeConflict[];
+}
+
+class Merger {
+  readonly conflicts: MergeConflict[] = [];
+  constructor(private readonly replace: boolean) {}
+
+  record(existing: CdrRecord, incoming: CdrRecord, summary: boolean): { record: CdrRecord; changed: boolean } {
+    let record: CdrRecord | null = null;
+    let changed = false;
+    for (const key in incoming) {
+      const value = incoming[key] as string;
+      const known = existing[key];
+      if (known === undefined) {
+        // A field the existing record lacks is kept; when empty it tells nothing new.
+        (record ??= { ...existing })[key] = value;
+        if (value !== '') changed = true;
+      } else if (value !== '' && value !== known) {
+        if (known === '' || this.replace) {
+          (record ??= { ...existing })[key] = value;
+          changed = true;
+        }
+        if (known !== '') {
+          const acct_id = summary ? '' : acctIdOf(existing);
+          this.conflicts.push(
+            this.replace
+              ? { acct_id, field: key, kept: value, offered: known, stored_kept: false }
+              : { acct_id, field: key, kept: known, offered: value, stored_kept: true },
+          );
+        }
+      }
     }
+    return { record: record ?? existing, changed };
   }
-  return { record: record ?? existing, changed };
 }
 
 function acctIdOf(record: CdrRecord): string {
@@ -47,7 +89,7 @@ function compareNewLegs(a: CdrRecord, b: CdrRecord): number {
  * a repeated delivery never folds two known records into one. Known legs keep their order; new ones
  * follow, in AcctId (then start) order.
  */
-function mergeLegs(existing: CdrRecord[], incoming: CdrRecord[]): { legs: CdrRecord[]; changed: boolean } {
+function mergeLegs(merger: Merger, existing: CdrRecord[], incoming: CdrRecord[]): { legs: CdrRecord[]; changed: boolean } {
   const legs = existing.slice();
   const byAcctId = new Map<string, number[]>();
   legs.forEach((leg, i) => {
@@ -69,7 +111,7 @@ function mergeLegs(existing: CdrRecord[], incoming: CdrRecord[]): { legs: CdrRec
       position = positions !== undefined && positions.length > 1 ? positions.shift() : positions?.[0];
     } else if (i < existing.length && acctIdOf(existing[i] as CdrRecord) === '') position = i;
     if (position !== undefined) {
-      const merged = mergeRecord(legs[position] as CdrRecord, leg);
+      const merged = merger.record(legs[position] as CdrRecord, leg, false);
       legs[position] = merged.record;
       changed ||= merged.changed;
       return;
@@ -80,7 +122,7 @@ function mergeLegs(existing: CdrRecord[], incoming: CdrRecord[]): { legs: CdrRec
       if (id !== '') addedByAcctId.set(id, added.length);
       added.push(leg);
     } else {
-      added[twin] = mergeRecord(added[twin] as CdrRecord, leg).record;
+      added[twin] = new Merger(false).record(added[twin] as CdrRecord, leg, false).record;
     }
   });
   legs.push(...added.sort(compareNewLegs));
@@ -112,26 +154,33 @@ function isFlat(call: CdrCall): boolean {
  * delivery of a call known flat brings the main record and keeps the known record as a leg; two flat
  * records with different AcctIds become two legs under a summary record holding only the session.
  */
-export function mergeCalls(existing: CdrCall, incoming: CdrCall): { call: CdrCall; changed: boolean } {
+export function mergeCalls(existing: CdrCall, incoming: CdrCall, mode: MergeMode = 'fill'): MergeResult {
+  const merger = new Merger(mode === 'replace');
+  const merged = mergeWith(merger, existing, incoming);
+  if (mode === 'none') return { call: existing, changed: false, conflicts: merger.conflicts };
+  return { ...merged, conflicts: merger.conflicts };
+}
+
+function mergeWith(merger: Merger, existing: CdrCall, incoming: CdrCall): { call: CdrCall; changed: boolean } {
   const session = existing.session !== '' ? existing.session : incoming.session;
   const existingFlat = isFlat(existing);
   const incomingFlat = isFlat(incoming);
   if (existingFlat && incomingFlat && distinctLegs(existing.main, incoming.main)) {
     // Two single records of one call (CSV rows, flat JSON entries): legs of a call whose summary
     // record was not delivered; the summary then derives from the legs alone.
-    const legs = mergeLegs(existing.legs, incoming.legs).legs;
+    const legs = mergeLegs(merger, existing.legs, incoming.legs).legs;
     return { call: { session, main: { session }, legs }, changed: true };
   }
   if (existingFlat && incomingFlat) {
-    const merged = mergeRecord(existing.main, incoming.main);
+    const merged = merger.record(existing.main, incoming.main, false);
     if (!merged.changed) return { call: existing, changed: false };
     return { call: { session, main: merged.record, legs: [merged.record] }, changed: true };
   }
   if (existingFlat) {
-    return { call: { session, main: incoming.main, legs: mergeLegs(existing.legs, incoming.legs).legs }, changed: true };
+    return { call: { session, main: incoming.main, legs: mergeLegs(merger, existing.legs, incoming.legs).legs }, changed: true };
   }
-  const main = incomingFlat ? { record: existing.main, changed: false } : mergeRecord(existing.main, incoming.main);
-  const legs = mergeLegs(existing.legs, incoming.legs);
+  const main = incomingFlat ? { record: existing.main, changed: false } : merger.record(existing.main, incoming.main, true);
+  const legs = mergeLegs(merger, existing.legs, incoming.legs);
   if (!main.changed && !legs.changed) return { call: existing, changed: false };
   return { call: { session, main: main.record, legs: legs.legs }, changed: true };
 }

@@ -103,22 +103,136 @@ export function parsePbxDateTime(text: string, order: DateOrder = 'mdy'): string
   throw unparseable(text, 'it is not in a known date/time form');
 }
 
+/** A date/time a person typed, read: the wall clock, or both readings when the order is not known. */
+export type TypedDateTime = { value: string } | { ambiguous: Record<DateOrder, string> };
+
 /**
- * Decides whether slashed dates in a file are month-first or day-first from the values themselves: a
- * first number over 12 can only be a day, a second number over 12 only a day too. Returns null when
- * no sample decides or the samples contradict each other (the importer then asks or uses a default).
+ * Reads a date or time a person typed (the CLI's --from/--to): `YYYY-MM-DD[THH:MM[:SS]]`, or a
+ * slashed date. The value is `YYYY-MM-DD` for a date alone (so a caller can treat it as the whole
+ * day) and `YYYY-MM-DDTHH:MM:SS` otherwise. A slashed date is read only when it can be read one way:
+ * a number over 12 is the day, two equal numbers read the same either way, and otherwise only `order`
+ * decides; without it both readings come back so the caller can show them. Unlike a file, a single
+ * typed value has no other dates to learn the order from. Throws AppError('BAD_INPUT') for a value
+ * that is not a date or does not exist.
  */
-export function inferDateOrder(samples: string[]): DateOrder | null {
-  let dmy = false;
-  let mdy = false;
-  for (const sample of samples) {
-    const match = /^\s*(\d{1,2})\/(\d{1,2})\/\d{4}/.exec(sample);
-    if (!match) continue;
-    if (Number(match[1]) > 12) dmy = true;
-    if (Number(match[2]) > 12) mdy = true;
+export function readTypedDateTime(text: string, order?: DateOrder): TypedDateTime {
+  const trimmed = text.trim();
+  const slashed = SLASHED.exec(trimmed);
+  // Both forms keep the hour in group 4; a value neither reads is refused by parsePbxDateTime below.
+  const dateOnly = (slashed ?? ISO_LIKE.exec(trimmed))?.[4] === undefined;
+  const read = (how: DateOrder | undefined): string => {
+    const local = parsePbxDateTime(trimmed, how);
+    if (local === null) throw unparseable(text, 'it is empty');
+    return dateOnly ? local.slice(0, 10) : local;
+  };
+  if (!slashed || order !== undefined) return { value: read(order) };
+  const first = Number(slashed[1]);
+  const second = Number(slashed[2]);
+  if (first > 12) return { value: read('dmy') };
+  if (second > 12 || first === second) return { value: read('mdy') };
+  return { ambiguous: { mdy: read('mdy'), dmy: read('dmy') } };
+}
+
+const SLASHED_DATE = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})/;
+const MERIDIEM = /\d\s*[AaPp]\.?[Mm]\.?\s*$/;
+
+/** Whether the dates seen so far run in one direction (equal neighbours allowed) under one reading. */
+class Run {
+  private last = -1;
+  private rises = false;
+  private falls = false;
+
+  add(day: number): void {
+    if (this.last >= 0) {
+      if (day > this.last) this.rises = true;
+      else if (day < this.last) this.falls = true;
+    }
+    this.last = day;
   }
-  if (dmy === mdy) return null;
-  return dmy ? 'dmy' : 'mdy';
+
+  /** One direction and at least two distinct dates. */
+  get ordered(): boolean {
+    return this.rises !== this.falls;
+  }
+
+  get oneDate(): boolean {
+    return !this.rises && !this.falls;
+  }
+}
+
+/**
+ * What a file's slashed dates tell about their order, gathered one value at a time in constant state
+ * (files run to millions of rows). In decreasing strength:
+ * - a number over 12 can only be a day: in first place it proves day-first, in second month-first;
+ * - times with AM/PM are written the US way, month-first;
+ * - CDR exports list calls in time order (either way round), so when the rows' dates run in one
+ *   direction under one reading and not under the other, the other reading is not how the file was
+ *   written. Days within one month run in order under both readings and prove nothing; crossing a
+ *   month boundary does (01/03 .. 12/03 then 01/04 is Mar 12 -> Apr 1, but Dec 3 -> Jan 4).
+ */
+export class DateOrderEvidence {
+  /** A slashed value seen, for a message that shows what the file's dates look like. */
+  example: string | null = null;
+  private dayFirst = false;
+  private monthFirst = false;
+  private meridiem = false;
+  private readonly runs: Record<DateOrder, Run> = { mdy: new Run(), dmy: new Run() };
+
+  /**
+   * Takes one date value. `rowStart` marks the value that orders the rows (the start time), given once
+   * per row in file order; answer and end times only add the other evidence. Returns false for a
+   * value that is not a slashed date.
+   */
+  add(value: string, rowStart = false): boolean {
+    const match = SLASHED_DATE.exec(value);
+    if (!match) return false;
+    this.example ??= value.trim();
+    const first = Number(match[1]);
+    const second = Number(match[2]);
+    if (first > 12) this.dayFirst = true;
+    if (second > 12) this.monthFirst = true;
+    if (!this.meridiem && MERIDIEM.test(value)) this.meridiem = true;
+    if (rowStart) {
+      const year = Number(match[3]) * 10_000;
+      this.runs.mdy.add(year + first * 100 + second);
+      this.runs.dmy.add(year + second * 100 + first);
+    }
+    return true;
+  }
+
+  /** The order a number over 12 proves; null while none has, or when values contradict each other. */
+  proven(): DateOrder | null {
+    if (this.dayFirst === this.monthFirst) return null;
+    return this.dayFirst ? 'dmy' : 'mdy';
+  }
+
+  /** The order all the values seen decide, or null when both readings remain possible. */
+  decide(): DateOrder | null {
+    if (this.dayFirst || this.monthFirst) return this.proven();
+    if (this.meridiem) return 'mdy';
+    const { mdy, dmy } = this.runs;
+    if (mdy.ordered === dmy.ordered) return null;
+    return mdy.ordered ? 'mdy' : 'dmy';
+  }
+
+  /** Why decide() found no order, in words for the refusal. */
+  undecided(): string {
+    if (this.dayFirst && this.monthFirst) return 'some dates have a day over 12 in first place and others in second place';
+    const { mdy } = this.runs;
+    const rows = mdy.oneDate ? 'all rows are on one date' : `the rows run in time order ${mdy.ordered ? 'either' : 'neither'} way`;
+    return `no day is over 12, no time has AM/PM, and ${rows}`;
+  }
+}
+
+/**
+ * Decides whether slashed dates are month-first or day-first from the start times of a file's rows,
+ * in file order (see DateOrderEvidence). Returns null when both readings remain possible or the values
+ * contradict each other (the importer then asks).
+ */
+export function inferDateOrder(samples: Iterable<string>): DateOrder | null {
+  const evidence = new DateOrderEvidence();
+  for (const sample of samples) evidence.add(sample, true);
+  return evidence.decide();
 }
 
 /** The zone of the machine the app runs on: the default for a PBX profile. */

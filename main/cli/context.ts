@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 import { openStore } from '../store/store.js';
 import type { Store } from '../store/types.js';
 import type { CliIo } from './io.js';
@@ -63,4 +63,46 @@ export function requirePbx(store: Store, name: string) {
     `No PBX named "${name}"${names.length > 0 ? ` (known: ${names.join(', ')})` : ''}: add it with "ucmcdr pbx add".`,
     { name },
   );
+}
+
+/** A name as the user would type it in a shell: quoted when it holds more than word characters. */
+export function shellWord(name: string): string {
+  return /^[\w.@:-]+$/.test(name) ? name : `"${name.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+/**
+ * A profile with an address to connect to. An import-only source (the "Imported" one, a named one, or
+ * a PBX removed with its calls kept) has none: `what` says what was asked of it, e.g. "synced".
+ */
+export function requireRealPbx(store: Store, name: string, what: string) {
+  const profile = requirePbx(store, name);
+  if (profile.kind === 'import') {
+    throw new AppError(
+      'BAD_INPUT',
+      `"${profile.name}" is an import-only source (history without a PBX address): it cannot be ${what}. ` +
+        `Import files into it with "ucmcdr import --pbx ${shellWord(profile.name)} FILE...".`,
+      { name },
+    );
+  }
+  return profile;
+}
+
+/**
+ * Runs work that connects to the profile's PBX; a certificate other than the pinned one (a PBX that
+ * got a new certificate, or a new address reaching another server) is reported with the command that
+ * pins it once the user has compared it.
+ */
+export async function withTrustHint<T>(profileName: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const failure = toAppError(error);
+    if (failure.code !== 'TLS_FINGERPRINT_MISMATCH') throw error;
+    const presented = typeof failure.details?.['actual'] === 'string' ? failure.details['actual'] : 'SHA256';
+    throw new AppError(
+      failure.code,
+      `${failure.message} To trust it: ucmcdr pbx trust ${shellWord(profileName)} --fingerprint ${presented}`,
+      failure.details,
+    );
+  }
 }

@@ -11,6 +11,7 @@ import {
   parseSeconds,
   parseStatus,
   parseYesNo,
+  resolveDateBound,
 } from './options.js';
 
 /** The filter options as commander hands them over (camel-cased option names). */
@@ -18,6 +19,7 @@ export interface FilterOptionValues {
   pbx?: string[];
   from?: string;
   to?: string;
+  dateOrder?: 'mdy' | 'dmy';
   caller?: string;
   callee?: string;
   answeredBy?: string;
@@ -44,6 +46,11 @@ export function addFilterOptions(command: Command): Command {
     .option('--pbx <names>', `only these PBX profiles (${LISTS})`, listOf(anyText))
     .option('--from <time>', 'start time from (PBX wall clock): YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]', parseDateBound)
     .option('--to <time>', 'start time up to, inclusive (a date alone = that whole day)', parseDateBound)
+    .option(
+      '--date-order <order>',
+      'how --from/--to read a date like 9/10/2026: mdy (Sep 10) or dmy (9 Oct); needed only when both numbers are 12 or less',
+      choice(['mdy', 'dmy'] as const),
+    )
     .option('--caller <pattern>', 'caller number: 1001, 5300,5302-5304,_4@ (cdrapi) or 3XXX, 3. (UCM page)', parsePattern)
     .option('--callee <pattern>', 'callee number, same patterns', parsePattern)
     .option('--answered-by <pattern>', 'extension that answered, same patterns', parsePattern)
@@ -75,8 +82,8 @@ function checkRange<T extends number | string>(lowName: string, low: T | undefin
 export function filterFromOptions(o: FilterOptionValues): CallFilter {
   const filter: CallFilter = {};
   if (o.pbx) filter.pbx = o.pbx;
-  if (o.from !== undefined) filter.from = o.from;
-  if (o.to !== undefined) filter.to = o.to;
+  if (o.from !== undefined) filter.from = resolveDateBound('--from', o.from, o.dateOrder);
+  if (o.to !== undefined) filter.to = resolveDateBound('--to', o.to, o.dateOrder);
   if (o.caller !== undefined) filter.caller = o.caller;
   if (o.callee !== undefined) filter.callee = o.callee;
   if (o.answeredBy !== undefined) filter.answered_by = o.answeredBy;
@@ -95,6 +102,6 @@ export function filterFromOptions(o: FilterOptionValues): CallFilter {
   if (o.search !== undefined) filter.search = o.search;
   checkRange('--min-talk', o.minTalk, '--max-talk', o.maxTalk);
   checkRange('--min-call', o.minCall, '--max-call', o.maxCall);
-  checkRange('--from', o.from, '--to', o.to);
+  checkRange('--from', filter.from, '--to', filter.to);
   return filter;
 }

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { SORT_FIELDS, type CallSort, type SortField } from '../../preload/api.js';
-import { parsePbxDateTime, isValidTimeZone } from '../cdr/time.js';
+import { isValidTimeZone, readTypedDateTime, type DateOrder, type TypedDateTime } from '../cdr/time.js';
+import { AppError, toAppError } from '../errors.js';
 import { compileNumberPattern } from '../cdr/patterns.js';
 
 /**
@@ -82,21 +83,41 @@ export function parsePattern(value: string): string {
   return value;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
- * A PBX wall-clock bound. A date alone stays a date so the query engine can read `--to 2024-03-31`
- * as the whole of that day; anything else becomes `YYYY-MM-DDTHH:MM:SS`.
+ * A PBX wall-clock bound, checked while the command line is read. The value stays as typed: whether
+ * 9/10/2026 is September or October depends on --date-order, which may come later on the line, so
+ * filterFromOptions reads it again with the order (resolveDateBound).
  */
 export function parseDateBound(value: string): string {
-  let canonical: string | null;
   try {
-    canonical = parsePbxDateTime(value.trim());
+    readTypedDateTime(value);
   } catch (error) {
     return invalid(error instanceof Error ? error.message : 'Not a date.');
   }
-  if (canonical === null) return invalid('Expected a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM[:SS].');
-  return DATE_ONLY.test(value.trim()) ? canonical.slice(0, 10) : canonical;
+  return value.trim();
+}
+
+/**
+ * The bound as the store takes it: `YYYY-MM-DD` for a date alone (so `--to 2024-03-31` is the whole
+ * day), `YYYY-MM-DDTHH:MM:SS` otherwise. A slashed date both numbers of which could be the month is
+ * refused unless `order` says which is which.
+ */
+export function resolveDateBound(option: string, value: string, order: DateOrder | undefined): string {
+  let read: TypedDateTime;
+  try {
+    read = readTypedDateTime(value, order);
+  } catch (error) {
+    // Only --date-order can make a value that passed parseDateBound unreadable (20/3/2024 as mdy).
+    throw new AppError('BAD_INPUT', `${option} ${value}: ${toAppError(error).message}`, { option, value });
+  }
+  if ('value' in read) return read.value;
+  const { mdy, dmy } = read.ambiguous;
+  throw new AppError(
+    'BAD_INPUT',
+    `${option} ${value} is ambiguous: ${mdy} (month first) or ${dmy} (day first). ` +
+      `Write it as ISO (${mdy} or ${dmy}) or add --date-order mdy|dmy.`,
+    { option, value, mdy, dmy },
+  );
 }
 
 export function parseZone(value: string): string {

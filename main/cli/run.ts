@@ -4,6 +4,7 @@ import { defaultDbPath } from '../paths.js';
 import { registerCalls } from './commands/calls.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
+import { registerImports } from './commands/imports.js';
 import { registerPbx } from './commands/pbx.js';
 import { registerRecordings } from './commands/recordings.js';
 import { registerServe } from './commands/serve.js';
@@ -60,6 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Commands import their services when they run, so a quick `ucmcdr calls` does not load the
   // simulator, the web server or the HTTPS client.
   registerImport(program, context);
+  registerImports(program, context);
   registerCalls(program, context);
   registerSession(program, context);
   registerExport(program, context);

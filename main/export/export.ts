@@ -1,18 +1,21 @@
 import { once } from 'node:events';
-import type { CallFilter, CallRow, CallSort, ExportField } from '../../preload/api.js';
-import { EXPORT_FIELDS } from '../../preload/api.js';
+import type { CallFilter, CallRow, CallSort, ExportField, ExportFormat } from '../../preload/api.js';
+import { EXPORT_FIELDS, EXPORT_FORMATS } from '../../preload/api.js';
 import type { CdrRecord } from '../cdr/types.js';
 import { AppError, toAppError } from '../errors.js';
 import type { Store } from '../store/types.js';
 import { csvLine } from './csv.js';
 import { csvText, exportFieldLabel, exportValue, isExportField, needsRawFields } from './fields.js';
+import { XlsxCallsWriter, xlsxValue } from './xlsx.js';
 
 export interface ExportCallsRequest {
   filter: CallFilter;
   sort?: CallSort;
   /** Columns in this order; default: every field of EXPORT_FIELDS. */
   fields?: ExportField[];
-  format: 'csv' | 'json';
+  format: ExportFormat;
+  /** CSV only: start with a UTF-8 byte-order mark, which Excel on Windows needs to read UTF-8. */
+  bom?: boolean;
 }
 
 export interface ExportCallsOptions {
@@ -21,10 +24,19 @@ export interface ExportCallsOptions {
   onProgress?: (rows: number) => void;
 }
 
+/** What the web mode's download of each format is served as. */
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
 /** Rows per batch: one raw-record lookup round, one progress report, one cancellation check. */
 const BATCH_ROWS = 500;
 /** Text buffered before it is handed to the stream. */
 const FLUSH_CHARS = 64 * 1024;
+/** U+FEFF, written as EF BB BF: how Excel on Windows tells a UTF-8 CSV from one in the ANSI code page. */
+const UTF8_BOM = '\uFEFF';
 
 export function validateExportFields(fields: readonly string[] | undefined): ExportField[] {
   if (fields === undefined) return [...EXPORT_FIELDS];
@@ -80,13 +92,68 @@ function renderJson(fields: readonly ExportField[], row: CallRow, main: CdrRecor
 }
 
 async function write(out: NodeJS.WritableStream, text: string, signal: AbortSignal | undefined): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain', signal ? { signal } : {});
+  if (out.write(text)) return;
+  // A stream that failed earlier (a full disk) answers false and never drains: report its error.
+  const failed = (out as { errored?: Error | null }).errored;
+  if (failed) throw failed;
+  await once(out, 'drain', signal ? { signal } : {});
+}
+
+/** Where the rows of an export go: a text format buffered into `out`, or a workbook. */
+interface RowWriter {
+  add(row: CallRow, main: CdrRecord | null): Promise<void>;
+  /** After the last row. */
+  end(): Promise<void>;
+  /** After a failure or a cancellation. */
+  abandon(): void;
+}
+
+function textWriter(
+  format: 'csv' | 'json',
+  fields: readonly ExportField[],
+  out: NodeJS.WritableStream,
+  bom: boolean,
+  signal: AbortSignal | undefined,
+): RowWriter {
+  const render = format === 'csv' ? renderCsv : renderJson;
+  let rows = 0;
+  let buffer = (bom ? UTF8_BOM : '') + (format === 'csv' ? csvLine(fields.map(exportFieldLabel)) : '[');
+  return {
+    async add(row, main) {
+      const text = render(fields, row, main);
+      buffer += format === 'json' ? `${rows === 0 ? '\n' : ',\n'}${text}` : text;
+      rows++;
+      if (buffer.length >= FLUSH_CHARS) {
+        await write(out, buffer, signal);
+        buffer = '';
+      }
+    },
+    async end() {
+      if (format === 'json') buffer += rows === 0 ? ']\n' : '\n]\n';
+      await write(out, buffer, signal);
+    },
+    abandon() {},
+  };
+}
+
+function xlsxWriter(fields: readonly ExportField[], out: NodeJS.WritableStream, signal: AbortSignal | undefined): RowWriter {
+  const workbook = new XlsxCallsWriter(fields, out, { signal });
+  const cells = new Array<string | number | Date | null>(fields.length);
+  return {
+    async add(row, main) {
+      for (let i = 0; i < fields.length; i++) cells[i] = xlsxValue(fields[i], exportValue(fields[i], row, main));
+      if (!workbook.add(cells)) await workbook.drained();
+    },
+    end: () => workbook.finish(),
+    abandon: () => workbook.abandon(),
+  };
 }
 
 /**
- * Streams the filtered calls to `out` as CSV (header of "Export File Data" names, RFC 4180) or as one
- * JSON array of objects keyed by the field names. Rows are read lazily and written with backpressure,
- * so memory stays flat for any number of calls. Does not end `out`: the caller owns it.
+ * Streams the filtered calls to `out` as CSV (header of "Export File Data" names, RFC 4180), as one
+ * JSON array of objects keyed by the field names, or as an Excel workbook (main/export/xlsx.ts). Rows
+ * are read lazily and written with backpressure, so memory stays flat for any number of calls. Does
+ * not end `out`: the caller owns it.
  */
 export async function exportCalls(
   store: Store,
@@ -94,16 +161,18 @@ export async function exportCalls(
   out: NodeJS.WritableStream,
   opts: ExportCallsOptions = {},
 ): Promise<{ rows: number }> {
-  if (req.format !== 'csv' && req.format !== 'json') {
-    throw new AppError('BAD_INPUT', `Unknown export format "${String(req.format)}": use csv or json.`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(req.format)) {
+    throw new AppError('BAD_INPUT', `Unknown export format "${String(req.format)}": use ${EXPORT_FORMATS.join(', ')}.`);
+  }
+  if (req.bom && req.format !== 'csv') {
+    throw new AppError('BAD_INPUT', `A byte-order mark is for CSV files only, not ${req.format}.`);
   }
   const fields = validateExportFields(req.fields);
   const withRaw = needsRawFields(fields);
-  const render = req.format === 'csv' ? renderCsv : renderJson;
   const { signal, onProgress } = opts;
 
   let rows = 0;
-  let buffer = req.format === 'csv' ? csvLine(fields.map(exportFieldLabel)) : '[';
+  const writer = req.format === 'xlsx' ? xlsxWriter(fields, out, signal) : textWriter(req.format, fields, out, req.bom === true, signal);
   const iterator = store.iterate(req.filter, req.sort);
   try {
     for (;;) {
@@ -112,20 +181,15 @@ export async function exportCalls(
       if (batch.length === 0) break;
       const mains = withRaw ? rawMainRecords(store, batch) : null;
       for (const row of batch) {
-        const text = render(fields, row, mains?.get(row.id) ?? null);
-        buffer += req.format === 'json' ? `${rows === 0 ? '\n' : ',\n'}${text}` : text;
+        await writer.add(row, mains?.get(row.id) ?? null);
         rows++;
-        if (buffer.length >= FLUSH_CHARS) {
-          await write(out, buffer, signal);
-          buffer = '';
-        }
       }
       onProgress?.(rows);
       if (batch.length < BATCH_ROWS) break;
     }
-    if (req.format === 'json') buffer += rows === 0 ? ']\n' : '\n]\n';
-    await write(out, buffer, signal);
+    await writer.end();
   } catch (error) {
+    writer.abandon();
     const appError = toAppError(error);
     throw appError.code === 'CANCELLED' ? new AppError('CANCELLED', 'Export cancelled.') : appError;
   } finally {

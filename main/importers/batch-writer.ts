@@ -1,6 +1,8 @@
+import { sourceKindOfFormat, type SourceKind } from '../cdr/authority.js';
 import type { CdrCall } from '../cdr/types.js';
 import type { PreparedCall } from '../store/prepare.js';
-import type { IngestCounts, Store } from '../store/types.js';
+import type { IngestCounts, IngestOptions, Store } from '../store/types.js';
+import type { FileOutcome } from './run.js';
 
 /**
  * Rows per batch: one transaction each, so a batch is all or nothing. Twice as many made a million-row
@@ -19,38 +21,96 @@ export interface ImportTarget {
   clock: () => { tz: string; model: string };
 }
 
-/** Commits batches of calls of one file and adds up what the store did with them. */
+/**
+ * Commits batches of calls of one file, adds up what the store did with them into the file's outcome,
+ * and keeps the import log in step: the log row is created in the first batch's transaction and its
+ * counts are written in every batch's, so the log matches the cache whatever stops the import.
+ * Every call is first looked for in every source, so a call cached elsewhere is merged there.
+ */
 export class BatchWriter {
-  imported = 0;
-  alreadyPresent = 0;
-  merged = 0;
-
   /** When this file's import began: every call it adds carries it. */
   private readonly importedAt = Date.now();
+  private importId: number | null = null;
+  private readonly elsewhere = new Map<number, number>();
+  private damaged = false;
 
   constructor(
     private readonly target: ImportTarget,
-    private readonly origin: string,
+    private readonly outcome: FileOutcome,
   ) {}
 
+  /**
+   * From now on the file counts as damaged by a spreadsheet: its calls never change a cached one.
+   * `why` is said in the file's result.
+   */
+  markDamaged(why: string): void {
+    if (this.damaged) return;
+    this.damaged = true;
+    this.outcome.spreadsheet_damage = why;
+  }
+
   commit(calls: CdrCall[]): void {
-    if (calls.length === 0) return;
-    const { store } = this.target;
-    const pbxId = this.target.pbxId();
-    this.add(store.transaction(() => store.ingest(pbxId, calls, { origin: this.origin, imported_at: this.importedAt })));
+    this.write(calls.length, (store, pbxId, options) => store.ingest(pbxId, calls, options));
   }
 
   /** The same for calls prepared with the target's clock. */
   commitPrepared(calls: PreparedCall[]): void {
-    if (calls.length === 0) return;
+    this.write(calls.length, (store, pbxId, options) => store.ingestPrepared(pbxId, calls, options));
+  }
+
+  /** Writes the log's final state: done, or stopped when the file failed or was cancelled part-way. */
+  finish(state: 'done' | 'stopped'): void {
+    if (this.importId === null) return;
+    const id = this.importId;
+    this.resolveElsewhere();
+    this.target.store.updateImport(id, this.counts(), state);
+  }
+
+  private source(): SourceKind {
+    return this.damaged ? 'damaged' : sourceKindOfFormat(this.outcome.format);
+  }
+
+  private write(size: number, ingest: (store: Store, pbxId: number, options: IngestOptions) => IngestCounts): void {
+    if (size === 0) return;
     const { store } = this.target;
     const pbxId = this.target.pbxId();
-    this.add(store.transaction(() => store.ingestPrepared(pbxId, calls, { origin: this.origin, imported_at: this.importedAt })));
+    store.transaction(() => {
+      this.importId ??= store.beginImport({ pbx_id: pbxId, file: this.outcome.file, format: this.outcome.format });
+      const counts = ingest(store, pbxId, {
+        origin: `import:${this.outcome.file}`,
+        imported_at: this.importedAt,
+        source: this.source(),
+        import_id: this.importId,
+        anywhere: true,
+      });
+      this.add(counts);
+      store.updateImport(this.importId, this.counts());
+    });
+    this.outcome.import_id = this.importId;
+    this.resolveElsewhere();
   }
 
   private add(counts: IngestCounts): void {
-    this.imported += counts.inserted;
-    this.alreadyPresent += counts.unchanged;
-    this.merged += counts.merged;
+    this.outcome.imported += counts.inserted;
+    this.outcome.already_present += counts.unchanged;
+    this.outcome.merged += counts.merged;
+    this.outcome.kept += counts.kept;
+    for (const [id, calls] of Object.entries(counts.elsewhere)) {
+      this.elsewhere.set(Number(id), (this.elsewhere.get(Number(id)) ?? 0) + calls);
+    }
+  }
+
+  private counts() {
+    let elsewhere = 0;
+    for (const calls of this.elsewhere.values()) elsewhere += calls;
+    const { imported, already_present, merged, rejected_total: rejected, kept } = this.outcome;
+    return { imported, already_present, merged, rejected, kept, elsewhere };
+  }
+
+  private resolveElsewhere(): void {
+    this.outcome.elsewhere = [...this.elsewhere].map(([id, calls]) => ({
+      source: this.target.store.getPbx(id)?.name ?? `#${id}`,
+      calls,
+    }));
   }
 }

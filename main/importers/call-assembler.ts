@@ -62,7 +62,7 @@ function toCall(group: Group): CdrCall {
   const subs = group.subs.length > 1 ? [...group.subs].sort((a, b) => a.index - b.index) : group.subs;
   // Legs without their main row: the summary then derives from the legs, as for cdrapi responses.
   let call: CdrCall = { session, main: group.mains[0] ?? { session }, legs: subs.map((sub) => sub.record).concat(flat) };
-  for (const main of group.mains.slice(1)) call = mergeCalls(call, { session, main, legs: [] }).call;
+  for (const main of group.mains.slice(1)) call = mergeCalls(call, { session, main, legs: [] }, 'replace').call;
   return call;
 }
 

@@ -34,6 +34,8 @@ export interface PreparedBatch {
   rows: number;
   /** Bytes of the source read so far. */
   bytes: number;
+  /** How the file shows spreadsheet damage, once any row read so far did (normalize.ts); else null. */
+  damage: string | null;
 }
 
 /**
@@ -52,6 +54,7 @@ export class CsvBatcher {
   // Rows added since the last batch; a session group carried over from it does not count twice.
   private pending = 0;
   private rejects: RejectedRow[] = [];
+  private damage: string | null = null;
 
   constructor(private readonly options: CsvBatcherOptions) {
     this.reader = new CsvRecordReader(options.encoding, options.delimiter);
@@ -88,6 +91,7 @@ export class CsvBatcher {
         this.rejects.push({ line: record.line, reason: row, raw: record.raw });
         continue;
       }
+      if (row.damage !== null) this.damage ??= `line ${record.line}: ${row.damage}`;
       this.assembler.add(row.record, row.marker);
       if (++this.pending >= BATCH_ROWS) batches.push(this.batch(false));
     }
@@ -97,7 +101,7 @@ export class CsvBatcher {
   private batch(final: boolean): PreparedBatch {
     const { tz, model } = this.options;
     const calls = this.assembler.take(final).map((call) => prepareCall(call, tz, model, this.encoder));
-    const batch = { calls, rejects: this.rejects, rows: this.rows, bytes: this.bytes };
+    const batch = { calls, rejects: this.rejects, rows: this.rows, bytes: this.bytes, damage: this.damage };
     this.pending = 0;
     this.rejects = [];
     return batch;

@@ -1,7 +1,7 @@
-import type { DateOrder } from '../cdr/time.js';
+import { parsePbxDateTime, type DateOrder } from '../cdr/time.js';
 import { AppError } from '../errors.js';
 import { bulkLoadPays } from '../store/bulk.js';
-import { BatchWriter, type ImportTarget } from './batch-writer.js';
+import type { ImportTarget } from './batch-writer.js';
 import { cancelled, csvChunks } from './csv-stream.js';
 import { decideDateOrder } from './date-order.js';
 import type { TextEncodingName } from './encoding.js';
@@ -57,13 +57,29 @@ async function chooseDateOrder(
 ): Promise<DateOrder> {
   if (run.dateOrder !== 'auto') return run.dateOrder;
   const dateColumns = plan.keys.flatMap((key, index) => (key !== null && DATE_FIELDS.includes(key) ? [index] : []));
-  const decision = await decideDateOrder(source, encoding, delimiter, dateColumns, run.signal);
+  const startColumn = plan.keys.indexOf('start');
+  const decision = await decideDateOrder(source, encoding, delimiter, dateColumns, startColumn < 0 ? null : startColumn, run.signal);
   if ('order' in decision) return decision.order;
   throw new AppError(
     'BAD_FILE',
-    `${source.label}: dates such as "${decision.ambiguous}" can be read month-first or day-first and no date in the file decides. Choose the date order (mdy or dmy) and import again.`,
-    { file: source.label, example: decision.ambiguous },
+    `${source.label}: dates such as "${decision.ambiguous}" can be read month-first or day-first, and nothing in the file decides ` +
+      `(${decision.why}). ` +
+      'Choose the date order and import again: --date-order mdy|dmy on the command line, "Month first" or "Day first" in the window.',
+    // date_order_ambiguous lets the window offer the two orders without reading the message.
+    { file: source.label, example: decision.ambiguous, date_order_ambiguous: true, readings: readings(decision.ambiguous) },
   );
+}
+
+/** The example's date under each order, for buttons that show what each choice means. */
+function readings(example: string): Record<DateOrder, string> | null {
+  try {
+    const mdy = parsePbxDateTime(example, 'mdy');
+    const dmy = parsePbxDateTime(example, 'dmy');
+    return mdy && dmy ? { mdy: mdy.slice(0, 10), dmy: dmy.slice(0, 10) } : null;
+  } catch {
+    // A file whose dates contradict each other may give an example with no month-first reading.
+    return null;
+  }
 }
 
 /**
@@ -88,7 +104,7 @@ export async function importCsvSource(
   const order = await chooseDateOrder(run, source, encoding, delimiter, plan);
 
   const batches = preparedBatches(source, { encoding, delimiter, keys: plan.keys, headers, order, ...target.clock() });
-  const writer = new BatchWriter(target, `import:${source.label}`);
+  const writer = run.writer(target, outcome);
   const meter = run.meter(source);
   const cached = target.store.listPbx().reduce((sum, pbx) => sum + pbx.calls, 0);
   const setIndexesAside = bulkLoadPays(cached, source.size / BYTES_PER_ROW);
@@ -100,10 +116,8 @@ export async function importCsvSource(
     for await (const batch of batches) {
       for (const reject of batch.rejects) await run.reject(outcome, reject.line, reject.reason, reject.raw);
       if (run.signal?.aborted) throw cancelled();
+      if (batch.damage !== null) writer.markDamaged(batch.damage);
       writer.commitPrepared(batch.calls);
-      outcome.imported = writer.imported;
-      outcome.already_present = writer.alreadyPresent;
-      outcome.merged = writer.merged;
       last = batch;
       run.progress(meter.sample(batch.rows, batch.bytes));
     }

@@ -2,7 +2,7 @@ import { parseCdrResponse, type ParsedCdr } from '../cdr/parse.js';
 import { parsePbxDateTime } from '../cdr/time.js';
 import type { CdrCall } from '../cdr/types.js';
 import { AppError } from '../errors.js';
-import { BATCH_ROWS, BatchWriter, type ImportTarget } from './batch-writer.js';
+import { BATCH_ROWS, type ImportTarget } from './batch-writer.js';
 import { cancelled } from './csv-stream.js';
 import { decodeAll, type TextEncodingName } from './encoding.js';
 import type { FileOutcome, ImportRun } from './run.js';
@@ -49,7 +49,7 @@ export async function importDocument(
   for (const problem of parsed.problems) {
     await run.reject(outcome, lineOf(problem.position), `${problem.position}: ${problem.reason}`, '');
   }
-  const writer = new BatchWriter(target, `import:${source.label}`);
+  const writer = run.writer(target, outcome);
   const meter = run.meter(source);
   let batch: CdrCall[] = [];
   let done = 0;
@@ -57,9 +57,6 @@ export async function importDocument(
     if (run.signal?.aborted) throw cancelled();
     writer.commit(batch);
     batch = [];
-    outcome.imported = writer.imported;
-    outcome.already_present = writer.alreadyPresent;
-    outcome.merged = writer.merged;
     run.progress(meter.sample(done, Math.round((source.size * done) / Math.max(calls.length, 1))));
   };
   for (const call of calls) {

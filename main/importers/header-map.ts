@@ -123,6 +123,15 @@ export function validateUserMapping(mapping: unknown): Map<string, string> {
   return out;
 }
 
+/**
+ * Columns this app's own CSV export adds after the UCM's (main/export/fields.ts): values derived from
+ * the records, not records. Re-importing an export must not store them as fields of the call.
+ */
+const DERIVED_EXPORT_COLUMNS = new Set(['pbx', 'direction', 'recordings']);
+
+/** The key of a column that is read but not stored (see DERIVED_EXPORT_COLUMNS). */
+export const DROPPED_COLUMN = '';
+
 /** Plans the columns of a header line; `userMapping` (from validateUserMapping) wins over the synonyms. */
 export function planColumns(headers: readonly string[], userMapping: Map<string, string> = new Map()): ColumnPlan {
   const keys: (string | null)[] = [];
@@ -138,6 +147,11 @@ export function planColumns(headers: readonly string[], userMapping: Map<string,
     const chosen = userMapping.get(normalized);
     if (chosen !== undefined) userMapped = true;
     const field = chosen !== undefined ? chosen : byNormalizedName.get(normalized);
+    if (chosen === undefined && field === undefined && DERIVED_EXPORT_COLUMNS.has(normalized)) {
+      keys.push(DROPPED_COLUMN);
+      recognised++;
+      return;
+    }
     if (field && !mapped.has(field)) {
       mapped.add(field);
       keys.push(field);

@@ -146,10 +146,6 @@ async function importPath(run: ImportRun, target: ImportTarget, path: string): P
   }
 }
 
-function wroteSomething(outcome: FileOutcome): boolean {
-  return outcome.imported + outcome.already_present + outcome.merged > 0;
-}
-
 /**
  * Imports CDR files of any supported kind (recognised from the content): cdrapi JSON/XML/CSV, UCM CDR
  * page exports, GDMS cloud CSV files and .zip archives of them. Calls go to the profile named `pbx`, or
@@ -163,26 +159,15 @@ export async function importFiles(store: Store, paths: string[], options: Import
   const report = options.reportPath === undefined ? null : await RejectReport.open(options.reportPath);
   const run = new ImportRun(options.dateOrder ?? 'auto', userMapping, options.signal, report, options.onProgress);
   const files: FileOutcome[] = [];
+  let completed = false;
   try {
     for (const path of paths) {
       if (options.signal?.aborted) throw cancelled();
-      for (const outcome of await importPath(run, target, path)) {
-        files.push(outcome);
-        // Only files that reached the store are logged: a refused file leaves the cache untouched.
-        if (wroteSomething(outcome)) {
-          store.logImport({
-            pbx_id: target.pbxId(),
-            file: outcome.file,
-            format: outcome.format,
-            imported: outcome.imported,
-            already_present: outcome.already_present,
-            merged: outcome.merged,
-            rejected: outcome.rejected_total,
-          });
-        }
-      }
+      files.push(...(await importPath(run, target, path)));
     }
+    completed = true;
   } finally {
+    run.finish(completed);
     await report?.close();
   }
   return { files };

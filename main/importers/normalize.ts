@@ -1,6 +1,7 @@
 import { parseDuration, parsePbxDateTime, type DateOrder } from '../cdr/time.js';
 import { recordTemplate } from '../cdr/record-shape.js';
 import type { CdrRecord } from '../cdr/types.js';
+import { DROPPED_COLUMN } from './header-map.js';
 
 /**
  * Turns one CSV row into a record in cdrapi shape: dates as `YYYY-MM-DD HH:MM:SS` (PBX wall clock),
@@ -15,6 +16,7 @@ const enum Kind {
   Disposition,
   Marker,
   Unnamed,
+  Dropped,
 }
 
 const DATE_FIELDS = new Set(['start', 'answer', 'end']);
@@ -54,6 +56,25 @@ export interface NormalizedRow {
   record: CdrRecord;
   /** The `cdr` column's value (main_cdr, sub_cdr_N, or '') when the file has one. */
   marker: string;
+  /** How the row shows that a spreadsheet rewrote it (a time without seconds), or null. */
+  damage: string | null;
+}
+
+/**
+ * What a spreadsheet writes for a long number it took as a number: `7.80160E+09`. The digits are gone,
+ * so the value can never be trusted; the PBX never writes numbers this way.
+ */
+const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?E[+-]?\d+$/i;
+/** A date-time whose time has hours and minutes but no seconds (`3/3/2025 08:07`); the PBX always writes seconds. */
+const NO_SECONDS = /(?<![:\d])\d{1,2}:\d{2}(?!:\d)(?:\s*[AaPp]\.?[Mm]\.?)?\s*$/;
+
+/** The refusal of a row holding a number a spreadsheet turned into scientific notation. */
+export function scientificNotationReason(header: string, value: string): string {
+  return (
+    `${header}: "${value}" is a number in scientific notation: the file was altered by a spreadsheet program, ` +
+    'which lost digits of the number. Import the original file instead: download it again from the PBX (CDR page, ' +
+    'Download Search Result(s)), or open it in the spreadsheet with this column formatted as text.'
+  );
 }
 
 /** A compiled row shape: per-column work decided once per file, not per row. */
@@ -74,13 +95,14 @@ export class RowNormalizer {
     this.columns = shape.keys.length;
     this.kinds = shape.keys.map((key) => {
       if (key === null) return Kind.Unnamed;
+      if (key === DROPPED_COLUMN) return Kind.Dropped;
       if (key === 'cdr') return Kind.Marker;
       if (DATE_FIELDS.has(key)) return Kind.Date;
       if (DURATION_FIELDS.has(key)) return Kind.Duration;
       if (key === 'disposition') return Kind.Disposition;
       return Kind.Plain;
     });
-    const named = shape.keys.filter((key, i) => key !== null && this.kinds[i] !== Kind.Marker) as string[];
+    const named = shape.keys.filter((key, i) => key !== null && this.kinds[i] !== Kind.Marker && this.kinds[i] !== Kind.Dropped) as string[];
     this.unnamed = this.kinds.flatMap((kind, i) => (kind === Kind.Unnamed ? [i] : []));
     this.template = recordTemplate(named);
   }
@@ -96,14 +118,17 @@ export class RowNormalizer {
     // An unnamed column with a value takes its place among the named ones, so that row is built key by key.
     const record: CdrRecord = this.hasUnnamedValue(fields) ? {} : { ...this.template };
     let marker = '';
+    let damage: string | null = null;
     for (let i = 0; i < count; i++) {
       const value = fields[i] as string;
       const key = this.keys[i] as string;
       switch (this.kinds[i]) {
         case Kind.Plain:
+          if (SCIENTIFIC.test(value)) return scientificNotationReason(this.headers[i] as string, value);
           record[key] = value;
           break;
         case Kind.Date: {
+          if (damage === null && NO_SECONDS.test(value)) damage = `${this.headers[i]} "${value}" has no seconds`;
           const date = this.date(value, i);
           if (date.error !== undefined) return date.error;
           record[key] = date.value;
@@ -121,13 +146,16 @@ export class RowNormalizer {
         case Kind.Marker:
           marker = value.trim();
           break;
+        case Kind.Dropped:
+          break;
         case Kind.Unnamed:
+          if (SCIENTIFIC.test(value)) return scientificNotationReason(this.headers[i] as string, value);
           if (value !== '') record[`column ${i + 1}`] = value;
           break;
       }
     }
     if (!record.start) return 'the row has no start time';
-    return { record, marker };
+    return { record, marker, damage };
   }
 
   private hasUnnamedValue(fields: string[]): boolean {

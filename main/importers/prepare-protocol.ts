@@ -43,7 +43,7 @@ export function toWire(batch: PreparedBatch): WireBatch {
     values.push(call.legs.length);
     for (const leg of call.legs) pushRecord(values, leg);
   }
-  return { values, rejects: batch.rejects, rows: batch.rows, bytes: batch.bytes };
+  return { values, rejects: batch.rejects, rows: batch.rows, bytes: batch.bytes, damage: batch.damage };
 }
 
 export function fromWire(wire: WireBatch): PreparedBatch {
@@ -66,5 +66,5 @@ export function fromWire(wire: WireBatch): PreparedBatch {
     for (let count = values[at++] as number; count > 0; count--) legs.push(record());
     calls.push({ row, main, legs });
   }
-  return { calls, rejects: wire.rejects, rows: wire.rows, bytes: wire.bytes };
+  return { calls, rejects: wire.rejects, rows: wire.rows, bytes: wire.bytes, damage: wire.damage };
 }

@@ -2,6 +2,7 @@ import type { ImportFileResult } from '../../preload/api.js';
 import type { DateOrder } from '../cdr/time.js';
 import { ProgressMeter, type ImportProgress } from './progress-meter.js';
 import type { RejectReport } from './reject-report.js';
+import { BatchWriter, type ImportTarget } from './batch-writer.js';
 import type { ByteSource } from './sources.js';
 
 /** Rejected rows listed in a file's result; the report file (when asked for) holds every one. */
@@ -11,11 +12,25 @@ export const MAX_LISTED_REJECTS = 10_000;
 export type FileOutcome = ImportFileResult & { rejected_total: number };
 
 export function emptyOutcome(file: string): FileOutcome {
-  return { file, format: 'unknown', imported: 0, already_present: 0, merged: 0, rejected: [], rejected_total: 0, error: null };
+  return {
+    file,
+    format: 'unknown',
+    imported: 0,
+    already_present: 0,
+    merged: 0,
+    rejected: [],
+    rejected_total: 0,
+    error: null,
+    kept: 0,
+    elsewhere: [],
+    import_id: null,
+  };
 }
 
 /** The options and shared state of one importFiles call, handed to the per-format importers. */
 export class ImportRun {
+  private readonly writers: { writer: BatchWriter; outcome: FileOutcome }[] = [];
+
   constructor(
     readonly dateOrder: 'auto' | DateOrder,
     /** Normalized header -> field ('' = keep as is), from the UI's column-mapping step. */
@@ -24,6 +39,18 @@ export class ImportRun {
     private readonly report: RejectReport | null,
     private readonly onProgress: ((progress: ImportProgress) => void) | undefined,
   ) {}
+
+  /** The writer of one file's calls; finish() closes the log of every file this run wrote to. */
+  writer(target: ImportTarget, outcome: FileOutcome): BatchWriter {
+    const writer = new BatchWriter(target, outcome);
+    this.writers.push({ writer, outcome });
+    return writer;
+  }
+
+  /** Marks each file's log entry done, or stopped when it failed or the run ended early. */
+  finish(completed: boolean): void {
+    for (const { writer, outcome } of this.writers) writer.finish(completed && outcome.error === null ? 'done' : 'stopped');
+  }
 
   meter(source: ByteSource): ProgressMeter {
     return new ProgressMeter(source.label, source.size);

@@ -1,5 +1,6 @@
-import { mergeCalls } from '../cdr/merge.js';
-import type { CdrCall } from '../cdr/types.js';
+import { rankOfOrigin, SOURCE_RANKS } from '../cdr/authority.js';
+import { mergeCalls, type MergeConflict, type MergeMode } from '../cdr/merge.js';
+import type { CdrCall, CdrRecord } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db.js';
@@ -7,11 +8,14 @@ import type { FieldSets } from './field-sets.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, ROW_INDEX, type PreparedCall, type PreparedRecord } from './prepare.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
-/** calls columns as written: the identity, the prepared row, the origin and import time. */
-const CALL_COLUMNS = ['pbx_id', ...ROW_COLUMNS, 'origin', 'imported_at'];
+/** calls columns as written: the identity, the prepared row, the origin, import time, rank and import. */
+const CALL_COLUMNS = ['pbx_id', ...ROW_COLUMNS, 'origin', 'imported_at', 'authority', 'import_id'];
 
-/** What a merge rewrites: the prepared row after the session; origin and import time stay those of the call's first delivery. */
-const REDERIVED_COLUMNS = ROW_COLUMNS.slice(1);
+/**
+ * What a merge rewrites: the prepared row after the session, and the rank of the best source seen;
+ * origin, import time and creating import stay those of the call's first delivery.
+ */
+const REDERIVED_COLUMNS = [...ROW_COLUMNS.slice(1), 'authority'];
 
 /** The call_days key and talk time of a prepared row. */
 function dayFacts(pbxId: number, row: PreparedCall['row']): DayFacts {
@@ -33,6 +37,8 @@ interface StoredCall extends DayFacts {
   id: number;
   session: string;
   legs: number;
+  origin: string;
+  authority: number | null;
 }
 
 interface StoredRecord {
@@ -45,6 +51,58 @@ export interface Ingest {
   calls(pbxId: number, calls: CdrCall[], options: IngestOptions): IngestCounts;
   /** Stores calls prepared elsewhere (prepareCall with this PBX's clock) in one transaction. */
   prepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
+  /**
+   * Takes back what one import wrote, inside the caller's transaction: removes the calls it created and
+   * withdraws the values it filled into known calls where nothing changed them since (see withdraw).
+   * Returns how many calls were removed and how many were restored.
+   */
+  undoImport(importId: number): { removed: number; restored: number };
+}
+
+/** A call in the JSON form import_merges keeps. */
+function snapshot(call: CdrCall): string {
+  return JSON.stringify(call);
+}
+
+function sameRecords(a: CdrCall, b: CdrCall): boolean {
+  return JSON.stringify([a.main, a.legs]) === JSON.stringify([b.main, b.legs]);
+}
+
+/**
+ * A known call with one import's contribution taken back. Unchanged since that import: exactly as it
+ * was before. Changed since (a later sync or file): field by field, a value the import filled in and
+ * that still holds what it filled is emptied again, and a leg it added that is still as it left it is
+ * dropped; everything that came later stays. null when nothing is left to withdraw.
+ */
+function withdraw(current: CdrCall, before: CdrCall, after: CdrCall): CdrCall | null {
+  if (sameRecords(current, after)) return sameRecords(current, before) ? null : before;
+  if (current.legs.length !== after.legs.length) return null;
+  let changed = false;
+  const restore = (now: CdrRecord, was: CdrRecord | undefined, filled: CdrRecord | undefined): CdrRecord => {
+    if (filled === undefined) return now;
+    let record: CdrRecord | null = null;
+    for (const key in filled) {
+      const value = filled[key] as string;
+      const prior = was?.[key];
+      if (value === '' || (prior !== undefined && prior !== '') || now[key] !== value) continue;
+      record ??= { ...now };
+      if (prior === undefined) delete record[key];
+      else record[key] = prior;
+      changed = true;
+    }
+    return record ?? now;
+  };
+  const main = restore(current.main, before.main, after.main);
+  const legs: CdrRecord[] = [];
+  current.legs.forEach((leg, i) => {
+    const added = i >= before.legs.length;
+    if (added && JSON.stringify(leg) === JSON.stringify(after.legs[i])) {
+      changed = true;
+      return;
+    }
+    legs.push(added ? leg : restore(leg, before.legs[i], after.legs[i]));
+  });
+  return changed ? { session: current.session, main, legs } : null;
 }
 
 function checkCall(call: CdrCall, index: number): void {
@@ -62,6 +120,17 @@ function checkPrepared(call: PreparedCall, index: number): void {
   if (typeof session !== 'string' || session === '' || typeof call.main !== 'object' || !Array.isArray(call.legs)) {
     throw new AppError('BAD_INPUT', `Prepared call #${index + 1} of the batch is not in the shape prepareCall makes.`, { index });
   }
+}
+
+/** IngestOptions as the write routine uses them. */
+interface WriteOptions {
+  origin: string;
+  /** Seconds since the epoch, or null. */
+  importedAt: number | null;
+  /** SOURCE_RANKS of the delivery. */
+  rank: number;
+  importId: number | null;
+  anywhere: boolean;
 }
 
 /** A stored call with its records (seq order), as one statement reads them. */
@@ -83,11 +152,35 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     `INSERT INTO calls (${CALL_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (session, pbx_id) DO NOTHING`,
   );
   const updateCall = db.prepare(`UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+  const storedColumns = `c.id, c.session, c.legs, c.pbx_id, c.start_wall, c.disposition, c.direction, c.action_kind,
+       c.src_trunk_name, c.dst_trunk_name, c.account_code, c.has_recording, c.billsec, c.origin, c.authority, l.seq, l.fields`;
   const findCall = db.prepare<[string, number], StoredCall & StoredRecord>(
-    `SELECT c.id, c.session, c.legs, c.pbx_id, c.start_wall, c.disposition, c.direction, c.action_kind, c.src_trunk_name,
-       c.dst_trunk_name, c.account_code, c.has_recording, c.billsec, l.seq, l.fields
-     FROM calls AS c JOIN legs AS l ON l.call_id = c.id WHERE c.session = ? AND c.pbx_id = ? ORDER BY l.seq`,
+    `SELECT ${storedColumns} FROM calls AS c JOIN legs AS l ON l.call_id = c.id WHERE c.session = ? AND c.pbx_id = ? ORDER BY l.seq`,
   );
+  const findCallById = db.prepare<[number], StoredCall & StoredRecord>(
+    `SELECT ${storedColumns} FROM calls AS c JOIN legs AS l ON l.call_id = c.id WHERE c.id = ? ORDER BY l.seq`,
+  );
+  // The UNIQUE (session, pbx_id) index answers this with a seek.
+  const sessionHomes = db.prepare<[string], { pbx_id: number }>('SELECT pbx_id FROM calls WHERE session = ? ORDER BY pbx_id');
+  const otherSourcesHoldCalls = db.prepare<[number], { id: number }>('SELECT id FROM pbx WHERE id <> ? AND call_count > 0 LIMIT 1');
+  const insertConflict = db.prepare(
+    `INSERT INTO call_conflicts (call_id, acct_id, field, kept, offered, origin, import_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (call_id, acct_id, field, offered) DO NOTHING`,
+  );
+  const recordMerge = db.prepare(
+    `INSERT INTO import_merges (import_id, call_id, before, after) VALUES (?, ?, ?, ?)
+     ON CONFLICT (import_id, call_id) DO UPDATE SET after = excluded.after`,
+  );
+  const importMerges = db.prepare<[number], { call_id: number; before: string; after: string }>(
+    'SELECT call_id, before, after FROM import_merges WHERE import_id = ?',
+  );
+  const createdCalls = db.prepare<[number], StoredCall>(
+    `SELECT id, session, legs, pbx_id, start_wall, disposition, direction, action_kind, src_trunk_name, dst_trunk_name,
+       account_code, has_recording, billsec, origin, authority FROM calls WHERE import_id = ?`,
+  );
+  const deleteCall = db.prepare('DELETE FROM calls WHERE id = ?');
+  const forgetImport = db.prepare('DELETE FROM call_conflicts WHERE import_id = ?');
+  const forgetMerges = db.prepare('DELETE FROM import_merges WHERE import_id = ?');
   const insertRecord = db.prepare('INSERT INTO legs (call_id, seq, acct_id, fields, derived) VALUES (?, ?, ?, ?, ?)');
   const deleteRecords = db.prepare('DELETE FROM legs WHERE call_id = ?');
   const insertText = db.prepare('INSERT INTO calls_fts (rowid, name, text) VALUES (?, ?, ?)');
@@ -95,6 +188,20 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   const pbxClock = db.prepare<[number], { tz: string; model: string }>('SELECT tz, model FROM pbx WHERE id = ?');
   const days = createDayTally(db);
   const addTotals = db.prepare('UPDATE pbx SET call_count = call_count + ?, talk_seconds = talk_seconds + ? WHERE id = ?');
+  /** Calls and talk time added per PBX since the last flush. */
+  const totals = new Map<number, { calls: number; talk: number }>();
+  function addTotal(pbxId: number, calls: number, talk: number): void {
+    const sum = totals.get(pbxId);
+    if (sum === undefined) totals.set(pbxId, { calls, talk });
+    else {
+      sum.calls += calls;
+      sum.talk += talk;
+    }
+  }
+  function flushTotals(): void {
+    for (const [pbxId, sum] of totals) if (sum.calls !== 0 || sum.talk !== 0) addTotals.run(sum.calls, sum.talk, pbxId);
+    totals.clear();
+  }
   const encoder = new RecordEncoder();
 
   /** The profile's zone turns wall clocks into instants; its model tells FXO from FXS ports. */
@@ -129,9 +236,48 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   }
 
   function findStored(session: string, pbxId: number): StoredCallWithRecords | null {
-    const rows = findCall.all(session, pbxId);
+    return withRecords(findCall.all(session, pbxId));
+  }
+
+  function withRecords(rows: (StoredCall & StoredRecord)[]): StoredCallWithRecords | null {
     const first = rows[0];
     return first === undefined ? null : { call: first, records: rows };
+  }
+
+  /** Replaces a stored call's row, records, text and day tally by those of `next`. */
+  function rewrite(stored: StoredCall, next: PreparedCall, authority: number): void {
+    updateCall.run(...next.row.slice(1), authority, stored.id);
+    deleteRecords.run(stored.id);
+    writeRecords(stored.id, next);
+    deleteText.run(stored.id);
+    writeText(stored.id, next.row);
+    const nextFacts = dayFacts(stored.pbx_id, next.row);
+    days.add(stored, -1);
+    days.add(nextFacts, 1);
+    addTotal(stored.pbx_id, 0, nextFacts.billsec - stored.billsec);
+  }
+
+  /** The PBX whose copy of a session a delivery for `pbxId` merges into: its own, else the first holding it. */
+  function homeOf(session: string, pbxId: number): number | null {
+    const homes = sessionHomes.all(session);
+    if (homes.length === 0) return null;
+    return homes.some((home) => home.pbx_id === pbxId) ? pbxId : (homes[0] as { pbx_id: number }).pbx_id;
+  }
+
+  /**
+   * A better source replaces; the PBX's API also replaces its own earlier answer (a transfer still in
+   * progress at one sync is complete at the next); anything else only fills; a damaged file changes nothing.
+   */
+  function modeFor(incoming: number, stored: StoredCall): MergeMode {
+    if (incoming === SOURCE_RANKS.damaged) return 'none';
+    const rank = stored.authority ?? rankOfOrigin(stored.origin);
+    return incoming > rank || (incoming === SOURCE_RANKS.api && rank === SOURCE_RANKS.api) ? 'replace' : 'fill';
+  }
+
+  function keepConflicts(stored: StoredCall, conflicts: MergeConflict[], o: WriteOptions, at: number): void {
+    for (const c of conflicts) {
+      insertConflict.run(stored.id, c.acct_id, c.field, c.kept, c.offered, c.stored_kept ? o.origin : stored.origin, o.importId, at);
+    }
   }
 
   function readCall(stored: StoredCall, records: StoredRecord[]): CdrCall {
@@ -140,16 +286,25 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     return { session: stored.session, main, legs };
   }
 
-  const write = db.transaction((pbxId: number, calls: PreparedCall[], origin: string, importedAt: number | null): IngestCounts => {
-    const { tz, model } = clockOf(pbxId);
-    const counts: IngestCounts = { inserted: 0, unchanged: 0, merged: 0 };
-    let talkAdded = 0;
+  const write = db.transaction((pbxId: number, calls: PreparedCall[], o: WriteOptions): IngestCounts => {
+    clockOf(pbxId);
+    const counts: IngestCounts = { inserted: 0, unchanged: 0, merged: 0, kept: 0, elsewhere: {} };
+    // Looking a session up in every source costs a seek per call: only when another source holds calls.
+    const anywhere = o.anywhere && otherSourcesHoldCalls.get(pbxId) !== undefined;
+    const now = Math.floor(Date.now() / 1000);
     let afterKnown = false;
     for (const call of calls) {
       const session = call.row[ROW_INDEX.session] as string;
-      let found = afterKnown ? findStored(session, pbxId) : null;
+      let home = pbxId;
+      let found: StoredCallWithRecords | null = null;
+      if (anywhere) {
+        home = homeOf(session, pbxId) ?? pbxId;
+        found = findStored(session, home);
+      } else if (afterKnown) {
+        found = findStored(session, pbxId);
+      }
       if (found === null) {
-        const inserted = insertCall.run(pbxId, ...call.row, origin, importedAt);
+        const inserted = insertCall.run(pbxId, ...call.row, o.origin, o.importedAt, o.rank, o.importId);
         if (inserted.changes === 1) {
           const id = Number(inserted.lastInsertRowid);
           writeRecords(id, call);
@@ -157,39 +312,70 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
           const facts = dayFacts(pbxId, call.row);
           days.add(facts, 1);
           counts.inserted++;
-          talkAdded += facts.billsec;
+          addTotal(pbxId, 1, facts.billsec);
           afterKnown = false;
           continue;
         }
         found = findStored(session, pbxId) as StoredCallWithRecords;
       }
       afterKnown = true;
+      if (home !== pbxId) counts.elsewhere[home] = (counts.elsewhere[home] ?? 0) + 1;
       const { call: stored, records } = found;
       if (storedAlready(stored, records, call)) {
         counts.unchanged++;
         continue;
       }
-      const merged = mergeCalls(readCall(stored, records), preparedToCall(call));
+      const before = readCall(stored, records);
+      const merged = mergeCalls(before, preparedToCall(call), modeFor(o.rank, stored));
+      // The API updating its own answer is not a disagreement worth keeping.
+      if (o.rank !== SOURCE_RANKS.api || stored.origin !== 'sync') keepConflicts(stored, merged.conflicts, o, now);
+      counts.kept += merged.conflicts.filter((c) => c.stored_kept).length;
       if (!merged.changed) {
         counts.unchanged++;
         continue;
       }
-      const next = prepareCall(merged.call, tz, model, encoder);
-      updateCall.run(...next.row.slice(1), stored.id);
-      deleteRecords.run(stored.id);
-      writeRecords(stored.id, next);
-      deleteText.run(stored.id);
-      writeText(stored.id, next.row);
-      const nextFacts = dayFacts(pbxId, next.row);
-      days.add(stored, -1);
-      days.add(nextFacts, 1);
-      talkAdded += nextFacts.billsec - stored.billsec;
+      const { tz, model } = clockOf(home);
+      rewrite(stored, prepareCall(merged.call, tz, model, encoder), Math.max(o.rank, stored.authority ?? rankOfOrigin(stored.origin)));
+      if (o.importId !== null) recordMerge.run(o.importId, stored.id, snapshot(before), snapshot(merged.call));
       counts.merged++;
     }
     days.flush();
-    addTotals.run(counts.inserted, talkAdded, pbxId);
+    flushTotals();
     return counts;
   });
+
+  function undoImport(importId: number): { removed: number; restored: number } {
+    let removed = 0;
+    let restored = 0;
+    try {
+      for (const stored of createdCalls.all(importId)) {
+        days.add(stored, -1);
+        addTotal(stored.pbx_id, -1, -stored.billsec);
+        deleteCall.run(stored.id);
+        removed++;
+      }
+      for (const merge of importMerges.all(importId)) {
+        const found = withRecords(findCallById.all(merge.call_id));
+        if (found === null) continue;
+        const current = readCall(found.call, found.records);
+        const next = withdraw(current, JSON.parse(merge.before) as CdrCall, JSON.parse(merge.after) as CdrCall);
+        if (next === null) continue;
+        const { tz, model } = clockOf(found.call.pbx_id);
+        rewrite(found.call, prepareCall(next, tz, model, encoder), found.call.authority ?? rankOfOrigin(found.call.origin));
+        restored++;
+      }
+      forgetImport.run(importId);
+      forgetMerges.run(importId);
+      days.flush();
+      flushTotals();
+    } catch (error) {
+      days.clear();
+      totals.clear();
+      fieldSets.forget();
+      throw error;
+    }
+    return { removed, restored };
+  }
 
   function checkArguments(pbxId: number, calls: unknown, options: IngestOptions): void {
     if (typeof pbxId !== 'number' || !Number.isSafeInteger(pbxId)) {
@@ -199,6 +385,13 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     if (typeof options?.origin !== 'string' || options.origin === '') {
       throw new AppError('BAD_INPUT', 'ingest needs the origin of the calls (sync or import:<file>).');
     }
+    if (options.source !== undefined && !(options.source in SOURCE_RANKS)) {
+      throw new AppError('BAD_INPUT', `ingest's source must be one of ${Object.keys(SOURCE_RANKS).join(', ')}, got ${JSON.stringify(options.source)}.`);
+    }
+    const id = options.import_id;
+    if (id !== undefined && (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)) {
+      throw new AppError('BAD_INPUT', `ingest's import_id must be an import log id, got ${JSON.stringify(id)}.`);
+    }
     const at = options.imported_at;
     if (at !== undefined && (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0)) {
       throw new AppError('BAD_INPUT', `ingest's imported_at must be a time in ms since the epoch, got ${JSON.stringify(at)}.`);
@@ -206,11 +399,19 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   }
 
   function writeAll(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts {
-    const importedAt = options.imported_at === undefined ? null : Math.floor(options.imported_at / 1000);
+    const source = options.source ?? (options.origin === 'sync' ? 'api' : 'page-csv');
+    const o: WriteOptions = {
+      origin: options.origin,
+      importedAt: options.imported_at === undefined ? null : Math.floor(options.imported_at / 1000),
+      rank: SOURCE_RANKS[source],
+      importId: options.import_id ?? null,
+      anywhere: options.anywhere === true,
+    };
     try {
-      return write(pbxId, calls, options.origin, importedAt);
+      return write(pbxId, calls, o);
     } catch (error) {
       days.clear();
+      totals.clear();
       fieldSets.forget();
       throw error;
     }
@@ -228,5 +429,6 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
       calls.forEach(checkPrepared);
       return writeAll(pbxId, calls, options);
     },
+    undoImport,
   };
 }

@@ -243,8 +243,54 @@ const schema2: Migration = (db) => {
   db.exec('ALTER TABLE calls ADD COLUMN imported_at INTEGER');
 };
 
+/**
+ * Schema 3: what makes merges and imports accountable (main/cdr/authority.ts, main/store/imports.ts).
+ * - calls.authority: the rank of the best source that delivered the call (SOURCE_RANKS); NULL for calls
+ *   stored before this step, whose rank follows from their origin (sync = the PBX's API, else a file).
+ *   Filling it here would rewrite every row of a big cache at the first start.
+ * - calls.import_id: the import that created the call, so that import can be undone; NULL for synced calls.
+ * - import_log.state/kept/elsewhere: an import is logged when its first batch is written and kept up to
+ *   date batch by batch, so a killed import still shows what it stored; `undone` once undone.
+ * - call_conflicts: a value a merge did not take (or replaced), kept aside with where it came from.
+ * - import_merges: a known call before and after an import merged into it, to withdraw that import's values.
+ */
+const schema3: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE calls ADD COLUMN authority INTEGER;
+    ALTER TABLE calls ADD COLUMN import_id INTEGER;
+    CREATE INDEX calls_by_import ON calls (import_id) WHERE import_id IS NOT NULL;
+
+    ALTER TABLE import_log ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
+      CHECK (state IN ('running', 'done', 'stopped', 'undone'));
+    ALTER TABLE import_log ADD COLUMN kept INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE import_log ADD COLUMN elsewhere INTEGER NOT NULL DEFAULT 0;
+
+    CREATE TABLE call_conflicts (
+      call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+      acct_id TEXT NOT NULL,
+      field TEXT NOT NULL,
+      kept TEXT NOT NULL,
+      offered TEXT NOT NULL,
+      origin TEXT NOT NULL,
+      import_id INTEGER REFERENCES import_log (id) ON DELETE SET NULL,
+      at INTEGER NOT NULL,
+      PRIMARY KEY (call_id, acct_id, field, offered)
+    ) WITHOUT ROWID;
+    CREATE INDEX call_conflicts_by_import ON call_conflicts (import_id) WHERE import_id IS NOT NULL;
+
+    CREATE TABLE import_merges (
+      import_id INTEGER NOT NULL REFERENCES import_log (id) ON DELETE CASCADE,
+      call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+      before TEXT NOT NULL,
+      after TEXT NOT NULL,
+      PRIMARY KEY (import_id, call_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX import_merges_by_call ON import_merges (call_id);
+  `);
+};
+
 /** Schema steps in order; step n brings the file to `user_version = n`. Never edit a released step. */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -2,6 +2,7 @@ import type { PbxProfile } from '../../preload/api.js';
 import { defaultTimeZone, isValidTimeZone } from '../cdr/time.js';
 import { AppError } from '../errors.js';
 import type { Db } from './db.js';
+import { retimeCalls } from './retime.js';
 import type { PbxRecordInput } from './types.js';
 
 const SYNC_STATES: readonly PbxProfile['last_sync_state'][] = ['never', 'ok', 'failed', 'cancelled', 'running'];
@@ -9,6 +10,12 @@ const APIS: readonly PbxRecordInput['api'][] = ['auto', 'legacy', 'ucm63xx'];
 const DETECTED: readonly string[] = ['legacy', 'ucm63xx'];
 const IMPORT_SOURCE_NAME = 'Imported';
 const MAX_NAME = 100;
+/**
+ * Settings key holding the id of the "Imported" source, where files go when no source is named. Named
+ * import-only sources share its kind, so the kind alone cannot tell it apart; '0' = none made yet.
+ * A cache from before named sources has no key: its only import-kind profile is the default.
+ */
+const DEFAULT_SOURCE_KEY = 'pbx.default_import_source';
 
 interface PbxDbRow {
   id: number;
@@ -29,8 +36,8 @@ interface PbxDbRow {
   call_count: number;
 }
 
-function toProfile(row: PbxDbRow): PbxProfile {
-  return {
+function toProfile(row: PbxDbRow, defaultId: number | null): PbxProfile {
+  const profile: PbxProfile = {
     id: row.id,
     name: row.name,
     kind: row.kind,
@@ -48,6 +55,8 @@ function toProfile(row: PbxDbRow): PbxProfile {
     last_sync_error: row.last_sync_error,
     calls: row.call_count,
   };
+  if (row.id === defaultId) profile.default_source = true;
+  return profile;
 }
 
 function bad(message: string, details?: Record<string, unknown>): AppError {
@@ -119,6 +128,8 @@ export interface Profiles {
   getByName(name: string): PbxProfile | null;
   save(input: PbxRecordInput): PbxProfile;
   remove(id: number): void;
+  /** Turns a PBX profile into an import-only source that keeps its calls (see Store.keepPbxHistory). */
+  keepHistory(id: number): PbxProfile;
   importSource(): PbxProfile;
   findImportSource(): PbxProfile | null;
   setSyncOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
@@ -130,7 +141,12 @@ export function createProfiles(db: Db): Profiles {
   const listStmt = db.prepare<[], PbxDbRow>('SELECT * FROM pbx ORDER BY name');
   const getStmt = db.prepare<[number], PbxDbRow>('SELECT * FROM pbx WHERE id = ?');
   const byNameStmt = db.prepare<[string], PbxDbRow>('SELECT * FROM pbx WHERE name = ?');
-  const importStmt = db.prepare<[], PbxDbRow>("SELECT * FROM pbx WHERE kind = 'import' ORDER BY id LIMIT 1");
+  const firstImportStmt = db.prepare<[], PbxDbRow>("SELECT * FROM pbx WHERE kind = 'import' ORDER BY id LIMIT 1");
+  const getDefaultStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+  const putDefaultStmt = db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+  const dropPositionStmt = db.prepare('DELETE FROM sync_position WHERE pbx_id = ?');
   const insertStmt = db.prepare(
     `INSERT INTO pbx (name, kind, url, api, detected_api, user, tz, model, fingerprint, ca_file, has_password)
      VALUES (@name, @kind, @url, @api, @detected_api, @user, @tz, @model, @fingerprint, @ca_file, @has_password)`,
@@ -143,9 +159,26 @@ export function createProfiles(db: Db): Profiles {
   const deleteStmt = db.prepare('DELETE FROM pbx WHERE id = ?');
   const outcomeStmt = db.prepare('UPDATE pbx SET last_sync_state = ?, last_sync_error = ?, last_sync_at = ? WHERE id = ?');
 
+  function defaultRow(): PbxDbRow | null {
+    const setting = getDefaultStmt.get(DEFAULT_SOURCE_KEY);
+    if (setting === undefined) return firstImportStmt.get() ?? null;
+    const row = getStmt.get(Number(setting.value));
+    return row && row.kind === 'import' ? row : null;
+  }
+
+  function defaultId(): number | null {
+    return defaultRow()?.id ?? null;
+  }
+
+  /** Before a second import-kind profile appears, the default one is written down (see DEFAULT_SOURCE_KEY). */
+  function pinDefault(): void {
+    if (getDefaultStmt.get(DEFAULT_SOURCE_KEY) !== undefined) return;
+    putDefaultStmt.run(DEFAULT_SOURCE_KEY, String(firstImportStmt.get()?.id ?? 0));
+  }
+
   function get(id: number): PbxProfile | null {
     const row = getStmt.get(id);
-    return row ? toProfile(row) : null;
+    return row ? toProfile(row, defaultId()) : null;
   }
 
   function requireId(id: unknown): number {
@@ -155,29 +188,44 @@ export function createProfiles(db: Db): Profiles {
     return id;
   }
 
-  function save(input: PbxRecordInput): PbxProfile {
+  /**
+   * One transaction: a changed zone re-times the profile's calls together with the profile, so the
+   * cache never holds instants computed with a zone the profile no longer has.
+   */
+  const save = db.transaction((input: PbxRecordInput): PbxProfile => {
     const values = validate(input);
     const taken = byNameStmt.get(values.name);
+    if (values.kind === 'import') pinDefault();
     if (input.id === undefined) {
       if (taken) throw bad(`A PBX named "${values.name}" already exists: choose another name.`, { name: values.name });
       const id = Number(insertStmt.run(values).lastInsertRowid);
       return get(id) as PbxProfile;
     }
     const id = requireId(input.id);
-    if (!getStmt.get(id)) throw new AppError('NOT_FOUND', `There is no PBX with id ${id}.`, { id });
+    const before = getStmt.get(id);
+    if (!before) throw new AppError('NOT_FOUND', `There is no PBX with id ${id}.`, { id });
     if (taken && taken.id !== id) {
       throw bad(`A PBX named "${values.name}" already exists: choose another name.`, { name: values.name });
     }
+    if (before.kind === 'import' && values.kind === 'pbx') {
+      throw bad(`"${before.name}" is an import-only source: it cannot become a PBX. Add the PBX as a new profile.`, { id });
+    }
     updateStmt.run({ ...values, id });
+    if (before.tz !== values.tz && before.call_count > 0) retimeCalls(db, id, values.tz);
+    // An import-only source is never synced: a resume position would only mislead.
+    if (values.kind === 'import') dropPositionStmt.run(id);
     return get(id) as PbxProfile;
-  }
+  });
 
   return {
-    list: () => listStmt.all().map(toProfile),
+    list() {
+      const defaultSource = defaultId();
+      return listStmt.all().map((row) => toProfile(row, defaultSource));
+    },
     get: (id) => get(requireId(id)),
     getByName(name) {
       const row = byNameStmt.get(requireString(name, 'name', false));
-      return row ? toProfile(row) : null;
+      return row ? toProfile(row, defaultId()) : null;
     },
     save,
     remove(id) {
@@ -187,15 +235,40 @@ export function createProfiles(db: Db): Profiles {
         throw new AppError('NOT_FOUND', `There is no PBX with id ${id}.`, { id });
       }
     },
+    keepHistory(id) {
+      const profile = get(requireId(id));
+      if (!profile) throw new AppError('NOT_FOUND', `There is no PBX with id ${id}.`, { id });
+      if (profile.kind === 'import') return profile;
+      return save({
+        id: profile.id,
+        name: profile.name,
+        kind: 'import',
+        url: '',
+        api: 'auto',
+        detected_api: null,
+        user: '',
+        tz: profile.tz,
+        model: profile.model,
+        fingerprint: null,
+        ca_file: null,
+        has_password: false,
+      });
+    },
     findImportSource() {
-      const existing = importStmt.get();
-      return existing ? toProfile(existing) : null;
+      const row = defaultRow();
+      return row ? toProfile(row, row.id) : null;
     },
     importSource() {
       const existing = this.findImportSource();
       if (existing) return existing;
-      const name = byNameStmt.get(IMPORT_SOURCE_NAME) ? `${IMPORT_SOURCE_NAME} files` : IMPORT_SOURCE_NAME;
-      return save({ name, kind: 'import', url: '', api: 'auto', user: '', tz: defaultTimeZone() });
+      return db.transaction(() => {
+        pinDefault();
+        let name = IMPORT_SOURCE_NAME;
+        for (let n = 1; byNameStmt.get(name); n++) name = n === 1 ? `${IMPORT_SOURCE_NAME} files` : `${IMPORT_SOURCE_NAME} files ${n}`;
+        const created = save({ name, kind: 'import', url: '', api: 'auto', user: '', tz: defaultTimeZone() });
+        putDefaultStmt.run(DEFAULT_SOURCE_KEY, String(created.id));
+        return { ...created, default_source: true };
+      })();
     },
     setSyncOutcome(pbxId, outcome) {
       if (!SYNC_STATES.includes(outcome.state)) {
@@ -206,6 +279,9 @@ export function createProfiles(db: Db): Profiles {
         throw new AppError('NOT_FOUND', `There is no PBX with id ${pbxId}.`, { id: pbxId });
       }
     },
-    byName: () => new Map(listStmt.all().map((row) => [row.name, toProfile(row)])),
+    byName() {
+      const defaultSource = defaultId();
+      return new Map(listStmt.all().map((row) => [row.name, toProfile(row, defaultSource)]));
+    },
   };
 }

@@ -9,6 +9,7 @@ import type {
   FilterOptions,
   LegView,
   SessionDetail,
+  ConflictView,
   SortField,
 } from '../../preload/api.js';
 import { isoUtc } from '../cdr/time.js';
@@ -298,6 +299,10 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
     'SELECT id FROM calls WHERE session = ? AND pbx_id = ?',
   );
 
+  const conflictsOf = db.prepare<[number], ConflictView>(
+    'SELECT acct_id, field, kept, offered, origin FROM call_conflicts WHERE call_id = ? ORDER BY at, acct_id, field',
+  );
+
   function session(callId: number): SessionDetail | null {
     const row = callById.get(requireCallId(callId));
     if (!row) return null;
@@ -305,7 +310,7 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
     const records = recordsOf.all(row.id);
     const main = view(records[0] as RecordDbRow);
     const legs = records.length === 1 && row.legs === 1 ? [main] : records.slice(1).map(view);
-    return { call: toCallRow(row), main, legs };
+    return { call: toCallRow(row), main, legs, conflicts: conflictsOf.all(row.id) };
   }
 
   return {

@@ -5,7 +5,8 @@ import { createFieldSets } from './field-sets.js';
 import { createIngest } from './ingest.js';
 import { createProfiles } from './profiles.js';
 import { createQueries, type Queries } from './query.js';
-import type { ImportLogEntry, RecordingState, RecordingStatus, Store, SyncPosition } from './types.js';
+import { createImportLog } from './imports.js';
+import type { RecordingState, RecordingStatus, Store, SyncPosition } from './types.js';
 
 const RECORDING_STATES: readonly RecordingState[] = ['unknown', 'cached', 'gone'];
 const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
@@ -50,6 +51,7 @@ export function openStore(path: string): Store {
   const ingest = createIngest(db, fieldSets);
   const queries = createQueries(db, fieldSets);
   const bulk = createBulkLoader(db);
+  const imports = createImportLog(db, ingest);
 
   /**
    * Long reads (exports) run on a connection of their own, opened on first use. better-sqlite3 refuses
@@ -88,10 +90,6 @@ export function openStore(path: string): Store {
        bytes = excluded.bytes, checked_at = excluded.checked_at`,
   );
   const callExists = db.prepare<[number], { id: number }>('SELECT id FROM calls WHERE id = ?');
-  const addImport = db.prepare(
-    `INSERT INTO import_log (pbx_id, file, format, imported, already_present, merged, rejected, at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const putSetting = db.prepare(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -124,6 +122,7 @@ export function openStore(path: string): Store {
     getPbxByName: (name) => profiles.getByName(name),
     savePbx: (input) => profiles.save(input),
     removePbx: (id) => profiles.remove(id),
+    keepPbxHistory: (id) => profiles.keepHistory(id),
     importSource: () => profiles.importSource(),
     findImportSource: () => profiles.findImportSource(),
     setSyncOutcome: (pbxId, outcome) => profiles.setSyncOutcome(pbxId, outcome),
@@ -191,17 +190,16 @@ export function openStore(path: string): Store {
       );
     },
 
-    logImport(entry: ImportLogEntry) {
-      addImport.run(
-        requirePbx(entry.pbx_id),
-        nonEmpty(entry.file, 'Import file name'),
-        nonEmpty(entry.format, 'Import format'),
-        wholeNumber(entry.imported, 'imported'),
-        wholeNumber(entry.already_present, 'already_present'),
-        wholeNumber(entry.merged, 'merged'),
-        wholeNumber(entry.rejected, 'rejected'),
-        new Date().toISOString(),
-      );
+    beginImport: (start) => imports.begin({ ...start, pbx_id: requirePbx(start.pbx_id) }),
+    updateImport: (id, counts, state) => imports.update(id, counts, state),
+    listImports: () => imports.list(),
+    undoImport(id) {
+      try {
+        return imports.undo(id);
+      } catch (error) {
+        fieldSets.forget();
+        throw error;
+      }
     },
 
     getSetting(key) {

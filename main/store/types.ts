@@ -6,11 +6,13 @@ import type {
   CallSort,
   CallTotals,
   FilterOptions,
+  ImportEntry,
   PbxProfile,
   SessionDetail,
 } from '../../preload/api.js';
 import type { CdrCall } from '../cdr/types.js';
 import type { PreparedCall } from './prepare.js';
+import type { SourceKind } from '../cdr/authority.js';
 
 /**
  * The cache's service surface. One implementation (main/store/store.ts, better-sqlite3); used by the
@@ -39,6 +41,15 @@ export interface IngestOptions {
   origin: string;
   /** For imports: when the file was imported, ms since the epoch (kept to the second). */
   imported_at?: number;
+  /** How authoritative the delivery is (main/cdr/authority.ts); default api for sync, else page-csv. */
+  source?: SourceKind;
+  /** The import (Store.beginImport) delivering these calls, so it can be undone. */
+  import_id?: number;
+  /**
+   * Look for each call's session in every source first: a call cached under another source merges
+   * there instead of being stored twice (imports). Without it only the given PBX is looked at (sync).
+   */
+  anywhere?: boolean;
 }
 
 /** What one ingest did, per call. */
@@ -49,6 +60,10 @@ export interface IngestCounts {
   unchanged: number;
   /** Calls already present that gained legs or fields (never losing any). */
   merged: number;
+  /** Values a delivery offered that differ from the stored ones and were not taken (kept aside). */
+  kept: number;
+  /** PBX id -> calls found under that other source (merged or already present there). */
+  elsewhere: Record<number, number>;
 }
 
 /** Where an incremental sync resumes. Written in the same transaction as the page it follows. */
@@ -77,14 +92,23 @@ export interface RecordingStatus {
   checked_at: string | null;
 }
 
-export interface ImportLogEntry {
+/** An import as it begins (Store.beginImport): the source its new calls go to, its file and format. */
+export interface ImportStart {
   pbx_id: number;
   file: string;
   format: string;
+}
+
+/** What an import has done so far. */
+export interface ImportCounts {
   imported: number;
   already_present: number;
   merged: number;
   rejected: number;
+  /** Values offered that differ from the stored ones and were kept aside. */
+  kept: number;
+  /** Calls found under another source than the import's. */
+  elsewhere: number;
 }
 
 /** A big load in progress (Store.beginBulkLoad). */
@@ -111,11 +135,20 @@ export interface Store {
   listPbx(): PbxProfile[];
   getPbx(id: number): PbxProfile | null;
   getPbxByName(name: string): PbxProfile | null;
-  /** Creates or updates; names are unique (BAD_INPUT when taken). */
+  /**
+   * Creates or updates; names are unique (BAD_INPUT when taken). A changed zone re-times the profile's
+   * calls (start instants of calls and records) in the same transaction; an import-only source cannot
+   * become a PBX.
+   */
   savePbx(input: PbxRecordInput): PbxProfile;
   /** Removes the profile and every call, leg and recording state that belongs to it. */
   removePbx(id: number): void;
-  /** The "Imported" source for files without a PBX, created on first use. */
+  /**
+   * Turns a PBX profile into an import-only source of the same name that keeps its calls: address,
+   * user, certificate and sync position are forgotten (the caller forgets any stored password).
+   */
+  keepPbxHistory(id: number): PbxProfile;
+  /** The "Imported" source for files without a PBX (the default one), created on first use. */
   importSource(): PbxProfile;
   /** The "Imported" source if it exists (creates nothing). */
   findImportSource(): PbxProfile | null;
@@ -165,7 +198,18 @@ export interface Store {
   getRecording(callId: number, path: string): RecordingStatus | null;
   setRecording(status: RecordingStatus): void;
 
-  logImport(entry: ImportLogEntry): void;
+  /** Logs an import as running; call in the transaction of its first batch. Returns its id. */
+  beginImport(start: ImportStart): number;
+  /** Brings an import's counts up to date (in each batch's transaction) and, at its end, its state. */
+  updateImport(id: number, counts: ImportCounts, state?: 'done' | 'stopped'): void;
+  /** Every logged import, newest first. */
+  listImports(): ImportEntry[];
+  /**
+   * Undoes an import in one transaction: removes the calls it created, withdraws the values it filled
+   * into calls that were already cached, drops the conflicts it recorded. NOT_FOUND for an unknown id;
+   * BAD_INPUT when it was undone already.
+   */
+  undoImport(id: number): { entry: ImportEntry; removed: number; restored: number };
 
   getSetting(key: string): string | null;
   setSetting(key: string, value: string): void;

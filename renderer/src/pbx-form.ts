@@ -1,5 +1,5 @@
 /** Validation of the PBX profile form, before anything is sent to the service. */
-import type { PbxInput, PbxProfile } from '../../preload/api.js';
+import type { ImportSourceInput, PbxInput, PbxProfile } from '../../preload/api.js';
 
 export interface PbxFormValues {
   name: string;
@@ -48,12 +48,21 @@ function urlProblem(text: string): string | null {
   return null;
 }
 
-export function validatePbxForm(values: PbxFormValues, context: { id?: number; others: PbxProfile[] }): PbxFormErrors {
+/** `importOnly`: a source without an address, which has only a name, a zone and a model. */
+export function validatePbxForm(
+  values: PbxFormValues,
+  context: { id?: number; others: PbxProfile[]; importOnly?: boolean },
+): PbxFormErrors {
   const errors: PbxFormErrors = {};
   const name = values.name.trim();
   if (!name) errors.name = 'Give the PBX a name, e.g. "Head office".';
   else if (name.length > 64) errors.name = 'Keep the name under 64 characters.';
   else if (context.others.some((p) => p.id !== context.id && p.name === name)) errors.name = `A PBX named "${name}" already exists.`;
+
+  if (!values.tz.trim()) errors.tz = 'Choose the time zone the PBX clock runs in.';
+  else if (!isTimeZone(values.tz.trim())) errors.tz = `"${values.tz}" is not a time zone name like Europe/Berlin or America/New_York.`;
+  if (values.model.length > 64) errors.model = 'Keep the model under 64 characters.';
+  if (context.importOnly) return errors;
 
   const urlError = urlProblem(values.url);
   if (urlError) errors.url = urlError;
@@ -64,12 +73,20 @@ export function validatePbxForm(values: PbxFormValues, context: { id?: number; o
 
   if (context.id === undefined && !values.password) errors.password = "Enter the API user's password.";
   if (values.password.length > 256) errors.password = 'The password is longer than 256 characters.';
-
-  if (!values.tz.trim()) errors.tz = 'Choose the time zone the PBX clock runs in.';
-  else if (!isTimeZone(values.tz.trim())) errors.tz = `"${values.tz}" is not a time zone name like Europe/Berlin or America/New_York.`;
-
-  if (values.model.length > 64) errors.model = 'Keep the model under 64 characters.';
   return errors;
+}
+
+export function toImportSourceInput(values: PbxFormValues, id?: number): ImportSourceInput {
+  const input: ImportSourceInput = { name: values.name.trim(), tz: values.tz.trim(), model: values.model.trim() };
+  if (id !== undefined) input.id = id;
+  return input;
+}
+
+/** What the form says when the zone of a profile with calls changes; null when nothing is re-timed. */
+export function retimeNotice(profile: PbxProfile | null, tz: string): string | null {
+  if (!profile || profile.calls === 0 || tz.trim() === profile.tz || !isTimeZone(tz.trim())) return null;
+  const n = profile.calls.toLocaleString('en-US');
+  return `Saving re-times the ${n} cached call${profile.calls === 1 ? '' : 's'} of ${profile.name} from ${profile.tz} to ${tz.trim()}: their PBX times stay, their instants follow the new zone.`;
 }
 
 export function toPbxInput(values: PbxFormValues, id?: number): PbxInput {

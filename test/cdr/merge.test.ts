@@ -52,15 +52,40 @@ describe('mergeCalls', () => {
     expect(snapshot(existing)).toBe(before);
   });
 
-  it('fills empty fields and takes newer non-empty values', () => {
+  it('from a more authoritative source, fills empty fields and takes its differing values, reporting the replaced ones', () => {
     const existing = call('s', main, [leg1]);
     const richer = call('s', record({ session: 's', dst: '1001', duration: '17' }), [
       record({ AcctId: '1', dstanswer: '1001' }),
     ]);
-    const result = mergeCalls(existing, richer);
+    const result = mergeCalls(existing, richer, 'replace');
     expect(result.changed).toBe(true);
     expect(result.call.main).toMatchObject({ src: '1000', dst: '1001', duration: '17' });
     expect(result.call.legs[0]).toMatchObject({ disposition: 'ANSWERED', dstanswer: '1001', recordfiles: 'a.wav@' });
+    expect(result.conflicts).toEqual([{ acct_id: '', field: 'duration', kept: '17', offered: '16', stored_kept: false }]);
+  });
+
+  it('by default only fills what is missing: a differing stored value stays and the offered one is reported', () => {
+    const existing = call('s', main, [leg1]);
+    const damaged = call('s', record({ session: 's', dst: '1001', duration: '17', src: '7.80160E+09' }), [
+      record({ AcctId: '1', dstanswer: '1001' }),
+    ]);
+    const result = mergeCalls(existing, damaged);
+    expect(result.changed).toBe(true);
+    expect(result.call.main).toMatchObject({ src: '1000', dst: '1001', duration: '16' });
+    expect(result.call.legs[0]).toMatchObject({ dstanswer: '1001' });
+    expect(result.conflicts).toEqual([
+      { acct_id: '', field: 'src', kept: '1000', offered: '7.80160E+09', stored_kept: true },
+      { acct_id: '', field: 'duration', kept: '16', offered: '17', stored_kept: true },
+    ]);
+  });
+
+  it("in mode none changes nothing and reports every differing value (a spreadsheet-damaged file's row)", () => {
+    const existing = call('s', main, [leg1]);
+    const damaged = call('s', record({ session: 's', dst: '1001', duration: '17' }), [record({ AcctId: '1', dstanswer: '1001' })]);
+    const result = mergeCalls(existing, damaged, 'none');
+    expect(result.changed).toBe(false);
+    expect(result.call).toBe(existing);
+    expect(result.conflicts.map((c) => c.field)).toEqual(['duration']);
   });
 
   it('keeps fields only one side has, including ones the guide does not list', () => {
@@ -108,7 +133,7 @@ describe('mergeCalls', () => {
     const flatRecord = record({ AcctId: '71049', session: 's', start: '2022-08-22 09:35:07' });
     const existing = call('s', flatRecord);
     const again = call('s', { ...flatRecord });
-    expect(mergeCalls(existing, again)).toEqual({ call: existing, changed: false });
+    expect(mergeCalls(existing, again)).toEqual({ call: existing, changed: false, conflicts: [] });
     const richer = mergeCalls(existing, call('s', { ...flatRecord, caller_name: 'Louis' }));
     expect(richer.changed).toBe(true);
     expect(richer.call.legs).toHaveLength(1);

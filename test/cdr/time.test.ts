@@ -7,6 +7,7 @@ import {
   isoUtc,
   parseDuration,
   parsePbxDateTime,
+  readTypedDateTime,
   toPbxTime,
   utcToWallClock,
   wallClockToUtc,
@@ -77,6 +78,43 @@ describe('inferDateOrder', () => {
     expect(inferDateOrder(['03/04/2020', '2021-03-18 15:14:33', ''])).toBeNull();
     expect(inferDateOrder(['25/04/2020', '04/25/2020'])).toBeNull();
     expect(inferDateOrder([])).toBeNull();
+  });
+  it('decides month-first from AM/PM when no number is over 12, and day-first when one is', () => {
+    expect(inferDateOrder(['03/04/2020 08:00 AM', '03/04/2020 1:00 PM'])).toBe('mdy');
+    expect(inferDateOrder(['01/02/2021 1:00 PM', '13/01/2021 1:00 PM'])).toBe('dmy');
+  });
+  it('decides the reading under which the rows run in time order, either way round, when the other does not', () => {
+    const dayFirst = ['10/03/2021', '12/03/2021', '12/03/2021', '01/04/2021'];
+    expect(inferDateOrder(dayFirst)).toBe('dmy');
+    expect(inferDateOrder([...dayFirst].reverse())).toBe('dmy');
+    expect(inferDateOrder(['03/11/2021', '03/12/2021', '04/01/2021'])).toBe('mdy');
+    expect(inferDateOrder(['03/04/2021', '03/04/2021'])).toBeNull();
+    expect(inferDateOrder(['01/02/2021', '03/01/2021'])).toBeNull();
+    expect(inferDateOrder(['10/03/2021', '01/04/2021', '11/03/2021'])).toBeNull();
+  });
+});
+
+describe('readTypedDateTime', () => {
+  it.each([
+    ['2026-09-10', '2026-09-10'],
+    ['2026-09-10T08:30', '2026-09-10T08:30:00'],
+    ['2026-09-10 08:30:05', '2026-09-10T08:30:05'],
+    ['25/10/2026', '2026-10-25'],
+    ['10/25/2026 1:00 PM', '2026-10-25T13:00:00'],
+    ['9/9/2026', '2026-09-09'],
+  ])('reads %j as %s', (text, expected) => {
+    expect(readTypedDateTime(text)).toEqual({ value: expected });
+  });
+
+  it('gives both readings of a slashed date that reads either way, unless the order is given', () => {
+    expect(readTypedDateTime('9/10/2026')).toEqual({ ambiguous: { mdy: '2026-09-10', dmy: '2026-10-09' } });
+    expect(readTypedDateTime('9/10/2026 08:00')).toEqual({ ambiguous: { mdy: '2026-09-10T08:00:00', dmy: '2026-10-09T08:00:00' } });
+    expect(readTypedDateTime('9/10/2026', 'dmy')).toEqual({ value: '2026-10-09' });
+    expect(readTypedDateTime('9/10/2026', 'mdy')).toEqual({ value: '2026-09-10' });
+  });
+
+  it.each(['', 'yesterday', '2026-02-30', '31/31/2026'])('refuses %j with BAD_INPUT', (text) => {
+    expect(codeOf(() => readTypedDateTime(text))).toBe('BAD_INPUT');
   });
 });
 

@@ -120,6 +120,46 @@ describe('ucmcdr calls: output formats', () => {
   });
 });
 
+describe('ucmcdr calls: --from/--to read a date only one way', () => {
+  it('refuses a slashed date both numbers of which could be the month, showing both readings', async () => {
+    const run = await cli(['--db', db, 'calls', '--from', '3/5/2024']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'ucmcdr: --from 3/5/2024 is ambiguous: 2024-03-05 (month first) or 2024-05-03 (day first). ' +
+        'Write it as ISO (2024-03-05 or 2024-05-03) or add --date-order mdy|dmy.\n',
+    );
+    const to = await cli(['--db', db, 'calls', '--to', '3/5/2024T12:00']);
+    expect(to.code).toBe(2);
+    expect(to.stderr).toMatch(/^ucmcdr: --to 3\/5\/2024T12:00 is ambiguous: 2024-03-05T12:00:00 \(month first\) or 2024-05-03T12:00:00/);
+  });
+
+  it.each([
+    [['--from', '20/3/2024'], ['d', 'e']],
+    [['--to', '20/3/2024'], ['a', 'b', 'c', 'e']],
+    [['--from', '5/3/2024', '--date-order', 'dmy'], ['b', 'c', 'd', 'e']],
+    [['--date-order', 'mdy', '--from', '3/5/2024', '--to', '3/10/2024'], ['b', 'c']],
+    [['--from', '2024-03-05', '--date-order', 'dmy'], ['b', 'c', 'd', 'e']],
+  ])('%j selects %j', async (args, expected) => {
+    expect(await sorted(...args)).toEqual(expected);
+  });
+
+  it('refuses an unknown --date-order and a date the order makes impossible', async () => {
+    const order = await cli(['--db', db, 'calls', '--from', '3/5/2024', '--date-order', 'ymd']);
+    expect(order.code).toBe(2);
+    expect(order.stderr).toBe("ucmcdr: option '--date-order <order>' argument 'ymd' is invalid. Use one of: mdy, dmy.\n");
+    const impossible = await cli(['--db', db, 'calls', '--from', '20/3/2024', '--date-order', 'mdy']);
+    expect(impossible.code).toBe(2);
+    expect(impossible.stderr).toMatch(/^ucmcdr: --from 20\/3\/2024: Cannot read the date\/time "20\/3\/2024": month 20 does not exist/);
+  });
+
+  it('filters exports the same way', async () => {
+    const run = await cli(['--db', db, 'export', '--out', '-', '--format', 'json', '--from', '5/3/2024']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ucmcdr: --from 5\/3\/2024 is ambiguous: .*--date-order mdy\|dmy\.\n$/);
+  });
+});
+
 describe('ucmcdr calls: bad values are refused before any work', () => {
   it.each([
     [['--status', 'maybe'], /--status.*'maybe'.*ANSWERED/],

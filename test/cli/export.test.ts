@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from './helpers.js';
 import { seedCache } from './data.js';
@@ -66,5 +67,68 @@ describe('ucmcdr export', () => {
     const none = await cli(['--db', db, 'export']);
     expect(none.code).toBe(2);
     expect(none.stderr).toBe("ucmcdr: required option '--out <file>' not specified\n");
+  });
+
+  it('writes an Excel workbook for --format xlsx or a .xlsx file, numbers kept as text', async () => {
+    const out = join(tmp.dir, 'office.xlsx');
+    const run = await cli(['--db', db, 'export', '--out', out, '--pbx', 'office', '--sort', 'start', '--fields', 'session,caller_number,callee_number,start_time,talk_time']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`Exported 4 calls to ${out} (xlsx).\n`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    const sheet = workbook.getWorksheet('Calls');
+    expect(sheet?.getSheetValues().slice(1, 4).map((r) => (r as unknown[]).slice(1))).toEqual([
+      ['Session', 'Caller Number', 'Callee Number', 'Start Time', 'Talk Time'],
+      ['a', '1001', '1002', new Date(Date.UTC(2024, 2, 1, 8)), 30],
+      ['b', '07911123456', '6400', new Date(Date.UTC(2024, 2, 5, 12)), 0],
+    ]);
+    expect(sheet?.getRow(4).getCell(3).value).toBe('004930123456');
+
+    const named = join(tmp.dir, 'named.data');
+    expect((await cli(['--db', db, 'export', '--out', named, '--format', 'xlsx', '--fields', 'session'])).code).toBe(0);
+    expect(readFileSync(named).subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
+  });
+
+  it('starts the CSV with a UTF-8 byte-order mark for --bom, and refuses --bom for other formats', async () => {
+    const withBom = join(tmp.dir, 'bom.csv');
+    expect((await cli(['--db', db, 'export', '--out', withBom, '--bom', '--search', 'Anna', '--fields', 'session,caller_name'])).code).toBe(0);
+    const bytes = readFileSync(withBom);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toBe('Session,Caller Name\r\na,Anna Müller\r\n');
+    const plain = join(tmp.dir, 'plain.csv');
+    await cli(['--db', db, 'export', '--out', plain, '--search', 'Anna', '--fields', 'session']);
+    expect(readFileSync(plain, 'utf8')).toBe('Session\r\na\r\n');
+
+    const json = await cli(['--db', db, 'export', '--out', join(tmp.dir, 'bom.json'), '--bom']);
+    expect(json.code).toBe(2);
+    expect(json.stderr).toBe('ucmcdr: --bom is for CSV files (Excel on Windows reads UTF-8 CSV with it), not json.\n');
+    expect(existsSync(join(tmp.dir, 'bom.json'))).toBe(false);
+  });
+
+  it('refuses to replace an existing --out file without --force, leaving it byte for byte, and replaces it with --force', async () => {
+    const out = join(tmp.dir, 'existing.csv');
+    const before = Buffer.from('keep me\r\n\u00ff', 'latin1');
+    writeFileSync(out, before);
+    const refused = await cli(['--db', db, 'export', '--out', out, '--fields', 'session']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`ucmcdr: --out ${out} already exists: add --force to replace it, or choose another file name.\n`);
+    expect(readFileSync(out).equals(before)).toBe(true);
+
+    const forced = await cli(['--db', db, 'export', '--out', out, '--force', '--status', 'BUSY', '--fields', 'session']);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('Session\r\nd\r\n');
+    expect(readdirSync(tmp.dir).filter((name) => name.endsWith('.part'))).toEqual([]);
+  });
+
+  it('leaves the existing file as it was when an export with --force is cancelled', async () => {
+    const out = join(tmp.dir, 'kept.xlsx');
+    writeFileSync(out, 'the old workbook');
+    const controller = new AbortController();
+    controller.abort();
+    const run = await cli(['--db', db, 'export', '--out', out, '--force'], { signal: controller.signal });
+    expect(run.code).toBe(130);
+    expect(run.stderr).toBe('ucmcdr: Export cancelled.\n');
+    expect(readFileSync(out, 'utf8')).toBe('the old workbook');
+    expect(readdirSync(tmp.dir).filter((name) => name.endsWith('.part'))).toEqual([]);
   });
 });

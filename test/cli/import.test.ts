@@ -53,7 +53,7 @@ async function callsJson(): Promise<unknown[]> {
 
 describe('ucmcdr import', () => {
   it('says a file stopped part-way, with what it stored before, apart from a file refused whole', () => {
-    const base = { file: 'big.csv', format: 'ucm-csv', already_present: 2, merged: 1, rejected: [] };
+    const base = { file: 'big.csv', format: 'ucm-csv', already_present: 2, merged: 1, rejected: [], kept: 0, elsewhere: [], import_id: 7 };
     const error = { code: 'DB_ERROR' as const, message: 'The disk holding the cache is full.' };
     expect(fileSummary({ ...base, imported: 998, error })).toBe(
       'big.csv (ucm-csv): stopped part-way after 998 imported, 2 already present, 1 merged, 0 rejected: The disk holding the cache is full.\n',
@@ -121,9 +121,12 @@ describe('ucmcdr import', () => {
   it('keeps the "Imported" source out of PBX-only commands, and can remove it with its calls', async () => {
     const test = await cli(['--db', db, 'pbx', 'test', 'Imported', '--password-env', 'X'], { env: { X: 'x' } });
     expect(test.code).toBe(2);
-    expect(test.stderr).toBe('ucmcdr: "Imported" is the source of imported files, not a PBX.\n');
-    const removed = await cli(['--db', db, 'pbx', 'remove', 'Imported']);
-    expect(removed.stdout).toBe('Removed the source of imported files Imported and its 5 cached calls.\n');
+    expect(test.stderr).toBe(
+      'ucmcdr: "Imported" is an import-only source (history without a PBX address): it cannot be tested. ' +
+        'Import files into it with "ucmcdr import --pbx Imported FILE...".\n',
+    );
+    const removed = await cli(['--db', db, 'pbx', 'remove', 'Imported', '--delete-calls']);
+    expect(removed.stdout).toBe('Removed import-only source Imported and its 5 cached calls.\n');
     expect(await callsJson()).toEqual([]);
   });
 });

@@ -164,7 +164,7 @@ describe('ucmcdr pbx, sync and recordings against the simulator', () => {
   });
 
   it('removes a profile with its calls', async () => {
-    const run = await cli(['--db', db, 'pbx', 'remove', 'office']);
+    const run = await cli(['--db', db, 'pbx', 'remove', 'office', '--delete-calls']);
     expect(run.stdout).toBe(`Removed PBX office and its ${sim.calls.length} cached calls.\n`);
     expect((await profiles()).map((p) => p.name)).toEqual(['second']);
     const gone = await cli(['--db', db, 'pbx', 'remove', 'office']);

@@ -13,6 +13,7 @@ const COMMANDS = [
   ['export'],
   ['pbx', 'add'],
   ['pbx', 'list'],
+  ['pbx', 'set'],
   ['pbx', 'remove'],
   ['pbx', 'test'],
   ['pbx', 'trust'],

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallFilter, CallRow } from '../../preload/api.js';
@@ -206,7 +207,7 @@ describe('UCM CDR Viewer in the browser', () => {
     await byTestId('session-close').click();
   });
 
-  it('exports the filtered calls as CSV with the rows the cache holds', async () => {
+  it('exports the filtered calls as CSV and as an Excel workbook with the rows the cache holds', async () => {
     await byTestId('filter-status-busy').check();
     const expected = h.store.page({ filter: { status: ['BUSY'] }, limit: 1000 }).rows;
     await expectCount(expected.length);
@@ -225,6 +226,21 @@ describe('UCM CDR Viewer in the browser', () => {
     const sessions = lines.slice(1).map((l) => l.split(',')[sessionColumn]);
     expect(sessions.sort()).toEqual(expected.map((r) => r.session).sort());
     await byTestId('export-result').waitFor({ timeout: UI_TIMEOUT });
+
+    await byTestId('export-format').selectOption('xlsx');
+    const [workbookDownload] = await Promise.all([h.page.waitForEvent('download', { timeout: UI_TIMEOUT }), byTestId('export-run').click()]);
+    expect(workbookDownload.suggestedFilename()).toMatch(/^calls-.*\.xlsx$/);
+    const xlsx = join(h.work, 'export.xlsx');
+    await workbookDownload.saveAs(xlsx);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsx);
+    const sheet = workbook.getWorksheet('Calls');
+    const labels = (sheet?.getRow(1).values ?? []) as unknown[];
+    const sessionCells = sheet?.getColumn(labels.indexOf('Session')).values.slice(2) ?? [];
+    expect(sessionCells.every((v) => typeof v === 'string')).toBe(true);
+    expect([...sessionCells].sort()).toEqual(expected.map((r) => r.session).sort());
+    expect(sheet?.getRow(2).getCell(labels.indexOf('Start Time')).value).toBeInstanceOf(Date);
+    await byTestId('export-format').selectOption('csv');
     await byTestId('export-close').click();
     await resetFilters();
   });
@@ -261,6 +277,30 @@ describe('UCM CDR Viewer in the browser', () => {
       .poll(() => byTestId('session-origin').textContent(), { timeout: UI_TIMEOUT })
       .toMatch(/^\s*import:ucm-cdr-export\.csv, imported \d{4}-\d\d-\d\d \d\d:\d\d\s*$/);
     await resetFilters();
+  });
+
+  it('asks the date order of a file whose dates read either way, and imports it the way chosen', async () => {
+    const csv = join(h.work, 'one-day.csv');
+    writeFileSync(
+      csv,
+      [
+        'Caller Number,Callee Number,Start Time,Talk Time,Session',
+        '4003,1001,03/04/2019 09:10:11,45,e2e-order-1',
+        '4004,1002,03/04/2019 10:00:00,0,e2e-order-2',
+      ].join('\r\n') + '\r\n',
+    );
+    await byTestId('nav-import').click();
+    const [chooser] = await Promise.all([h.page.waitForEvent('filechooser', { timeout: UI_TIMEOUT }), byTestId('import-pick').click()]);
+    await chooser.setFiles(csv);
+    const row = h.page.locator('[data-testid="import-file"][data-file="one-day.csv"]');
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('refused');
+    expect(await byTestId('import-date-order-mdy').textContent()).toContain('2019-03-04');
+    await h.screenshot('import-date-order');
+    await byTestId('import-date-order-dmy').click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('done');
+    expect(await row.getByTestId('import-file-imported').textContent()).toBe('2');
+    expect(await byTestId('import-date-order-choice').count()).toBe(0);
+    expect(h.store.findSession('e2e-order-1')[0]?.call.start).toBe('2019-04-03T09:10:11');
   });
 
   it('shows a wrong password as a readable error', async () => {

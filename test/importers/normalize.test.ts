@@ -16,6 +16,7 @@ describe('RowNormalizer', () => {
         billsec: '16', disposition: 'NO ANSWER', Region: 'EU',
       },
       marker: '',
+      damage: 'Answer Time "11/23/2016 10:47" has no seconds',
     });
   });
 
@@ -41,6 +42,7 @@ describe('RowNormalizer', () => {
     expect(withMarker.normalize(['sub_cdr_2', 's1', '100', '2022-08-22 09:34:32'])).toEqual({
       record: { session: 's1', src: '100', start: '2022-08-22 09:34:32' },
       marker: 'sub_cdr_2',
+      damage: null,
     });
   });
 });

@@ -86,6 +86,7 @@ describe('calls screen and the address', () => {
       call: makeRow(0),
       main: { acct_id: '1', fields: { src: '1000' }, start: null, start_utc: null, answer: null, end: null, disposition: 'ANSWERED', action_kind: 'DIAL', action_target: '', channel: { raw: '', kind: 'unknown' }, dstchannel: { raw: '', kind: 'unknown' }, recordings: [] },
       legs: [],
+      conflicts: [],
     };
     fakeApi.calls.session.mockResolvedValue(detail);
     const { wrapper, session } = await mountAt('#/calls');

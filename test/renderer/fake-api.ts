@@ -20,6 +20,7 @@ function defaults() {
     pbx: {
       list: vi.fn<UcmApi['pbx']['list']>(async () => []),
       save: vi.fn<UcmApi['pbx']['save']>(),
+      saveImportSource: vi.fn<UcmApi['pbx']['saveImportSource']>(),
       remove: vi.fn<UcmApi['pbx']['remove']>(async () => undefined),
       test: vi.fn<UcmApi['pbx']['test']>(),
       trust: vi.fn<UcmApi['pbx']['trust']>(),
@@ -42,7 +43,11 @@ function defaults() {
       play: vi.fn<UcmApi['recordings']['play']>(),
       export: vi.fn<UcmApi['recordings']['export']>(),
     },
-    imports: { run: vi.fn<UcmApi['imports']['run']>() },
+    imports: {
+      run: vi.fn<UcmApi['imports']['run']>(),
+      list: vi.fn<UcmApi['imports']['list']>().mockResolvedValue([]),
+      undo: vi.fn<UcmApi['imports']['undo']>(),
+    },
     exports: { run: vi.fn<UcmApi['exports']['run']>() },
     dialogs: {
       pickImportFiles: vi.fn<UcmApi['dialogs']['pickImportFiles']>(async () => []),

@@ -44,8 +44,11 @@ describe('import screen', () => {
           merged: 2,
           rejected: [{ file: 'Master.csv', line: 17, reason: 'unparseable start time "31/31/2021"' }],
           error: null,
+          kept: 0,
+          elsewhere: [],
+          import_id: 1,
         },
-        { file: 'gdms.csv', format: 'gdms-csv', imported: 0, already_present: 10, merged: 0, rejected: [], error: null },
+        { file: 'gdms.csv', format: 'gdms-csv', imported: 0, already_present: 10, merged: 0, rejected: [], error: null, kept: 0, elsewhere: [], import_id: 2 },
       ],
     });
     await flushPromises();
@@ -68,6 +71,9 @@ describe('import screen', () => {
           rejected: [],
           error: { code: 'BAD_FILE', message: 'gdms.csv: 2 columns could not be mapped.' },
           unknown_columns: ['Anrufer', 'Dauer'],
+          kept: 0,
+          elsewhere: [],
+          import_id: null,
         },
       ],
     });
@@ -84,7 +90,7 @@ describe('import screen', () => {
     await selects[0].setValue('src');
     await selects[1].setValue('duration');
     fakeApi.imports.run.mockResolvedValueOnce({
-      files: [{ file: 'gdms.csv', format: 'csv', imported: 40, already_present: 0, merged: 0, rejected: [], error: null }],
+      files: [{ file: 'gdms.csv', format: 'csv', imported: 40, already_present: 0, merged: 0, rejected: [], error: null, kept: 0, elsewhere: [], import_id: 2 }],
     });
     await wrapper.get('[data-testid="import-mapping-apply"]').trigger('click');
     await flushPromises();

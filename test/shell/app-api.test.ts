@@ -104,13 +104,13 @@ describe('createAppApi', () => {
     expect((await api.pbx.list()).map((p) => p.name)).not.toContain('No password');
   });
 
-  it('forgets the pinned certificate when the address moves to another host', async () => {
+  it('keeps the pinned certificate when the address moves: the same PBX under a new name still connects', async () => {
+    const pinned = (await api.pbx.list()).find((p) => p.id === demo.id)!.fingerprint;
     const moved = await api.pbx.save({ ...demo, id: demo.id, url: demo.url.replace('127.0.0.1', 'localhost') });
-    expect(moved.fingerprint).toBeNull();
+    expect(moved.fingerprint).toBe(pinned);
+    expect(await api.pbx.test({ id: demo.id })).toMatchObject({ ok: true, certificate: null });
     const back = await api.pbx.save({ ...demo, id: demo.id });
-    expect(back.fingerprint).toBeNull();
-    const fp = (await api.pbx.test({ id: demo.id })).certificate?.fingerprint ?? '';
-    expect((await api.pbx.trust({ id: demo.id, fingerprint: fp })).fingerprint).toBe(fp);
+    expect(back.fingerprint).toBe(pinned);
   });
 
   it('fetches a recording on first play and plays it from the cache afterwards', async () => {
@@ -142,6 +142,21 @@ describe('createAppApi', () => {
     await expect(api.exports.run({ taskId: 'exp-3', filter, format: 'csv', target: files.add(dir, 'folder') })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
+  });
+
+  it('replaces a chosen file only when the export is complete, and writes xlsx when asked', async () => {
+    const filter = { pbx: ['Demo PBX'] };
+    const out = join(dir, 'chosen.xlsx');
+    writeFileSync(out, 'the old file');
+    // The save dialog confirmed the replacement; a failing export must still leave the old file.
+    await expect(api.exports.run({ taskId: 'exp-4', filter, format: 'xlsx', fields: [], target: files.add(out, 'save') })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+    });
+    expect(readFileSync(out, 'utf8')).toBe('the old file');
+    const result = await api.exports.run({ taskId: 'exp-5', filter, format: 'xlsx', fields: ['session', 'talk_time'], target: files.add(out, 'save') });
+    expect(result.rows).toBe((await api.calls.totals({ filter })).count);
+    expect(readFileSync(out).subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.part'))).toEqual([]);
   });
 
   it("exports a call's recordings to a chosen folder", async () => {

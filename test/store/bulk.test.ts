@@ -84,7 +84,9 @@ function ftsOptions(path: string): Record<string, number> {
   );
 }
 
-const FRESH_INDEXES = { ...SCHEMA_1_INDEX_SQL, sqlite_autoindex_calls_1: null };
+/** Schema 3's index of imported calls by their import, which no load touches. */
+const SCHEMA_3_INDEX_SQL = { calls_by_import: 'CREATE INDEX calls_by_import ON calls (import_id) WHERE import_id IS NOT NULL' };
+const FRESH_INDEXES = { ...SCHEMA_1_INDEX_SQL, ...SCHEMA_3_INDEX_SQL, sqlite_autoindex_calls_1: null };
 
 function expectFinished(path: string): void {
   expect(indexSql(path)).toEqual(FRESH_INDEXES);
@@ -279,9 +281,9 @@ describe('a bulk load', () => {
     const full = transferCall();
     const partial: CdrCall = { session: full.session, main: full.main, legs: [full.legs[0] as CdrCall['main']] };
     const load = store.beginBulkLoad();
-    expect(store.ingest(pbx, [partial, ...calls(0, 10)], { origin: 'sync' })).toEqual({ inserted: 11, unchanged: 0, merged: 0 });
-    expect(store.ingest(pbx, calls(0, 10), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 10, merged: 0 });
-    expect(store.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1 });
+    expect(store.ingest(pbx, [partial, ...calls(0, 10)], { origin: 'sync' })).toEqual({ inserted: 11, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.ingest(pbx, calls(0, 10), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 10, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1, kept: 0, elsewhere: {} });
     load.finish();
     expect(store.totals({}).count).toBe(11);
     const [merged] = store.findSession(full.session);

@@ -21,8 +21,8 @@ function clone(call: CdrCall): CdrCall {
 describe('ingest', () => {
   it('stores a call once when the same call is delivered twice, in one batch and later', () => {
     const call = flatCall({ session: '1700000000-1000', start: '2024-03-01 08:02:00' });
-    expect(store.ingest(pbx, [call, clone(call)], { origin: 'sync' })).toEqual({ inserted: 1, unchanged: 1, merged: 0 });
-    expect(store.ingest(pbx, [clone(call)], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0 });
+    expect(store.ingest(pbx, [call, clone(call)], { origin: 'sync' })).toEqual({ inserted: 1, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.ingest(pbx, [clone(call)], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
     expect(store.totals({}).count).toBe(1);
     expect(store.findSession('1700000000-1000')).toHaveLength(1);
     expect(store.getPbx(pbx)?.calls).toBe(1);
@@ -32,9 +32,9 @@ describe('ingest', () => {
     const transfer = transferCall();
     const summaryOnly: CdrCall = { session: 'summary-only', main: { ...transfer.main, session: 'summary-only' }, legs: [] };
     const calls = [flatCall({ session: 'flat-1', start: '2024-03-01 08:02:00' }), transfer, summaryOnly];
-    expect(store.ingest(pbx, calls, { origin: 'sync' })).toEqual({ inserted: 3, unchanged: 0, merged: 0 });
+    expect(store.ingest(pbx, calls, { origin: 'sync' })).toEqual({ inserted: 3, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
     const before = calls.map((c) => store.findSession(c.session));
-    expect(store.ingest(pbx, calls.map(clone), { origin: 'import:again.csv' })).toEqual({ inserted: 0, unchanged: 3, merged: 0 });
+    expect(store.ingest(pbx, calls.map(clone), { origin: 'import:again.csv' })).toEqual({ inserted: 0, unchanged: 3, merged: 0, kept: 0, elsewhere: {} });
     expect(calls.map((c) => store.findSession(c.session))).toEqual(before);
     expect(store.getPbx(pbx)?.calls).toBe(3);
   });
@@ -48,6 +48,8 @@ describe('ingest', () => {
       inserted: 1,
       unchanged: 0,
       merged: 0,
+      kept: 0,
+      elsewhere: {},
     });
     store.setSetting('theme', 'dark');
     expect([...iterator].map((row) => row.session)).toEqual(['it-2', 'it-3']);
@@ -84,7 +86,7 @@ describe('ingest', () => {
     expect(before?.legs).toHaveLength(1);
     expect(before?.call.answered_by).toBe('1001');
 
-    expect(store.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1 });
+    expect(store.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1, kept: 0, elsewhere: {} });
     const [after] = store.findSession(full.session);
     expect(after?.legs.map((l) => l.acct_id)).toEqual(['1', '2']);
     expect(after?.legs[1]?.fields.dst).toBe('1002');
@@ -98,14 +100,14 @@ describe('ingest', () => {
     expect(store.totals({}).talk_seconds).toBe(9);
 
     // The partial delivery again adds nothing and removes nothing.
-    expect(store.ingest(pbx, [partial], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0 });
+    expect(store.ingest(pbx, [partial], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
     expect(store.findSession(full.session)[0]?.legs).toHaveLength(2);
   });
 
   it('moves a call between statuses in the counts when a later delivery changes its outcome', () => {
     const ringing = flatCall({ session: 'late', start: '2024-05-02 10:00:00', disposition: 'NO ANSWER', duration: 30, billsec: 0 });
     const answered = flatCall({ session: 'late', start: '2024-05-02 10:00:00', disposition: 'ANSWERED', duration: 30, billsec: 20 });
-    store.ingest(pbx, [ringing], { origin: 'sync' });
+    store.ingest(pbx, [ringing], { origin: 'import:day.csv' });
     expect(store.totals({ status: ['NO ANSWER'], from: '2024-05-02', to: '2024-05-02' })).toEqual({ count: 1, talk_seconds: 0 });
     expect(store.ingest(pbx, [answered], { origin: 'sync' }).merged).toBe(1);
     for (const status of [['NO ANSWER'], ['ANSWERED']] as const) {

@@ -41,8 +41,8 @@ describe('prepared calls', () => {
   it('are stored exactly as ingest stores the calls themselves', () => {
     const calls = [flatCall({ session: 's-1', start: '2024-03-01 08:00:00' }), transferCall()];
     const other = addPbx(store, 'Branch');
-    expect(store.ingest(other, calls, { origin: 'import:a.csv' })).toEqual({ inserted: 2, unchanged: 0, merged: 0 });
-    expect(store.ingestPrepared(pbx, prepared(calls), { origin: 'import:a.csv' })).toEqual({ inserted: 2, unchanged: 0, merged: 0 });
+    expect(store.ingest(other, calls, { origin: 'import:a.csv' })).toEqual({ inserted: 2, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.ingestPrepared(pbx, prepared(calls), { origin: 'import:a.csv' })).toEqual({ inserted: 2, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
     for (const call of calls) {
       const [a, b] = store.findSession(call.session);
       expect(a && b).toBeTruthy();
@@ -56,8 +56,8 @@ describe('prepared calls', () => {
     const full = transferCall();
     const partial: CdrCall = { session: full.session, main: { ...full.main, billsec: '' }, legs: [full.legs[0]!] };
     expect(store.ingestPrepared(pbx, prepared([partial]), { origin: 'import:old.csv' }).inserted).toBe(1);
-    expect(store.ingestPrepared(pbx, prepared([full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1 });
-    expect(store.ingestPrepared(pbx, prepared([full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0 });
+    expect(store.ingestPrepared(pbx, prepared([full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1, kept: 0, elsewhere: {} });
+    expect(store.ingestPrepared(pbx, prepared([full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
     expect(store.findSession(full.session)[0]?.legs).toHaveLength(full.legs.length);
   });
 

@@ -89,7 +89,7 @@ describe('PBX profiles', () => {
       in_progress: false,
       full: false,
     });
-    store.logImport({ pbx_id: gone, file: 'x.csv', format: 'ucm-csv', imported: 2, already_present: 0, merged: 0, rejected: 0 });
+    store.beginImport({ pbx_id: gone, file: 'x.csv', format: 'ucm-csv' });
 
     store.removePbx(gone);
 

@@ -185,6 +185,19 @@ describe('web mode server', () => {
     }
   });
 
+  it('serves an xlsx export as a workbook download', async () => {
+    const exported = await api<ExportResult>('exports/run', { taskId: 'exp-x', filter: {}, format: 'xlsx', fields: ['session'] });
+    expect(exported.ok).toBe(true);
+    if (!exported.ok) return;
+    const download = await send(server.port, { path: exported.value.download_url ?? '', headers: { Cookie: cookie } });
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="calls-.*\.xlsx"/);
+    expect(download.body.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    const refused = await api('exports/run', { taskId: 'exp-y', filter: {}, format: 'xlsx', bom: 'yes' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+  });
+
   it('serves a cached recording with byte ranges', async () => {
     const page = await api<CallPage>('calls/page', { filter: { caller_name: 'Anna' } });
     expect(page.ok).toBe(true);

@@ -124,8 +124,12 @@ export function registerCalls(program: Command, context: () => CliContext): void
     .addHelpText(
       'after',
       `
+--from/--to take ISO dates (2024-03-01, 2024-03-01T08:00) or slashed ones that read one way only
+(25/10/2026); a date such as 9/10/2026 needs --date-order mdy (Sep 10) or dmy (9 Oct).
+
 Examples:
   ucmcdr calls --from 2024-03-01 --to 2024-03-31 --status "NO ANSWER"
+  ucmcdr calls --from 9/10/2026 --date-order dmy
   ucmcdr calls --caller 3XXX --direction inbound,internal --min-talk 60 --sort -billsec
   ucmcdr calls --pbx office --has-recording --format json --limit 500 --offset 500
   ucmcdr calls --search "Müller" --format csv > calls.csv`,

@@ -36,6 +36,18 @@ export function fileSummary(result: ImportFileResult): string {
       ? `${result.file} (${result.format}): stopped part-way after ${counts}: ${result.error.message}`
       : `${result.file} (${result.format}): ${counts}`,
   ];
+  for (const place of result.elsewhere) {
+    lines.push(`  ${place.calls.toLocaleString('en-US')} already present in ${place.source}: merged there, not doubled`);
+  }
+  if (result.kept > 0) {
+    lines.push(
+      `  ${result.kept.toLocaleString('en-US')} values kept as they were: the file said otherwise (\`ucmcdr session ID --format json\` lists them as conflicts)`,
+    );
+  }
+  if (result.spreadsheet_damage !== undefined) {
+    lines.push(`  the file was re-saved by a spreadsheet (${result.spreadsheet_damage}): its rows changed no cached call`);
+  }
+  if (result.import_id !== null && !result.error) lines.push(`  import ${result.import_id} (\`ucmcdr imports undo ${result.import_id}\` takes it back)`);
   for (const row of result.rejected.slice(0, SHOWN_REJECTS)) lines.push(`  line ${row.line}: ${row.reason}`);
   if (rejected > SHOWN_REJECTS) {
     lines.push(`  ... and ${rejected - SHOWN_REJECTS} more (--report FILE writes them all)`);
@@ -56,6 +68,9 @@ export function registerImport(program: Command, context: () => CliContext): voi
       `
 Re-importing a file changes nothing; overlapping files and calls already synced merge, never double.
 A file that is not CDR data is refused whole and nothing of it is written.
+--date-order auto reads dates like 03/04/2021 as the file shows: a number over 12 is the day; else
+AM/PM times mean month-first; else the reading under which the rows run in time order. A file that
+leaves both readings open is refused: import it again with --date-order mdy or dmy.
 A file that fails half-way (a full disk) is "stopped part-way": its earlier batches are kept whole,
 and importing it again adds the rest. Each call keeps its file and import time (origin, imported_at).
 

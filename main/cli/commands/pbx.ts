@@ -7,11 +7,13 @@ import type { PbxConnection } from '../../pbx/client.js';
 import { fingerprintMismatch, normalizeFingerprint, probeCertificate } from '../../pbx/tls.js';
 import { parsePbxUrl } from '../../pbx/url.js';
 import type { Store } from '../../store/types.js';
-import { type CliContext, requirePbx, withStore } from '../context.js';
+import { type CliContext, requirePbx, requireRealPbx, shellWord, withStore, withTrustHint } from '../context.js';
 import { renderTable } from '../format.js';
 import { writeText } from '../io.js';
 import { obtainPassword } from '../password.js';
 import { choice, parseExistingFile, parseName, parseZone } from '../options.js';
+
+const APIS = ['auto', 'legacy', 'ucm63xx'] as const;
 
 interface TrustOptions {
   fingerprint?: string;
@@ -19,8 +21,9 @@ interface TrustOptions {
 }
 
 interface AddOptions extends TrustOptions {
-  url: string;
-  user: string;
+  url?: string;
+  user?: string;
+  importOnly?: boolean;
   api: 'auto' | 'legacy' | 'ucm63xx';
   tz?: string;
   model?: string;
@@ -54,6 +57,14 @@ function pbxLine(p: PbxProfile): string {
   return `${p.name} (${p.url}, user ${p.user}, API ${p.detected_api ?? p.api}, zone ${p.tz})`;
 }
 
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function callsText(n: number): string {
+  return `${count(n)} cached call${n === 1 ? '' : 's'}`;
+}
+
 /** Connects with the password; a failure (certificate, network, credentials) is thrown as is. */
 async function checkCredentials(
   ctx: CliContext,
@@ -68,21 +79,63 @@ async function checkCredentials(
   return result;
 }
 
-async function addPbx(ctx: CliContext, name: string, o: AddOptions): Promise<void> {
+/** The options given on the command line among `names` (not those left at their default). */
+function given(command: Command, names: string[]): string[] {
+  return names.filter((n) => command.getOptionValueSource(n) === 'cli');
+}
+
+function optionFlag(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+async function addImportSource(ctx: CliContext, name: string, o: AddOptions, command: Command): Promise<void> {
+  const connection = given(command, ['url', 'user', 'api', 'caFile', 'fingerprint', 'trustOnFirstUse', 'passwordEnv']);
+  if (connection.length > 0) {
+    throw new AppError(
+      'BAD_INPUT',
+      `--import-only makes a source without an address: leave out ${connection.map(optionFlag).join(', ')}.`,
+    );
+  }
+  await withStore(ctx, 'write', async (store) => {
+    if (store.getPbxByName(name)) {
+      throw new AppError('BAD_INPUT', `A PBX named "${name}" exists already: pick another name or remove it first.`, { name });
+    }
+    const tz = o.tz ?? defaultTimeZone();
+    store.savePbx({ name, kind: 'import', url: '', api: 'auto', user: '', tz, model: o.model ?? '' });
+    await writeText(
+      ctx.io.stdout,
+      `Added import-only source ${name} (zone ${tz}${o.model ? `, model ${o.model}` : ''}).
+` +
+        `Import its history with "ucmcdr import --pbx ${shellWord(name)} FILE...".
+`,
+    );
+  });
+}
+
+async function addPbx(ctx: CliContext, name: string, o: AddOptions, command: Command): Promise<void> {
+  if (o.importOnly) return addImportSource(ctx, name, o, command);
+  if (o.url === undefined || o.user === undefined) {
+    throw new AppError(
+      'BAD_INPUT',
+      'pbx add needs --url and --user (or --import-only, for history of a PBX that cannot be reached).',
+    );
+  }
   parsePbxUrl(o.url);
   if (o.user.trim() === '') throw new AppError('BAD_INPUT', '--user must not be empty: give the API user configured on the PBX.');
+  const url = o.url;
+  const user = o.user;
   await withStore(ctx, 'write', async (store) => {
     if (store.getPbxByName(name)) {
       throw new AppError('BAD_INPUT', `A PBX named "${name}" exists already: pick another name or remove it first.`, { name });
     }
     const trusted = o.caFile !== undefined && o.fingerprint === undefined && !o.trustOnFirstUse;
-    const { pin, seen } = trusted ? { pin: null, seen: null } : await decidePin(ctx, o.url, o);
+    const { pin, seen } = trusted ? { pin: null, seen: null } : await decidePin(ctx, url, o);
     const draft = {
       name,
       kind: 'pbx' as const,
-      url: o.url.trim(),
+      url: url.trim(),
       api: o.api,
-      user: o.user.trim(),
+      user: user.trim(),
       tz: o.tz ?? defaultTimeZone(),
       model: o.model ?? '',
       fingerprint: pin,
@@ -100,17 +153,25 @@ async function addPbx(ctx: CliContext, name: string, o: AddOptions): Promise<voi
   });
 }
 
+function sourceText(p: PbxProfile): string {
+  if (p.kind === 'pbx') return p.url;
+  return p.default_source ? '(import only: default for files)' : '(import only: no address)';
+}
+
 function listText(profiles: PbxProfile[]): string {
   if (profiles.length === 0) return 'No PBX profiles yet: add one with "ucmcdr pbx add".\n';
   return renderTable(
     [
       { header: 'NAME', value: (p: PbxProfile) => p.name },
-      { header: 'URL', value: (p) => (p.kind === 'import' ? '(imported files)' : p.url), max: 48 },
+      { header: 'URL', value: sourceText, max: 48 },
       { header: 'API', value: (p) => (p.kind === 'import' ? '' : (p.detected_api ?? p.api)) },
       { header: 'USER', value: (p) => p.user },
       { header: 'ZONE', value: (p) => p.tz },
       { header: 'CALLS', value: (p) => String(p.calls), align: 'right' },
-      { header: 'LAST SYNC', value: (p) => (p.last_sync_at ? `${p.last_sync_at} ${p.last_sync_state}` : p.last_sync_state) },
+      {
+        header: 'LAST SYNC',
+        value: (p) => (p.kind === 'import' ? '' : p.last_sync_at ? `${p.last_sync_at} ${p.last_sync_state}` : p.last_sync_state),
+      },
       { header: 'CERTIFICATE', value: (p) => p.fingerprint ?? (p.ca_file ? `CA ${p.ca_file}` : ''), max: 95 },
     ],
     profiles,
@@ -129,13 +190,137 @@ function trustOptions(command: Command): Command {
     });
 }
 
-/** A profile of a real (or simulated) PBX: the "Imported" source has no PBX to reach. */
-function requireRealPbx(store: Store, name: string): PbxProfile {
-  const profile = requirePbx(store, name);
-  if (profile.kind === 'import') {
-    throw new AppError('BAD_INPUT', `"${profile.name}" is the source of imported files, not a PBX.`, { name });
+interface SetOptions {
+  url?: string;
+  user?: string;
+  api?: 'auto' | 'legacy' | 'ucm63xx';
+  tz?: string;
+  model?: string;
+  caFile?: string;
+  rename?: string;
+}
+
+const SET_OPTIONS = ['url', 'user', 'api', 'tz', 'model', 'caFile', 'rename'] as const;
+const ADDRESS_OPTIONS = ['url', 'user', 'api', 'caFile'] as const;
+
+/**
+ * Changes what was given and nothing else. The pinned certificate stays with a new address: the
+ * first connection to a server showing another one fails with the mismatch error that points to
+ * "pbx trust". A new zone re-times the profile's calls in the same transaction as the profile.
+ */
+async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<void> {
+  if (!SET_OPTIONS.some((key) => o[key] !== undefined)) {
+    throw new AppError('BAD_INPUT', 'pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename.');
   }
-  return profile;
+  if (o.url !== undefined) parsePbxUrl(o.url);
+  if (o.user !== undefined && o.user.trim() === '') {
+    throw new AppError('BAD_INPUT', '--user must not be empty: give the API user configured on the PBX.');
+  }
+  await withStore(ctx, 'write', async (store) => {
+    const profile = requirePbx(store, name);
+    const addressed = ADDRESS_OPTIONS.filter((key) => o[key] !== undefined);
+    if (profile.kind === 'import' && addressed.length > 0) {
+      throw new AppError(
+        'BAD_INPUT',
+        `"${profile.name}" is an import-only source: it has no address, user, API or certificate ` +
+          `(${addressed.map(optionFlag).join(', ')} do not apply); only --tz, --model and --rename do.`,
+        { name },
+      );
+    }
+    const newName = o.rename ?? profile.name;
+    const taken = newName === profile.name ? null : store.getPbxByName(newName);
+    if (taken) {
+      throw new AppError('BAD_INPUT', `A PBX named "${newName}" exists already: pick another name for --rename.`, { name: newName });
+    }
+    const url = o.url?.trim() ?? profile.url;
+    const api = o.api ?? profile.api;
+    const sameConnection = url === profile.url && api === profile.api;
+    const tz = o.tz ?? profile.tz;
+    const retime = tz !== profile.tz && profile.calls > 0;
+    if (retime) {
+      await writeText(ctx.io.stderr, `Re-timing ${callsText(profile.calls)} of ${profile.name} from ${profile.tz} to ${tz}…\n`);
+    }
+    const saved = store.savePbx({
+      id: profile.id,
+      name: newName,
+      kind: profile.kind,
+      url,
+      api,
+      detected_api: sameConnection ? profile.detected_api : null,
+      user: o.user?.trim() ?? profile.user,
+      tz,
+      model: o.model ?? profile.model,
+      // A CA file is the user's choice of trust instead of a pin, which would otherwise take precedence.
+      fingerprint: o.caFile === undefined ? profile.fingerprint : null,
+      ca_file: o.caFile === undefined ? profile.ca_file : resolve(o.caFile),
+    });
+    const lines: string[] = [];
+    if (saved.name !== profile.name) lines.push(`renamed to ${saved.name}`);
+    if (saved.url !== profile.url) {
+      lines.push(
+        `address ${saved.url}` +
+          (saved.fingerprint ? ` (the pinned certificate stays: if the PBX there shows another one, run "ucmcdr pbx trust ${shellWord(saved.name)}")` : ''),
+      );
+    }
+    if (saved.user !== profile.user) lines.push(`user ${saved.user}`);
+    if (saved.api !== profile.api) lines.push(`API ${saved.api}`);
+    if (saved.tz !== profile.tz) {
+      lines.push(`zone ${profile.tz} -> ${saved.tz}` + (retime ? ` (${callsText(profile.calls)} re-timed)` : ''));
+    }
+    if (saved.model !== profile.model) lines.push(`model ${saved.model === '' ? '(none)' : saved.model}`);
+    if (o.caFile !== undefined) {
+      lines.push(`certificates checked against ${saved.ca_file}${profile.fingerprint ? ' (the pinned certificate is dropped)' : ''}`);
+    }
+    const what = lines.length === 0 ? 'nothing changed' : lines.join('; ');
+    await writeText(ctx.io.stdout, `Updated ${profile.name}: ${what}.\n`);
+  });
+}
+
+interface RemoveOptions {
+  deleteCalls?: boolean;
+  keepCalls?: boolean;
+}
+
+async function removePbx(ctx: CliContext, name: string, o: RemoveOptions): Promise<void> {
+  if (o.deleteCalls && o.keepCalls) throw new AppError('BAD_INPUT', 'Give either --delete-calls or --keep-calls, not both.');
+  await withStore(ctx, 'write', async (store: Store) => {
+    const profile = requirePbx(store, name);
+    const isImport = profile.kind === 'import';
+    if (profile.calls > 0 && !o.deleteCalls && !o.keepCalls) {
+      throw new AppError(
+        'BAD_INPUT',
+        isImport
+          ? `${profile.name} has ${callsText(profile.calls)}: add --delete-calls to remove them with the source.`
+          : `${profile.name} has ${callsText(profile.calls)}: add --delete-calls to remove them with the profile, ` +
+              'or --keep-calls to keep them as an import-only source.',
+        { name, calls: profile.calls },
+      );
+    }
+    if (o.keepCalls && isImport) {
+      throw new AppError(
+        'BAD_INPUT',
+        `${profile.name} is already an import-only source: keeping its calls means keeping it. Use --delete-calls to remove it.`,
+        { name },
+      );
+    }
+    if (o.keepCalls && profile.calls > 0) {
+      store.keepPbxHistory(profile.id);
+      await writeText(
+        ctx.io.stdout,
+        `Removed the PBX profile ${profile.name} (address, user, certificate); its ${callsText(profile.calls)} stay ` +
+          `as the import-only source ${profile.name}.\n`,
+      );
+      return;
+    }
+    store.removePbx(profile.id);
+    const what = isImport ? 'import-only source' : 'PBX';
+    await writeText(
+      ctx.io.stdout,
+      profile.calls === 0
+        ? `Removed ${what} ${profile.name} (it had no cached calls).\n`
+        : `Removed ${what} ${profile.name} and its ${callsText(profile.calls)}.\n`,
+    );
+  });
 }
 
 export function registerPbx(program: Command, context: () => CliContext): void {
@@ -144,11 +329,12 @@ export function registerPbx(program: Command, context: () => CliContext): void {
   trustOptions(
     pbx
       .command('add')
-      .description('Add a PBX profile after checking its certificate.')
+      .description('Add a PBX profile after checking its certificate, or an import-only source (--import-only).')
       .argument('<name>', 'a name for the PBX, e.g. office', parseName)
-      .requiredOption('--url <url>', 'the PBX API address, e.g. https://192.168.1.10:8443')
-      .requiredOption('--user <user>', 'the API user configured on the PBX')
-      .option('--api <generation>', 'auto, legacy (UCM61xx/62xx/65xx cdrapi) or ucm63xx (/api)', choice(['auto', 'legacy', 'ucm63xx'] as const), 'auto')
+      .option('--url <url>', 'the PBX API address, e.g. https://192.168.1.10:8443 (required unless --import-only)')
+      .option('--user <user>', 'the API user configured on the PBX (required unless --import-only)')
+      .option('--import-only', 'a source without an address, for the history files of a PBX that is gone or unreachable')
+      .option('--api <generation>', 'auto, legacy (UCM61xx/62xx/65xx cdrapi) or ucm63xx (/api)', choice(APIS), 'auto')
       .option('--tz <zone>', 'the PBX time zone, IANA name (default: this computer\'s)', parseZone)
       .option('--model <model>', 'the PBX model, e.g. UCM6304')
       .option('--ca-file <file>', 'trust certificates signed by this CA (PEM) instead of pinning one', parseExistingFile)
@@ -160,12 +346,44 @@ export function registerPbx(program: Command, context: () => CliContext): void {
 Without --fingerprint or --trust-on-first-use, an untrusted certificate is shown and nothing is saved:
 compare the fingerprint with the one the PBX shows, then re-run with one of the two.
 
+--import-only adds a source without an address (nothing is contacted; give --tz, the zone the files'
+times are in, and optionally --model): fill it with "ucmcdr import --pbx NAME FILE...". It cannot be
+synced or tested. Files imported without --pbx still go to the "Imported" source.
+
 Examples:
   ucmcdr pbx add office --url https://192.168.1.10:8443 --user cdrapi --tz Europe/Berlin --trust-on-first-use
   ucmcdr pbx add branch --url https://pbx.example.net:8443 --user cdrapi --fingerprint AB:CD:...:EF
-  UCM_PASSWORD=secret ucmcdr pbx add lab --url https://10.0.0.2 --user api --api ucm63xx --trust-on-first-use --password-env UCM_PASSWORD`,
+  UCM_PASSWORD=secret ucmcdr pbx add lab --url https://10.0.0.2 --user api --api ucm63xx --trust-on-first-use --password-env UCM_PASSWORD
+  ucmcdr pbx add old-branch --import-only --tz Europe/Vienna --model UCM6208`,
     )
-    .action(async (name: string, o: AddOptions) => addPbx(context(), name, o));
+    .action(async (name: string, o: AddOptions, command: Command) => addPbx(context(), name, o, command));
+
+  pbx
+    .command('set')
+    .description('Change a PBX profile (or an import-only source); what is not given stays as it is.')
+    .argument('<name>', 'the profile name', parseName)
+    .option('--url <url>', 'a new address; the pinned certificate stays until "pbx trust" pins another')
+    .option('--user <user>', 'the API user configured on the PBX')
+    .option('--api <generation>', 'auto, legacy or ucm63xx', choice(APIS))
+    .option('--tz <zone>', 'the PBX time zone, IANA name; re-times the cached calls of the profile', parseZone)
+    .option('--model <model>', 'the PBX model, e.g. UCM6304 (applies to calls stored from now on)')
+    .option('--ca-file <file>', 'trust certificates signed by this CA (PEM) instead of the pinned one', parseExistingFile)
+    .option('--rename <new-name>', 'a new name (refused when another profile has it)', parseName)
+    .addHelpText(
+      'after',
+      `
+A new --tz recomputes the UTC instant of every cached call of the profile from its PBX wall-clock
+time, in one transaction: interrupted, the cache holds all calls with the old zone or all with the new.
+A new --url keeps the pinned certificate: a PBX that moved connects as before, a server with another
+certificate is refused until "ucmcdr pbx trust NAME" pins it. An import-only source takes only --tz,
+--model and --rename.
+
+Examples:
+  ucmcdr pbx set office --tz America/New_York
+  ucmcdr pbx set office --url https://10.1.0.5:8443
+  ucmcdr pbx set office --rename head-office --model UCM6304`,
+    )
+    .action(async (name: string, o: SetOptions) => setPbx(context(), name, o));
 
   pbx
     .command('list')
@@ -182,18 +400,24 @@ Examples:
 
   pbx
     .command('remove')
-    .description('Remove a PBX profile (or the "Imported" source) and every cached call, leg and recording state of it.')
+    .description('Remove a PBX profile or an import-only source; with cached calls, say what becomes of them.')
     .argument('<name>', 'the profile name', parseName)
-    .addHelpText('after', '\nExample:\n  ucmcdr pbx remove office')
-    .action(async (name: string) => {
-      const ctx = context();
-      await withStore(ctx, 'write', async (store) => {
-        const profile = requirePbx(store, name);
-        store.removePbx(profile.id);
-        const what = profile.kind === 'import' ? 'the source of imported files' : 'PBX';
-        await writeText(ctx.io.stdout, `Removed ${what} ${profile.name} and its ${profile.calls} cached calls.\n`);
-      });
-    });
+    .option('--delete-calls', 'also delete its cached calls, legs and recording states')
+    .option('--keep-calls', 'keep its calls as the history of an import-only source of the same name')
+    .addHelpText(
+      'after',
+      `
+A profile without cached calls is removed at once. With calls, one of the options is required:
+--delete-calls removes the calls with the profile; --keep-calls forgets the address, user and pinned
+certificate (the CLI stores no password) and keeps the calls under the same name, as an import-only
+source that can be searched, exported and filled by "ucmcdr import --pbx NAME" (but not synced).
+
+Examples:
+  ucmcdr pbx remove lab
+  ucmcdr pbx remove office --delete-calls
+  ucmcdr pbx remove old-branch --keep-calls`,
+    )
+    .action(async (name: string, o: RemoveOptions) => removePbx(context(), name, o));
 
   pbx
     .command('test')
@@ -204,8 +428,8 @@ Examples:
     .action(async (name: string, o: { passwordEnv?: string }) => {
       const ctx = context();
       await withStore(ctx, 'write', async (store) => {
-        const profile = requireRealPbx(store, name);
-        const result = await checkCredentials(ctx, profile.name, profile, o.passwordEnv);
+        const profile = requireRealPbx(store, name, 'tested');
+        const result = await withTrustHint(profile.name, () => checkCredentials(ctx, profile.name, profile, o.passwordEnv));
         if (result.detected_api && result.detected_api !== profile.detected_api) {
           store.savePbx({ ...profile, detected_api: result.detected_api });
         }
@@ -229,7 +453,7 @@ Examples:
         throw new AppError('BAD_INPUT', 'pbx trust needs --fingerprint SHA256 or --trust-on-first-use.');
       }
       await withStore(ctx, 'write', async (store) => {
-        const profile = requireRealPbx(store, name);
+        const profile = requireRealPbx(store, name, 'trusted');
         const { pin } = await decidePin(ctx, profile.url, o);
         store.savePbx({ ...profile, fingerprint: pin });
         await writeText(ctx.io.stdout, `Pinned certificate SHA-256 ${pin} for ${profile.name}.\n`);

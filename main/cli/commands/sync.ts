@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { SyncProgress } from '../../sync/sync.js';
-import { type CliContext, requirePbx, withStore } from '../context.js';
+import { type CliContext, requireRealPbx, withStore, withTrustHint } from '../context.js';
 import { writeText } from '../io.js';
 import { parseName } from '../options.js';
 import { obtainPassword } from '../password.js';
@@ -27,16 +27,18 @@ Examples:
     .action(async (name: string, o: { full?: boolean; passwordEnv?: string }) => {
       const ctx = context();
       await withStore(ctx, 'write', async (store) => {
-        const profile = requirePbx(store, name);
+        const profile = requireRealPbx(store, name, 'synced');
         const password = await obtainPassword(ctx.io, o.passwordEnv, `Password for ${profile.user} on ${profile.name}: `);
         const { syncPbx } = await import('../../sync/sync.js');
         const progress = progressPrinter(ctx.io);
         try {
-          const result = await syncPbx(store, profile.id, password, {
-            full: o.full === true,
-            signal: ctx.io.signal,
-            onProgress: (p: SyncProgress) => progress.update(progressText(p.stage, p.rate, p.eta_seconds)),
-          });
+          const result = await withTrustHint(profile.name, () =>
+            syncPbx(store, profile.id, password, {
+              full: o.full === true,
+              signal: ctx.io.signal,
+              onProgress: (p: SyncProgress) => progress.update(progressText(p.stage, p.rate, p.eta_seconds)),
+            }),
+          );
           progress.done();
           await writeText(
             ctx.io.stdout,

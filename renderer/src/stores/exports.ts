@@ -4,6 +4,7 @@ import {
   EXPORT_FIELDS,
   type CallFilter,
   type ExportField,
+  type ExportFormat,
   type ExportResult,
   type ProgressEvent,
   type RecordingsExportRequest,
@@ -35,12 +36,14 @@ function stamp(): string {
 }
 
 /**
- * Exports of the filtered set ("Export File Data" as CSV or JSON) and of recordings, one call's or
- * the whole filtered set's. Desktop asks for a destination first; the web mode downloads the file the
- * server prepared.
+ * Exports of the filtered set ("Export File Data" as CSV, JSON or an Excel workbook) and of
+ * recordings, one call's or the whole filtered set's. Desktop asks for a destination first; the web
+ * mode downloads the file the server prepared.
  */
 export const useExportsStore = defineStore('exports', () => {
-  const format = ref<'csv' | 'json'>('csv');
+  const format = ref<ExportFormat>('csv');
+  /** CSV: start with a UTF-8 byte-order mark, which Excel on Windows needs to show names like Müller. */
+  const bom = ref(false);
   const fields = ref<ExportField[]>([...EXPORT_FIELDS]);
   const data = ref<TaskState<ExportResult>>(idle());
   const recordings = ref<TaskState<RecordingsExportResult>>(idle());
@@ -76,9 +79,10 @@ export const useExportsStore = defineStore('exports', () => {
       data.value.error = describeError({ code: 'BAD_INPUT', message: 'Choose at least one field to export.' });
       return Promise.resolve();
     }
+    const withBom = chosenFormat === 'csv' && bom.value ? { bom: true } : {};
     const fileName = `calls-${stamp()}.${chosenFormat}`;
     return track(data.value, 'export', async (taskId) => {
-      const request = { taskId, filter: calls.applied, sort: { ...calls.sort }, format: chosenFormat, fields: chosenFields };
+      const request = { taskId, filter: calls.applied, sort: { ...calls.sort }, format: chosenFormat, fields: chosenFields, ...withBom };
       if (transportMode === 'desktop') {
         const target = await api.dialogs.pickSaveFile({ suggested_name: fileName, format: chosenFormat });
         if (target === null) return null;
@@ -122,5 +126,5 @@ export const useExportsStore = defineStore('exports', () => {
     }
   }
 
-  return { format, fields, data, recordings, setFields, exportCalls, exportRecordings, cancel };
+  return { format, bom, fields, data, recordings, setFields, exportCalls, exportRecordings, cancel };
 });

@@ -1,11 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { FileRef, ImportFileResult, ImportRequest, ProgressEvent } from '../../../preload/api.js';
+import type { FileRef, ImportEntry, ImportFileResult, ImportRequest, ImportUndoResult, ProgressEvent } from '../../../preload/api.js';
 import { api, filesFromDrop, toApiError } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
+import { emptyForm, validatePbxForm, type PbxFormErrors } from '../pbx-form.js';
 import { newTaskId } from '../task-id.js';
 import { useCallsStore } from './calls.js';
 import { usePbxStore } from './pbx.js';
+import { useSessionStore } from './session.js';
 
 export type DateOrder = NonNullable<ImportRequest['date_order']>;
 
@@ -13,6 +15,12 @@ export type DateOrder = NonNullable<ImportRequest['date_order']>;
 export const useImportsStore = defineStore('imports', () => {
   /** Profile the imported calls belong to; '' = the "Imported" source. */
   const targetPbx = ref('');
+  /**
+   * Set while "a new source" is chosen instead of targetPbx: an import-only source made when the
+   * files are in (not before: a cancelled file choice leaves no empty source), then imported into.
+   */
+  const newSource = ref<{ name: string; tz: string } | null>(null);
+  const newSourceErrors = ref<PbxFormErrors>({});
   const dateOrder = ref<DateOrder>('auto');
   const preparing = ref(false);
   const running = ref(false);
@@ -23,8 +31,17 @@ export const useImportsStore = defineStore('imports', () => {
   const error = ref<ErrorView | null>(null);
   // Handles of the last run's files, by name, for re-running one with a column mapping.
   const refs = shallowRef(new Map<string, FileRef>());
+  /** The import log ("Past imports"), newest first. */
+  const history = ref<ImportEntry[]>([]);
+  const historyLoaded = ref(false);
+  const historyError = ref<ErrorView | null>(null);
+  /** The import being taken back, while its undo runs. */
+  const undoing = ref<number | null>(null);
+  const undone = ref<ImportUndoResult | null>(null);
+  let historyGeneration = 0;
 
-  async function run(files: FileRef[], mapping?: Record<string, string>): Promise<void> {
+  /** `again` re-runs files of the last run (with a column mapping or a date order) in their places. */
+  async function run(files: FileRef[], again?: { mapping?: Record<string, string>; dateOrder?: 'mdy' | 'dmy' }): Promise<void> {
     if (running.value || files.length === 0) return;
     const id = newTaskId('import');
     taskId.value = id;
@@ -35,11 +52,11 @@ export const useImportsStore = defineStore('imports', () => {
       if (event.taskId === id) progress.value = event;
     });
     try {
-      const request: ImportRequest = { taskId: id, files, date_order: dateOrder.value };
+      const request: ImportRequest = { taskId: id, files, date_order: again?.dateOrder ?? dateOrder.value };
       if (targetPbx.value) request.pbx = targetPbx.value;
-      if (mapping) request.mapping = mapping;
+      if (again?.mapping) request.mapping = again.mapping;
       const result = await api.imports.run(request);
-      if (mapping) {
+      if (again) {
         const redone = new Map(result.files.map((f) => [f.file, f]));
         results.value = results.value.map((f) => redone.get(f.file) ?? f);
       } else {
@@ -52,12 +69,74 @@ export const useImportsStore = defineStore('imports', () => {
       running.value = false;
       cancelling.value = false;
     }
+    await Promise.all([cacheChanged(), loadHistory()]);
+  }
+
+  /** Calls were added or removed: source counts, the call list and its filter options follow. */
+  function cacheChanged(): Promise<unknown> {
     const calls = useCallsStore();
-    await Promise.all([usePbxStore().load(), calls.loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
+    return Promise.all([usePbxStore().load(), calls.loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
+  }
+
+  async function loadHistory(): Promise<void> {
+    // An import and an undo both reload the list; only the latest answer may land.
+    const gen = ++historyGeneration;
+    try {
+      const entries = await api.imports.list();
+      if (gen !== historyGeneration) return;
+      history.value = entries;
+      historyError.value = null;
+    } catch (e) {
+      if (gen === historyGeneration) historyError.value = describeError(toApiError(e));
+    } finally {
+      if (gen === historyGeneration) historyLoaded.value = true;
+    }
+  }
+
+  /**
+   * Takes an import back; the error, if any, is returned for the confirmation dialog to show. The list
+   * is reloaded either way: a refusal ("undone already") means this window's list was out of date.
+   */
+  async function undo(id: number): Promise<ErrorView | null> {
+    if (undoing.value !== null || running.value) return null;
+    undoing.value = id;
+    undone.value = null;
+    let failure: ErrorView | null = null;
+    try {
+      undone.value = await api.imports.undo({ id });
+    } catch (e) {
+      failure = describeError(toApiError(e));
+    } finally {
+      undoing.value = null;
+    }
+    await Promise.all([loadHistory(), failure ? Promise.resolve() : cacheChanged(), failure ? Promise.resolve() : useSessionStore().reload()]);
+    return failure;
+  }
+
+  /** Checked before the file chooser opens, so a bad name costs no file choice. */
+  function newSourceReady(): boolean {
+    const source = newSource.value;
+    newSourceErrors.value = source
+      ? validatePbxForm({ ...emptyForm(), name: source.name, tz: source.tz }, { others: usePbxStore().profiles, importOnly: true })
+      : {};
+    return Object.keys(newSourceErrors.value).length === 0;
+  }
+
+  async function createNewSource(): Promise<boolean> {
+    const source = newSource.value;
+    if (!source) return true;
+    const outcome = await usePbxStore().saveImportSource({ name: source.name.trim(), tz: source.tz.trim() });
+    if ('error' in outcome) {
+      error.value = outcome.error;
+      return false;
+    }
+    targetPbx.value = outcome.profile.name;
+    newSource.value = null;
+    return true;
   }
 
   async function start(obtain: () => Promise<FileRef[]>): Promise<void> {
-    if (running.value || preparing.value) return;
+    if (running.value || preparing.value || !newSourceReady()) return;
     preparing.value = true;
     error.value = null;
     let files: FileRef[];
@@ -69,7 +148,7 @@ export const useImportsStore = defineStore('imports', () => {
     } finally {
       preparing.value = false;
     }
-    if (files.length === 0) return;
+    if (files.length === 0 || !(await createNewSource())) return;
     refs.value = new Map(files.map((f) => [f.name, f]));
     results.value = [];
     await run(files);
@@ -84,14 +163,23 @@ export const useImportsStore = defineStore('imports', () => {
     return start(() => filesFromDrop(files));
   }
 
-  /** Re-runs one refused file with the user's column mapping (header text -> canonical field). */
-  function applyMapping(fileName: string, mapping: Record<string, string>): Promise<void> {
+  function rerun(fileName: string, again: { mapping?: Record<string, string>; dateOrder?: 'mdy' | 'dmy' }): Promise<void> {
     const ref = refs.value.get(fileName);
     if (!ref) {
       error.value = describeError({ code: 'NOT_FOUND', message: `${fileName} is no longer available; add it again.` });
       return Promise.resolve();
     }
-    return run([ref], mapping);
+    return run([ref], again);
+  }
+
+  /** Re-runs one refused file with the user's column mapping (header text -> canonical field). */
+  function applyMapping(fileName: string, mapping: Record<string, string>): Promise<void> {
+    return rerun(fileName, { mapping });
+  }
+
+  /** Re-runs one file refused because its dates read either way, with the order the user chose. */
+  function applyDateOrder(fileName: string, order: 'mdy' | 'dmy'): Promise<void> {
+    return rerun(fileName, { dateOrder: order });
   }
 
   async function cancel(): Promise<void> {
@@ -105,5 +193,28 @@ export const useImportsStore = defineStore('imports', () => {
     }
   }
 
-  return { targetPbx, dateOrder, preparing, running, cancelling, progress, results, error, pick, drop, applyMapping, cancel };
+  return {
+    targetPbx,
+    newSource,
+    newSourceErrors,
+    dateOrder,
+    preparing,
+    running,
+    cancelling,
+    progress,
+    results,
+    error,
+    history,
+    historyLoaded,
+    historyError,
+    undoing,
+    undone,
+    loadHistory,
+    undo,
+    pick,
+    drop,
+    applyMapping,
+    applyDateOrder,
+    cancel,
+  };
 });

@@ -1,8 +1,18 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { ApiErrorPayload, ApiGeneration, CertificateInfo, PbxInput, PbxProfile } from '../../../preload/api.js';
+import type {
+  ApiErrorPayload,
+  ApiGeneration,
+  CertificateInfo,
+  ImportSourceInput,
+  PbxInput,
+  PbxProfile,
+  PbxRemoveRequest,
+} from '../../../preload/api.js';
 import { ApiError, api, toApiError } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
+import { useCallsStore } from './calls.js';
+import { useSessionStore } from './session.js';
 
 export type ConnectionTest =
   | { state: 'testing' }
@@ -72,8 +82,10 @@ export const usePbxStore = defineStore('pbx', () => {
 
   async function save(input: PbxInput): Promise<{ profile: PbxProfile } | { error: ErrorView }> {
     try {
+      const before = input.id === undefined ? undefined : byId(input.id);
       const profile = await api.pbx.save(input);
       upsert(profile);
+      await afterRetime(before, profile);
       // The service could not keep the password (no keychain): hold it for this session instead.
       if (input.password && !profile.has_password) sessionPasswords.set(profile.id, input.password);
       return { profile };
@@ -82,16 +94,50 @@ export const usePbxStore = defineStore('pbx', () => {
     }
   }
 
-  async function remove(id: number): Promise<ErrorView | null> {
+  async function saveImportSource(input: ImportSourceInput): Promise<{ profile: PbxProfile } | { error: ErrorView }> {
     try {
-      await api.pbx.remove({ id });
-      profiles.value = profiles.value.filter((p) => p.id !== id);
-      sessionPasswords.delete(id);
-      delete tests.value[id];
-      return null;
+      const before = input.id === undefined ? undefined : byId(input.id);
+      const profile = await api.pbx.saveImportSource(input);
+      upsert(profile);
+      await afterRetime(before, profile);
+      return { profile };
+    } catch (e) {
+      return { error: describeError(toApiError(e)) };
+    }
+  }
+
+  /** A changed zone re-times calls: the list shows new times (and maybe another order). */
+  async function afterRetime(before: PbxProfile | undefined, after: PbxProfile): Promise<void> {
+    if (!before || before.tz === after.tz || before.calls === 0) return;
+    const calls = useCallsStore();
+    if (calls.loaded) await calls.refresh();
+  }
+
+  /**
+   * `calls`: what becomes of the profile's cached calls (required when it has any). Deleted calls
+   * leave the call list, its filter options and an open details panel; kept ones stay under the
+   * same name, now an import-only source.
+   */
+  async function remove(id: number, calls?: PbxRemoveRequest['calls']): Promise<ErrorView | null> {
+    const profile = byId(id);
+    try {
+      await api.pbx.remove(calls === undefined ? { id } : { id, calls });
     } catch (e) {
       return describeError(toApiError(e));
     }
+    sessionPasswords.delete(id);
+    delete tests.value[id];
+    if (calls === 'keep' && profile && profile.calls > 0) {
+      await load();
+      return null;
+    }
+    profiles.value = profiles.value.filter((p) => p.id !== id);
+    if (profile && profile.calls > 0) {
+      useSessionStore().pbxRemoved(profile.name);
+      const callsStore = useCallsStore();
+      await Promise.all([callsStore.loadOptions(), callsStore.loaded ? callsStore.refresh() : Promise.resolve()]);
+    }
+    return null;
   }
 
   function askPassword(profile: PbxProfile): Promise<string | null> {
@@ -222,6 +268,7 @@ export const usePbxStore = defineStore('pbx', () => {
     upsert,
     load,
     save,
+    saveImportSource,
     remove,
     test,
     trustCertificate,

@@ -10,24 +10,9 @@ export const useSessionStore = defineStore('session', () => {
   const detail = shallowRef<SessionDetail | null>(null);
   const loading = ref(false);
   const error = ref<ErrorView | null>(null);
+  /** One line saying why the panel closed by itself (its call was removed); cleared by the next open. */
+  const notice = ref<string | null>(null);
   let generation = 0;
-
-  async function open(id: number): Promise<void> {
-    if (callId.value === id && (detail.value !== null || loading.value)) return;
-    const gen = ++generation;
-    callId.value = id;
-    detail.value = null;
-    loading.value = true;
-    error.value = null;
-    try {
-      const result = await api.calls.session({ call_id: id });
-      if (gen === generation) detail.value = result;
-    } catch (e) {
-      if (gen === generation) error.value = describeError(toApiError(e));
-    } finally {
-      if (gen === generation) loading.value = false;
-    }
-  }
 
   function close(): void {
     generation++;
@@ -37,5 +22,75 @@ export const useSessionStore = defineStore('session', () => {
     error.value = null;
   }
 
-  return { callId, detail, loading, error, open, close };
+  function closeRemoved(pbx: string | undefined): void {
+    close();
+    notice.value = pbx ? `This call was removed with PBX ${pbx}.` : 'This call is no longer in the cache: it was removed with its PBX.';
+  }
+
+  /** `pbx`: the name shown in the row, for the notice when the call turns out to be gone. */
+  async function open(id: number, pbx?: string): Promise<void> {
+    if (callId.value === id && (detail.value !== null || loading.value)) return;
+    const gen = ++generation;
+    callId.value = id;
+    detail.value = null;
+    loading.value = true;
+    error.value = null;
+    notice.value = null;
+    try {
+      const result = await api.calls.session({ call_id: id });
+      if (gen === generation) detail.value = result;
+    } catch (e) {
+      if (gen !== generation) return;
+      const failure = toApiError(e);
+      if (failure.code === 'NOT_FOUND') closeRemoved(pbx);
+      else error.value = describeError(failure);
+    } finally {
+      if (gen === generation) loading.value = false;
+    }
+  }
+
+  /** A PBX was removed with its calls: a panel showing one of them closes with the notice. */
+  function pbxRemoved(pbx: string): void {
+    if (callId.value === null) return;
+    const shown = detail.value?.call.pbx;
+    if (shown === pbx) closeRemoved(pbx);
+    // Still loading: the answer may be for a call that no longer exists; ask again.
+    else if (shown === undefined) {
+      const id = callId.value;
+      close();
+      void open(id, pbx);
+    }
+  }
+
+  /**
+   * An import was undone: the shown call may be gone (one the import created) or have values taken
+   * back. Asks again, keeping the shown details until the answer replaces them.
+   */
+  async function reload(): Promise<void> {
+    const id = callId.value;
+    if (id === null) return;
+    const gen = ++generation;
+    error.value = null;
+    try {
+      const result = await api.calls.session({ call_id: id });
+      if (gen === generation) detail.value = result;
+    } catch (e) {
+      if (gen !== generation) return;
+      const failure = toApiError(e);
+      if (failure.code !== 'NOT_FOUND') error.value = describeError(failure);
+      else {
+        close();
+        notice.value = 'This call is no longer in the cache: the import it came from was undone.';
+      }
+    } finally {
+      // This answer supersedes an open() still in flight, whose own finally no longer applies.
+      if (gen === generation) loading.value = false;
+    }
+  }
+
+  function dismissNotice(): void {
+    notice.value = null;
+  }
+
+  return { callId, detail, loading, error, notice, open, close, pbxRemoved, reload, dismissNotice };
 });

@@ -1,0 +1,115 @@
+import type { ImportEntry, ImportState } from '../../preload/api.js';
+import { AppError } from '../errors.js';
+import type { Db } from './db.js';
+import type { Ingest } from './ingest.js';
+import type { ImportCounts, ImportStart } from './types.js';
+
+/**
+ * The import log: one row per imported file that wrote something, created with its first batch and
+ * brought up to date in each batch's transaction, so the log always matches what is stored, even
+ * after a killed import. It is what `ucmcdr imports list` shows and what `imports undo` works from.
+ */
+export interface ImportLog {
+  begin(start: ImportStart): number;
+  /** The counts so far, and the state when the file is finished (done) or ended early (stopped). */
+  update(id: number, counts: ImportCounts, state?: 'done' | 'stopped'): void;
+  list(): ImportEntry[];
+  /** Undoes an import in one transaction (see Ingest.undoImport). */
+  undo(id: number): { entry: ImportEntry; removed: number; restored: number };
+}
+
+interface ImportRow {
+  id: number;
+  file: string;
+  format: string;
+  source: string;
+  at: string;
+  imported: number;
+  already_present: number;
+  merged: number;
+  rejected: number;
+  kept: number;
+  elsewhere: number;
+  state: ImportState;
+}
+
+function count(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new AppError('BAD_INPUT', `${what} must be a whole number, 0 or more, got ${JSON.stringify(value) ?? String(value)}.`);
+  }
+  return value;
+}
+
+function toEntry(row: ImportRow): ImportEntry {
+  return {
+    id: row.id,
+    file: row.file,
+    format: row.format,
+    source: row.source,
+    when: row.at,
+    imported: row.imported,
+    already_present: row.already_present,
+    merged: row.merged,
+    rejected: row.rejected,
+    kept: row.kept,
+    elsewhere: row.elsewhere,
+    state: row.state,
+  };
+}
+
+export function createImportLog(db: Db, ingest: Ingest): ImportLog {
+  const insert = db.prepare(
+    `INSERT INTO import_log (pbx_id, file, format, imported, already_present, merged, rejected, at, state)
+     VALUES (?, ?, ?, 0, 0, 0, 0, ?, 'running')`,
+  );
+  const setCounts = db.prepare(
+    `UPDATE import_log SET imported = ?, already_present = ?, merged = ?, rejected = ?, kept = ?, elsewhere = ?,
+       state = coalesce(?, state) WHERE id = ? AND state <> 'undone'`,
+  );
+  const select = `SELECT l.id, l.file, l.format, p.name AS source, l.at, l.imported, l.already_present, l.merged, l.rejected,
+       l.kept, l.elsewhere, l.state FROM import_log AS l JOIN pbx AS p ON p.id = l.pbx_id`;
+  const all = db.prepare<[], ImportRow>(`${select} ORDER BY l.id DESC`);
+  const one = db.prepare<[number], ImportRow>(`${select} WHERE l.id = ?`);
+  const markUndone = db.prepare("UPDATE import_log SET state = 'undone' WHERE id = ?");
+
+  const undo = db.transaction((id: number) => {
+    const row = one.get(id);
+    if (row === undefined) {
+      throw new AppError('NOT_FOUND', `There is no import with id ${id}. \`ucmcdr imports list\` shows the imports and their ids.`, { id });
+    }
+    if (row.state === 'undone') {
+      throw new AppError('BAD_INPUT', `Import ${id} (${row.file}) was undone already; nothing was changed.`, { id });
+    }
+    const result = ingest.undoImport(id);
+    markUndone.run(id);
+    return { entry: toEntry({ ...row, state: 'undone' }), ...result };
+  });
+
+  return {
+    begin(start) {
+      if (typeof start.file !== 'string' || start.file === '' || typeof start.format !== 'string' || start.format === '') {
+        throw new AppError('BAD_INPUT', 'An import is logged with its file name and format.');
+      }
+      return Number(insert.run(count(start.pbx_id, 'pbx_id'), start.file, start.format, new Date().toISOString()).lastInsertRowid);
+    },
+    update(id, counts, state) {
+      setCounts.run(
+        count(counts.imported, 'imported'),
+        count(counts.already_present, 'already_present'),
+        count(counts.merged, 'merged'),
+        count(counts.rejected, 'rejected'),
+        count(counts.kept, 'kept'),
+        count(counts.elsewhere, 'elsewhere'),
+        state ?? null,
+        id,
+      );
+    },
+    list: () => all.all().map(toEntry),
+    undo(id) {
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+        throw new AppError('BAD_INPUT', `An import id is a whole number (see \`ucmcdr imports list\`), got ${JSON.stringify(id)}.`);
+      }
+      return undo(id);
+    },
+  };
+}
