@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { Db } from './db.js';
-import { CALLS_INDEXES, type IndexDefinition } from './migrations.js';
+import { schemaIndexSql } from './migrations.js';
 import type { BulkLoad, BulkLoadOptions } from './types.js';
 
 /**
@@ -25,13 +25,16 @@ import type { BulkLoad, BulkLoadOptions } from './types.js';
  *
  * The marker row in `settings` (written with the stand-ins, removed with the last finishing step) lets
  * the next opening of the cache finish a load whose process died; the pid in it tells a dead loader
- * from one still at work. That repair checks every index of CALLS_INDEXES, not only the swapped ones.
+ * from one still at work, and it records the exact SQL of each index it set aside, which is what the
+ * repair restores: the cache gets back its own indexes, whatever release built them. Only for a marker
+ * without that record (unreadable, or older than it) does the repair fall back to the schema's
+ * definitions, and then only for indexes that are missing or stand-ins. An index that exists is never
+ * rebuilt for looking different from today's definition: that is a migration's job.
  */
 
 const MARKER_KEY = 'bulk_load';
 
 const SWAPPED_NAMES = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by'];
-const SWAPPED = CALLS_INDEXES.filter((index) => SWAPPED_NAMES.includes(index.name));
 
 /**
  * Level-0 segments FTS5 lets pile up during a load before merging them. A load commits one segment per
@@ -50,13 +53,15 @@ interface LoadMarker {
   started: string;
   /** Tells this process's own loads apart from a dead one that had the same pid. */
   token: string;
+  /** Name -> exact SQL of each index set aside (absent in markers of releases before it was kept). */
+  indexes?: Record<string, string>;
 }
 
 /** Markers of the loads this process is running, on any connection. */
 const loadingHere = new Set<string>();
 
-function standInSql(index: IndexDefinition): string {
-  return `CREATE INDEX ${index.name} ON calls (id)`;
+function standInSql(name: string): string {
+  return `CREATE INDEX ${name} ON calls (id)`;
 }
 
 function currentIndexes(db: Db): Map<string, string | null> {
@@ -66,19 +71,48 @@ function currentIndexes(db: Db): Map<string, string | null> {
   return new Map(rows.map((r) => [r.name, r.sql]));
 }
 
-/** Replaces each swapped index, unless already a stand-in (another load is running), by its stand-in. */
-function swapInStandIns(db: Db): void {
+/**
+ * Replaces each swapped index, unless already a stand-in (another load is running), by its stand-in.
+ * Returns the SQL of the indexes it set aside, for the marker.
+ */
+function swapInStandIns(db: Db): Record<string, string> {
   const current = currentIndexes(db);
-  for (const index of SWAPPED) {
-    if (current.get(index.name) === standInSql(index)) continue;
-    db.exec(`DROP INDEX IF EXISTS ${index.name}`);
-    db.exec(standInSql(index));
+  const setAside: Record<string, string> = {};
+  for (const name of SWAPPED_NAMES) {
+    const sql = current.get(name);
+    if (sql === standInSql(name)) continue;
+    if (typeof sql === 'string') setAside[name] = sql;
+    db.exec(`DROP INDEX IF EXISTS ${name}`);
+    db.exec(standInSql(name));
   }
+  return setAside;
 }
 
-function indexesToRebuild(db: Db): IndexDefinition[] {
+interface IndexDefinition {
+  name: string;
+  sql: string;
+}
+
+/**
+ * What to build again: the indexes the marker set aside, as they were; without that record, the
+ * schema's indexes that are missing or stand-ins.
+ */
+function indexesToRebuild(db: Db, marker: LoadMarker | null): IndexDefinition[] {
   const current = currentIndexes(db);
-  return CALLS_INDEXES.filter((index) => current.get(index.name) !== index.sql);
+  if (marker?.indexes !== undefined) {
+    return Object.entries(marker.indexes)
+      .filter(([name, sql]) => current.get(name) !== sql)
+      .map(([name, sql]) => ({ name, sql }));
+  }
+  return [...schemaIndexSql()]
+    .filter(([name]) => !current.has(name) || current.get(name) === standInSql(name))
+    .map(([name, sql]) => ({ name, sql }));
+}
+
+/** Whether a swapped index is a stand-in or missing: a load set it aside and nobody finished it. */
+function standInsLeft(db: Db): boolean {
+  const current = currentIndexes(db);
+  return SWAPPED_NAMES.some((name) => !current.has(name) || current.get(name) === standInSql(name));
 }
 
 function rebuildIndexes(db: Db, indexes: IndexDefinition[]): void {
@@ -97,12 +131,21 @@ function setFtsMerging(db: Db, automerge: number, crisisMerge: number): void {
   db.exec(`INSERT INTO calls_fts (calls_fts, rank) VALUES ('crisismerge', ${crisisMerge})`);
 }
 
+function validIndexes(value: unknown): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.entries(value).every(([name, sql]) => SWAPPED_NAMES.includes(name) && typeof sql === 'string' && sql.startsWith(`CREATE INDEX ${name} `));
+}
+
 function readMarker(db: Db): { raw: string; marker: LoadMarker | null } | null {
   const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(MARKER_KEY);
   if (row === undefined) return null;
   try {
     const parsed = JSON.parse(row.value) as Partial<LoadMarker>;
-    const valid = Number.isSafeInteger(parsed.pid) && typeof parsed.token === 'string' && typeof parsed.started === 'string';
+    const valid =
+      Number.isSafeInteger(parsed.pid) &&
+      typeof parsed.token === 'string' &&
+      typeof parsed.started === 'string' &&
+      (parsed.indexes === undefined || validIndexes(parsed.indexes));
     return { raw: row.value, marker: valid ? (parsed as LoadMarker) : null };
   } catch {
     return { raw: row.value, marker: null };
@@ -163,11 +206,11 @@ function settleText(db: Db, markerValue: string | null): void {
  * CREATE INDEX spills to a temp file instead of memory, so a rebuild of a million calls stays within
  * the memory of a normal load.
  */
-function completeLoad(db: Db, markerValue: string | null, settleFts: boolean): void {
+function completeLoad(db: Db, marker: LoadMarker | null, markerValue: string | null, settleFts: boolean): void {
   // 1 = FILE.
   const before = setPragmas(db, { temp_store: 1 });
   try {
-    rebuildIndexes(db, indexesToRebuild(db));
+    rebuildIndexes(db, indexesToRebuild(db, marker));
     if (settleFts) settleText(db, markerValue);
     else dropMarker(db, markerValue);
   } finally {
@@ -189,10 +232,10 @@ const RETRY = 'Close other programs using the cache and try again, or use anothe
 export function finishAbandonedLoad(db: Db): void {
   const found = readMarker(db);
   if (found !== null && loaderAlive(found.marker)) return;
-  if (found === null && indexesToRebuild(db).length === 0) return;
+  if (found === null && !standInsLeft(db)) return;
   const before = setPragmas(db, { mmap_size: 0 });
   try {
-    completeLoad(db, found?.raw ?? null, found !== null);
+    completeLoad(db, found?.marker ?? null, found?.raw ?? null, found !== null);
   } catch (error) {
     throw dbError(db, 'Rebuilding the indexes an interrupted import left unbuilt in', error, RETRY);
   } finally {
@@ -216,6 +259,7 @@ export function bulkLoadPays(cached: number, incoming: number): boolean {
 interface RunningLoad {
   token: string;
   /** The marker written when the indexes were set aside; null while they are in place. */
+  marker: LoadMarker | null;
   markerValue: string | null;
   /** The connection's settings before the load. */
   before: ConnectionSettings;
@@ -239,34 +283,37 @@ export function createBulkLoader(db: Db): BulkLoader {
 
   function start(): RunningLoad {
     try {
-      return { token: randomUUID(), markerValue: null, before: setPragmas(db, LOAD_SETTINGS), handles: 0 };
+      return { token: randomUUID(), marker: null, markerValue: null, before: setPragmas(db, LOAD_SETTINGS), handles: 0 };
     } catch (error) {
       throw dbError(db, 'Preparing a big load of', error, RETRY);
     }
   }
 
   function setIndexesAside(load: RunningLoad): void {
-    const markerValue = JSON.stringify({ pid: process.pid, started: new Date().toISOString(), token: load.token } satisfies LoadMarker);
+    let marker: LoadMarker | null = null;
     try {
       db.transaction(() => {
+        // A load of another connection may have set them aside already: its record of them is kept.
+        const indexes = { ...readMarker(db)?.marker?.indexes, ...swapInStandIns(db) };
+        marker = { pid: process.pid, started: new Date().toISOString(), token: load.token, indexes };
         db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
           MARKER_KEY,
-          markerValue,
+          JSON.stringify(marker),
         );
-        swapInStandIns(db);
         setFtsMerging(db, 0, CRISIS_MERGE);
       })();
     } catch (error) {
       throw dbError(db, 'Preparing a big load of', error, RETRY);
     }
-    load.markerValue = markerValue;
+    load.marker = marker;
+    load.markerValue = JSON.stringify(marker);
     loadingHere.add(load.token);
   }
 
   function complete(load: RunningLoad): void {
     if (load.markerValue !== null) {
       try {
-        completeLoad(db, load.markerValue, true);
+        completeLoad(db, load.marker, load.markerValue, true);
       } catch (error) {
         throw dbError(
           db,

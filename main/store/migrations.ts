@@ -1,54 +1,6 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
 type Migration = (db: Database.Database) => void;
-
-/** An index as the schema defines it: `sql` is the exact statement, so sqlite_master holds it verbatim. */
-export interface IndexDefinition {
-  readonly name: string;
-  readonly sql: string;
-}
-
-/**
- * The secondary indexes of `calls` (see schema 1 for why each exists), the one place their DDL lives:
- * schema 1 creates them, a bulk load (bulk.ts) drops and rebuilds them, opening a cache repairs them.
- * The UNIQUE (session, pbx_id) identity is part of the table and never listed here.
- */
-export const CALLS_INDEXES: readonly IndexDefinition[] = [
-  {
-    name: 'calls_by_start',
-    sql: `CREATE INDEX calls_by_start ON calls (
-      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
-      src_trunk_name, dst_trunk_name, account_code
-    )`,
-  },
-  {
-    name: 'calls_by_id',
-    sql: `CREATE INDEX calls_by_id ON calls (
-      id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
-      src_trunk_name, dst_trunk_name, account_code
-    )`,
-  },
-  { name: 'calls_by_src', sql: 'CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num)' },
-  { name: 'calls_by_dst', sql: 'CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec, dst_num)' },
-  {
-    name: 'calls_by_answered_by',
-    sql: `CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec, answered_by_num)
-      WHERE answered_by <> ''`,
-  },
-  { name: 'calls_by_action_kind', sql: 'CREATE INDEX calls_by_action_kind ON calls (action_kind, start_utc, id, billsec)' },
-  {
-    name: 'calls_by_src_trunk',
-    sql: "CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> ''",
-  },
-  {
-    name: 'calls_by_dst_trunk',
-    sql: "CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> ''",
-  },
-  {
-    name: 'calls_by_account_code',
-    sql: "CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> ''",
-  },
-];
 
 /**
  * Schema 1.
@@ -66,7 +18,7 @@ export const CALLS_INDEXES: readonly IndexDefinition[] = [
  * at ingest, so a range such as 1000-1010 is a plain comparison instead of a function call per row.
  *
  * Indexes, from the plans of the filters (test/store/query-plan.test.ts pins them; main/store/plan.ts
- * decides per query which one may drive; their DDL is CALLS_INDEXES above, which a bulk load rebuilds):
+ * decides per query which one may drive; a bulk load sets some aside and rebuilds them, bulk.ts):
  * - calls_by_start: (start_utc, id) first, so `ORDER BY start_utc DESC, id DESC LIMIT n` walks it
  *   without sorting; then every enumerable filter column and billsec, so PBX, date, status, direction,
  *   action kind, trunks, account code, recording, NAT, talk and call time are checked inside the index
@@ -153,7 +105,22 @@ const schema1: Migration = (db) => {
       UNIQUE (session, pbx_id)
     );
 
-    ${CALLS_INDEXES.map((index) => `${index.sql};`).join('\n    ')}
+    CREATE INDEX calls_by_start ON calls (
+      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
+      src_trunk_name, dst_trunk_name, account_code
+    );
+    CREATE INDEX calls_by_id ON calls (
+      id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
+      src_trunk_name, dst_trunk_name, account_code
+    );
+    CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num);
+    CREATE INDEX calls_by_dst ON calls (dst, start_utc, id, billsec, dst_num);
+    CREATE INDEX calls_by_answered_by ON calls (answered_by, start_utc, id, billsec, answered_by_num)
+      WHERE answered_by <> '';
+    CREATE INDEX calls_by_action_kind ON calls (action_kind, start_utc, id, billsec);
+    CREATE INDEX calls_by_src_trunk ON calls (src_trunk_name, start_utc, id, billsec) WHERE src_trunk_name <> '';
+    CREATE INDEX calls_by_dst_trunk ON calls (dst_trunk_name, start_utc, id, billsec) WHERE dst_trunk_name <> '';
+    CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> '';
 
     CREATE TABLE call_days (
       pbx_id INTEGER NOT NULL REFERENCES pbx (id) ON DELETE CASCADE,
@@ -289,10 +256,37 @@ const schema3: Migration = (db) => {
   `);
 };
 
-/** Schema steps in order; step n brings the file to `user_version = n`. Never edit a released step. */
+/**
+ * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
+ * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
+ * only the steps it lacks and never rewrites what an earlier release built.
+ */
 export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+let schemaIndexes: ReadonlyMap<string, string> | null = null;
+
+/**
+ * The SQL of every index of `calls` as the migrations create it today, read off an in-memory database
+ * brought to the latest schema: the steps themselves are the one definition, so nothing restates it.
+ * Used only to repair indexes an interrupted load left without a record of what it set aside.
+ */
+export function schemaIndexSql(): ReadonlyMap<string, string> {
+  if (schemaIndexes === null) {
+    const memory = new Database(':memory:');
+    try {
+      migrate(memory);
+      const rows = memory
+        .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL")
+        .all();
+      schemaIndexes = new Map(rows.map((row) => [row.name, row.sql]));
+    } finally {
+      memory.close();
+    }
+  }
+  return schemaIndexes;
+}
 
 /** Applies the missing steps, each in its own transaction together with its `user_version`. */
 export function migrate(db: Database.Database): void {

@@ -8,6 +8,8 @@ afterAll(() => tmp.cleanup());
 
 const COMMANDS = [
   ['import'],
+  ['imports', 'list'],
+  ['imports', 'undo'],
   ['calls'],
   ['session'],
   ['export'],

@@ -88,7 +88,8 @@ describe('a spreadsheet-saved copy of a synced call, imported back through the w
   it("shows what the file said in the call's details, beside what the cache keeps", async () => {
     await byTestId('nav-calls').click();
     await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(6);
-    await h.page.locator(`[data-testid="call-row"][data-session="${SESSION}"]`).click();
+    // A click selects the row; a double click (or Enter) opens its details.
+    await h.page.locator(`[data-testid="call-row"][data-session="${SESSION}"]`).dblclick();
     await expect.poll(() => byTestId('session-id').textContent(), { timeout: UI_TIMEOUT }).toBe(SESSION);
 
     const conflicts = byTestId('session-conflicts');
@@ -116,8 +117,8 @@ describe('a spreadsheet-saved copy of a synced call, imported back through the w
     expect(await byTestId('import-undo-result').textContent()).toMatch(new RegExp(`^Undid the import of ${FILE}: 0 calls removed, \\d+ restored\\.$`));
     expect(h.store.listImports()[0]).toMatchObject({ file: FILE, state: 'undone' });
 
-    // The details panel stayed open on the call: it shows the call without the file's values.
-    await byTestId('nav-calls').click();
+    // Back returns to the call's details as they were left open; they show the call as it is now.
+    await h.page.goBack();
     await expect.poll(() => byTestId('session-id').textContent(), { timeout: UI_TIMEOUT }).toBe(SESSION);
     await expect.poll(() => byTestId('session-conflicts').count(), { timeout: UI_TIMEOUT }).toBe(0);
     expect(h.store.session(callId)?.conflicts).toEqual([]);

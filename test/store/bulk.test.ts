@@ -7,12 +7,12 @@ import type { CallFilter, CallPageRequest } from '../../preload/api.js';
 import type { CdrCall } from '../../main/cdr/types.js';
 import { bulkLoadPays, createBulkLoader } from '../../main/store/bulk.js';
 import { openDatabase } from '../../main/store/db.js';
-import { CALLS_INDEXES } from '../../main/store/migrations.js';
+import { MIGRATIONS } from '../../main/store/migrations.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
 import { addPbx, flatCall, tempDir, transferCall } from './support.js';
 
-/** The index SQL schema 1 created before its DDL moved into CALLS_INDEXES, verbatim from sqlite_master. */
+/** The index SQL schema 1 creates, verbatim from sqlite_master of caches made by every release. */
 const SCHEMA_1_INDEX_SQL: Record<string, string> = {
   calls_by_start:
     'CREATE INDEX calls_by_start ON calls (\n      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,\n      src_trunk_name, dst_trunk_name, account_code\n    )',
@@ -98,9 +98,9 @@ const SWAPPED = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by'];
 
 function expectStandIns(path: string): void {
   const sql = indexSql(path);
-  for (const index of CALLS_INDEXES) {
+  for (const [name, created] of Object.entries(SCHEMA_1_INDEX_SQL)) {
     // The number indexes are swapped; those led by time, id or a few values stay, being cheap to keep.
-    expect(sql[index.name]).toBe(SWAPPED.includes(index.name) ? `CREATE INDEX ${index.name} ON calls (id)` : index.sql);
+    expect(sql[name]).toBe(SWAPPED.includes(name) ? `CREATE INDEX ${name} ON calls (id)` : created);
   }
   // The identity index, which ingest's conflict check and merge rely on, stays.
   expect(sql).toHaveProperty('sqlite_autoindex_calls_1');
@@ -175,11 +175,10 @@ function leaveAbandonedLoad(path: string, pid: number): void {
       db.prepare("INSERT INTO settings (key, value) VALUES ('bulk_load', ?)").run(
         JSON.stringify({ pid, started: '2024-05-01T10:00:00.000Z', token: 'died' }),
       );
-      for (const index of CALLS_INDEXES.slice(0, 4)) {
-        db.exec(`DROP INDEX ${index.name}; CREATE INDEX ${index.name} ON calls (id)`);
-      }
+      const names = Object.keys(SCHEMA_1_INDEX_SQL);
+      for (const name of names.slice(0, 4)) db.exec(`DROP INDEX ${name}; CREATE INDEX ${name} ON calls (id)`);
       // A loader can die after dropping an index and before its stand-in exists.
-      for (const index of CALLS_INDEXES.slice(4)) db.exec(`DROP INDEX ${index.name}`);
+      for (const name of names.slice(4)) db.exec(`DROP INDEX ${name}`);
       db.exec("INSERT INTO calls_fts (calls_fts, rank) VALUES ('automerge', 0)");
       db.exec("INSERT INTO calls_fts (calls_fts, rank) VALUES ('crisismerge', 1000)");
     })();
@@ -202,7 +201,80 @@ describe('the index definitions', () => {
     const path = cachePath();
     opened(path);
     expect(indexSql(path)).toEqual(FRESH_INDEXES);
-    expect(Object.fromEntries(CALLS_INDEXES.map((i) => [i.name, i.sql]))).toEqual(SCHEMA_1_INDEX_SQL);
+  });
+});
+
+/** Every object of a cache file with its SQL and root page: a rebuilt table or index gets a new root page. */
+function objects(path: string): Record<string, { sql: string | null; rootpage: number }> {
+  return inspect(path, (db) =>
+    Object.fromEntries(
+      db
+        .prepare<[], { name: string; sql: string | null; rootpage: number }>('SELECT name, sql, rootpage FROM sqlite_master')
+        .all()
+        .map((r) => [r.name, { sql: r.sql, rootpage: r.rootpage }]),
+    ),
+  );
+}
+
+describe('opening a cache made by an earlier release', () => {
+  it('runs only the steps it lacks: every object schema 1 and 2 built stays as it was, page for page', () => {
+    const path = cachePath();
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.transaction(() => {
+      (MIGRATIONS[0] as (db: Database.Database) => void)(old);
+      (MIGRATIONS[1] as (db: Database.Database) => void)(old);
+      old.pragma('user_version = 2');
+    })();
+    old.close();
+    const before = objects(path);
+
+    opened(path).close();
+
+    const after = objects(path);
+    // Schema 3 adds columns to these two (ALTER TABLE rewrites the CREATE text, not the table's pages).
+    const altered = ['calls', 'import_log'];
+    for (const [name, object] of Object.entries(before)) {
+      if (altered.includes(name)) expect(after[name]?.rootpage, name).toBe(object.rootpage);
+      else expect(after[name], name).toEqual(object);
+    }
+    const added = Object.keys(after).filter((name) => !(name in before));
+    expect(added.sort()).toEqual(['call_conflicts', 'call_conflicts_by_import', 'calls_by_import', 'import_merges', 'import_merges_by_call']);
+  });
+
+  it('keeps an index whose text differs from what this release would write (no rebuild at open)', () => {
+    const { path } = cacheWithCalls(30);
+    const db = new Database(path);
+    db.exec('DROP INDEX calls_by_src; CREATE INDEX calls_by_src ON calls (src,   start_utc, id, billsec, src_num)');
+    db.close();
+    const before = objects(path);
+
+    opened(path).close();
+
+    expect(objects(path)).toEqual(before);
+  });
+
+  it('restores after a killed load exactly the index SQL the load set aside, not the schema of today', () => {
+    const { path } = cacheWithCalls(30);
+    const db = new Database(path);
+    const older = 'CREATE INDEX calls_by_src ON calls (src,   start_utc, id, billsec, src_num)';
+    db.exec(`DROP INDEX calls_by_src; ${older}`);
+    db.close();
+    const store = openStore(path);
+    store.beginBulkLoad();
+    expect(JSON.parse(marker(path) as string).indexes).toMatchObject({ calls_by_src: older });
+    // The loader dies: its marker names a process that is gone.
+    const raw = new Database(path);
+    const dead = { ...JSON.parse(marker(path) as string), pid: 2 ** 30 };
+    raw.prepare("UPDATE settings SET value = ? WHERE key = 'bulk_load'").run(JSON.stringify(dead));
+    raw.close();
+    store.close();
+
+    opened(path);
+
+    expect(indexSql(path)['calls_by_src']).toBe(older);
+    expect(indexSql(path)['calls_by_dst']).toBe(SCHEMA_1_INDEX_SQL['calls_by_dst']);
+    expect(marker(path)).toBeNull();
   });
 });
 
@@ -423,7 +495,7 @@ describe('opening a cache a bulk load did not finish', () => {
     const { path } = cacheWithCalls(10);
     const db = new Database(path);
     db.prepare("INSERT INTO settings (key, value) VALUES ('bulk_load', 'not json')").run();
-    db.exec(`DROP INDEX ${CALLS_INDEXES[0]?.name}`);
+    db.exec('DROP INDEX calls_by_src');
     db.close();
     opened(path);
     expectFinished(path);

@@ -66,7 +66,14 @@ export function registerImport(program: Command, context: () => CliContext): voi
     .addHelpText(
       'after',
       `
-Re-importing a file changes nothing; overlapping files and calls already synced merge, never double.
+Re-importing a file changes nothing. Each call is looked for in every source first: a call already
+cached (synced, or imported into another source) merges where it is, never doubled; new calls go to
+--pbx (default: the "Imported" source). A merge fills what the cache lacks but replaces a stored value
+only from a better source (sync > saved cdrapi file > UCM page/GDMS CSV > spreadsheet-damaged file);
+values it does not take are kept aside and listed by "ucmcdr session ID --format json" (conflicts).
+A row with a number in scientific notation (7.80160E+09: the file was saved by a spreadsheet) is
+rejected with how to get the original; a file whose times lack seconds changes no cached call.
+Every import is logged: "ucmcdr imports list" shows it, "ucmcdr imports undo ID" takes it back.
 A file that is not CDR data is refused whole and nothing of it is written.
 --date-order auto reads dates like 03/04/2021 as the file shows: a number over 12 is the day; else
 AM/PM times mean month-first; else the reading under which the rows run in time order. A file that

@@ -109,7 +109,7 @@ export const useImportsStore = defineStore('imports', () => {
     } finally {
       undoing.value = null;
     }
-    await Promise.all([loadHistory(), failure ? Promise.resolve() : cacheChanged(), failure ? Promise.resolve() : useSessionStore().reload()]);
+    await Promise.all([loadHistory(), ...(failure ? [] : [cacheChanged(), useSessionStore().reload()])]);
     return failure;
   }
 
