@@ -33,6 +33,19 @@ export interface MergeResult {
   conflicts: MergeConflict[];
 }
 
+/**
+ * Spreadsheets store numbers as numbers and drop their leading zeros (`07917330699` -> `7917330699`).
+ * A value that is the other with its leading zeros cut is that damage, never a correction, whatever
+ * the source's rank; the value with the zeros is the PBX's.
+ */
+function lostLeadingZeros(kept: string, offered: string): boolean {
+  return kept.length > offered.length && kept.charCodeAt(0) === 48 && /^0+$/.test(kept.slice(0, kept.length - offered.length)) && kept.endsWith(offered);
+}
+
+function restoresLeadingZeros(kept: string, offered: string): boolean {
+  return lostLeadingZeros(offered, kept);
+}
+
 class Merger {
   readonly conflicts: MergeConflict[] = [];
   constructor(private readonly replace: boolean) {}
@@ -48,14 +61,15 @@ class Merger {
         (record ??= { ...existing })[key] = value;
         if (value !== '') changed = true;
       } else if (value !== '' && value !== known) {
-        if (known === '' || this.replace) {
+        if (known === '' || (this.replace && !lostLeadingZeros(known, value)) || restoresLeadingZeros(known, value)) {
           (record ??= { ...existing })[key] = value;
           changed = true;
         }
         if (known !== '') {
           const acct_id = summary ? '' : acctIdOf(existing);
+          const took = record?.[key] === value;
           this.conflicts.push(
-            this.replace
+            took
               ? { acct_id, field: key, kept: value, offered: known, stored_kept: false }
               : { acct_id, field: key, kept: known, offered: value, stored_kept: true },
           );

@@ -1,4 +1,4 @@
-import type { ImportEntry, ImportState } from '../../preload/api.js';
+import type { ImportEntry } from '../../preload/api.js';
 import { AppError } from '../errors.js';
 import type { Db } from './db.js';
 import type { Ingest } from './ingest.js';
@@ -18,43 +18,11 @@ export interface ImportLog {
   undo(id: number): { entry: ImportEntry; removed: number; restored: number };
 }
 
-interface ImportRow {
-  id: number;
-  file: string;
-  format: string;
-  source: string;
-  at: string;
-  imported: number;
-  already_present: number;
-  merged: number;
-  rejected: number;
-  kept: number;
-  elsewhere: number;
-  state: ImportState;
-}
-
 function count(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new AppError('BAD_INPUT', `${what} must be a whole number, 0 or more, got ${JSON.stringify(value) ?? String(value)}.`);
   }
   return value;
-}
-
-function toEntry(row: ImportRow): ImportEntry {
-  return {
-    id: row.id,
-    file: row.file,
-    format: row.format,
-    source: row.source,
-    when: row.at,
-    imported: row.imported,
-    already_present: row.already_present,
-    merged: row.merged,
-    rejected: row.rejected,
-    kept: row.kept,
-    elsewhere: row.elsewhere,
-    state: row.state,
-  };
 }
 
 export function createImportLog(db: Db, ingest: Ingest): ImportLog {
@@ -66,10 +34,10 @@ export function createImportLog(db: Db, ingest: Ingest): ImportLog {
     `UPDATE import_log SET imported = ?, already_present = ?, merged = ?, rejected = ?, kept = ?, elsewhere = ?,
        state = coalesce(?, state) WHERE id = ? AND state <> 'undone'`,
   );
-  const select = `SELECT l.id, l.file, l.format, p.name AS source, l.at, l.imported, l.already_present, l.merged, l.rejected,
-       l.kept, l.elsewhere, l.state FROM import_log AS l JOIN pbx AS p ON p.id = l.pbx_id`;
-  const all = db.prepare<[], ImportRow>(`${select} ORDER BY l.id DESC`);
-  const one = db.prepare<[number], ImportRow>(`${select} WHERE l.id = ?`);
+  const select = `SELECT l.id, l.file, l.format, p.name AS source, l.at AS "when", l.imported, l.already_present, l.merged,
+       l.rejected, l.kept, l.elsewhere, l.state FROM import_log AS l JOIN pbx AS p ON p.id = l.pbx_id`;
+  const all = db.prepare<[], ImportEntry>(`${select} ORDER BY l.id DESC`);
+  const one = db.prepare<[number], ImportEntry>(`${select} WHERE l.id = ?`);
   const markUndone = db.prepare("UPDATE import_log SET state = 'undone' WHERE id = ?");
 
   const undo = db.transaction((id: number) => {
@@ -82,7 +50,7 @@ export function createImportLog(db: Db, ingest: Ingest): ImportLog {
     }
     const result = ingest.undoImport(id);
     markUndone.run(id);
-    return { entry: toEntry({ ...row, state: 'undone' }), ...result };
+    return { entry: { ...row, state: 'undone' as const }, ...result };
   });
 
   return {
@@ -104,7 +72,7 @@ export function createImportLog(db: Db, ingest: Ingest): ImportLog {
         id,
       );
     },
-    list: () => all.all().map(toEntry),
+    list: () => all.all(),
     undo(id) {
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
         throw new AppError('BAD_INPUT', `An import id is a whole number (see \`ucmcdr imports list\`), got ${JSON.stringify(id)}.`);

@@ -99,17 +99,8 @@ export interface ImportStart {
   format: string;
 }
 
-/** What an import has done so far. */
-export interface ImportCounts {
-  imported: number;
-  already_present: number;
-  merged: number;
-  rejected: number;
-  /** Values offered that differ from the stored ones and were kept aside. */
-  kept: number;
-  /** Calls found under another source than the import's. */
-  elsewhere: number;
-}
+/** What an import has done so far: the counts of its log entry. */
+export type ImportCounts = Pick<ImportEntry, 'imported' | 'already_present' | 'merged' | 'rejected' | 'kept' | 'elsewhere'>;
 
 /** A big load in progress (Store.beginBulkLoad). */
 export interface BulkLoad {

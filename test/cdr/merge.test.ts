@@ -79,6 +79,20 @@ describe('mergeCalls', () => {
     ]);
   });
 
+  it('never takes a number that only lost its leading zeros, even from a better source, and takes one that brings them back', () => {
+    const withZeros = call('s', record({ session: 's', src: '07917330699', dst: '0044123' }), [leg1]);
+    const stripped = call('s', record({ session: 's', src: '7917330699', dst: '44123' }), [leg1]);
+    const replaced = mergeCalls(withZeros, stripped, 'replace');
+    expect(replaced.changed).toBe(false);
+    expect(replaced.conflicts.map((c) => [c.field, c.kept, c.offered, c.stored_kept])).toEqual([
+      ['src', '07917330699', '7917330699', true],
+      ['dst', '0044123', '44123', true],
+    ]);
+    const restored = mergeCalls(stripped, withZeros, 'fill');
+    expect(restored.call.main).toMatchObject({ src: '07917330699', dst: '0044123' });
+    expect(restored.conflicts.every((c) => !c.stored_kept)).toBe(true);
+  });
+
   it("in mode none changes nothing and reports every differing value (a spreadsheet-damaged file's row)", () => {
     const existing = call('s', main, [leg1]);
     const damaged = call('s', record({ session: 's', dst: '1001', duration: '17' }), [record({ AcctId: '1', dstanswer: '1001' })]);

@@ -27,26 +27,35 @@ export const useSessionStore = defineStore('session', () => {
     notice.value = pbx ? `This call was removed with PBX ${pbx}.` : 'This call is no longer in the cache: it was removed with its PBX.';
   }
 
-  /** `pbx`: the name shown in the row, for the notice when the call turns out to be gone. */
-  async function open(id: number, pbx?: string): Promise<void> {
-    if (callId.value === id && (detail.value !== null || loading.value)) return;
+  /**
+   * Asks for the call's details; the answer counts only if nothing newer asked meanwhile. `gone` is
+   * the notice to close with when the call is no longer in the cache.
+   */
+  async function fetch(id: number, gone: () => void): Promise<void> {
     const gen = ++generation;
-    callId.value = id;
-    detail.value = null;
-    loading.value = true;
     error.value = null;
-    notice.value = null;
     try {
       const result = await api.calls.session({ call_id: id });
       if (gen === generation) detail.value = result;
     } catch (e) {
       if (gen !== generation) return;
       const failure = toApiError(e);
-      if (failure.code === 'NOT_FOUND') closeRemoved(pbx);
+      if (failure.code === 'NOT_FOUND') gone();
       else error.value = describeError(failure);
     } finally {
+      // This answer supersedes any fetch still in flight, whose own finally no longer applies.
       if (gen === generation) loading.value = false;
     }
+  }
+
+  /** `pbx`: the name shown in the row, for the notice when the call turns out to be gone. */
+  async function open(id: number, pbx?: string): Promise<void> {
+    if (callId.value === id && (detail.value !== null || loading.value)) return;
+    callId.value = id;
+    detail.value = null;
+    loading.value = true;
+    notice.value = null;
+    await fetch(id, () => closeRemoved(pbx));
   }
 
   /** A PBX was removed with its calls: a panel showing one of them closes with the notice. */
@@ -69,23 +78,10 @@ export const useSessionStore = defineStore('session', () => {
   async function reload(): Promise<void> {
     const id = callId.value;
     if (id === null) return;
-    const gen = ++generation;
-    error.value = null;
-    try {
-      const result = await api.calls.session({ call_id: id });
-      if (gen === generation) detail.value = result;
-    } catch (e) {
-      if (gen !== generation) return;
-      const failure = toApiError(e);
-      if (failure.code !== 'NOT_FOUND') error.value = describeError(failure);
-      else {
-        close();
-        notice.value = 'This call is no longer in the cache: the import it came from was undone.';
-      }
-    } finally {
-      // This answer supersedes an open() still in flight, whose own finally no longer applies.
-      if (gen === generation) loading.value = false;
-    }
+    await fetch(id, () => {
+      close();
+      notice.value = 'This call is no longer in the cache: the import it came from was undone.';
+    });
   }
 
   function dismissNotice(): void {
