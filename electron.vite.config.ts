@@ -9,7 +9,7 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'main/index.ts'),
+          index: resolve(__dirname, 'main/shell/index.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),
           // The import's worker thread, loaded by main/importers/prepared-batches.ts from beside it.
           'prepare-worker': resolve(__dirname, 'main/importers/prepare-worker.ts'),

@@ -22,18 +22,28 @@ export default tseslint.config(
       'vue/max-attributes-per-line': 'off',
       'vue/singleline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
-      // External links go through one gate (main/security.ts openExternalSafely).
+      // External links go through one gate (main/shell/security.ts openExternalSafely).
       'no-restricted-syntax': [
         'error',
         {
           selector: "MemberExpression[object.name='shell'][property.name='openExternal']",
-          message: 'Open external links only through openExternalSafely in main/security.ts.',
+          message: 'Open external links only through openExternalSafely in main/shell/security.ts.',
         },
+      ],
+      // Only the Electron shell (main/shell/) and the preload touch Electron: the services are the same
+      // for the desktop app, the web mode and the CLI.
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only main/shell/ and preload/ import electron; services take what they need as a Shell.' }] },
       ],
     },
   },
   {
-    files: ['main/security.ts'],
+    files: ['main/shell/security.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['main/shell/**', 'preload/index.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
 );

@@ -1,35 +1,16 @@
-import type { ApiErrorPayload } from '../preload/api.js';
+import type { ApiErrorCode, ApiErrorPayload } from '../preload/api.js';
 
 /**
- * Errors are values with a stable code and a human message. Every layer (CLI, IPC, web mode) shows
- * `message` as is, so it must say what was wrong and what to do, and never contain a secret.
+ * Errors are values with a stable code (the contract's API_ERROR_CODES) and a human message. Every
+ * layer (CLI, IPC, web mode) shows `message` as is, so it must say what was wrong and what to do, and
+ * never contain a secret.
  */
-export const ERROR_CODES = [
-  'BAD_INPUT', // a value crossing a boundary failed validation
-  'BAD_FILE', // a file is not CDR data / is corrupt
-  'NOT_FOUND',
-  'DB_TOO_NEW', // cache written by a newer version of the app
-  'DB_ERROR',
-  'AUTH_FAILED',
-  'PERMISSION_DENIED',
-  'PBX_UNREACHABLE',
-  'TLS_UNTRUSTED',
-  'TLS_FINGERPRINT_MISMATCH',
-  'PROTOCOL_ERROR',
-  'RATE_LIMITED',
-  'RECORDING_GONE', // the PBX no longer holds the recording
-  'CANCELLED',
-  'INTERNAL',
-  'PASSWORD_REQUIRED', // no password stored for a PBX (keychain unavailable) and none was given
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
 export class AppError extends Error {
-  readonly code: ErrorCode;
+  readonly code: ApiErrorCode;
   /** Structured, secret-free extra facts (fingerprints, positions, excerpts). */
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(code: ApiErrorCode, message: string, details?: Record<string, unknown>) {
     super(message);
     this.name = 'AppError';
     this.code = code;

@@ -1,6 +1,6 @@
 /**
  * THE contract between the UI (renderer/) and the services (main/). The desktop app carries it over
- * IPC (preload/index.ts <-> main/ipc.ts), the web mode over HTTP (main/web/). Neither side may import
+ * IPC (preload/index.ts <-> main/shell/ipc.ts), the web mode over HTTP (main/web/). Neither side may import
  * electron here: this file is shared by main, preload, renderer and tests.
  *
  * Rules: every method takes one plain JSON request object and resolves to a plain JSON response;
@@ -8,27 +8,43 @@
  * caller-chosen `taskId` and can be cancelled with `tasks.cancel`.
  */
 
-export type Direction = 'inbound' | 'outbound' | 'internal' | 'external' | 'unknown';
-export type Disposition = 'ANSWERED' | 'NO ANSWER' | 'BUSY' | 'FAILED' | 'CONGESTION';
+import type { Outcome, ReportRequest, ReportResult, RouteStep } from './reports.js';
+
+export * from './reports.js';
+
+/** How a call relates to the PBX, derived once at ingest (main/cdr/derive.ts). */
+export const DIRECTIONS = ['inbound', 'outbound', 'internal', 'external', 'unknown'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** The call outcomes the PBX writes in `disposition`. */
+export const DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
+
 export type ApiGeneration = 'legacy' | 'ucm63xx';
 
-export type ApiErrorCode =
-  | 'BAD_INPUT'
-  | 'BAD_FILE'
-  | 'NOT_FOUND'
-  | 'DB_TOO_NEW'
-  | 'DB_ERROR'
-  | 'AUTH_FAILED'
-  | 'PERMISSION_DENIED'
-  | 'PBX_UNREACHABLE'
-  | 'TLS_UNTRUSTED'
-  | 'TLS_FINGERPRINT_MISMATCH'
-  | 'PROTOCOL_ERROR'
-  | 'RATE_LIMITED'
-  | 'RECORDING_GONE'
-  | 'CANCELLED'
-  | 'INTERNAL'
-  | 'PASSWORD_REQUIRED';
+/**
+ * The stable error codes. main throws them (main/errors.ts), the renderer acts on them and keeps an
+ * unknown one from a newer server as INTERNAL (renderer/src/transport/api-error.ts).
+ */
+export const API_ERROR_CODES = [
+  'BAD_INPUT', // a value crossing a boundary failed validation
+  'BAD_FILE', // a file is not CDR data / is corrupt
+  'NOT_FOUND',
+  'DB_TOO_NEW', // cache written by a newer version of the app
+  'DB_ERROR',
+  'AUTH_FAILED',
+  'PERMISSION_DENIED',
+  'PBX_UNREACHABLE',
+  'TLS_UNTRUSTED',
+  'TLS_FINGERPRINT_MISMATCH',
+  'PROTOCOL_ERROR',
+  'RATE_LIMITED',
+  'RECORDING_GONE', // the PBX no longer holds the recording
+  'CANCELLED',
+  'INTERNAL',
+  'PASSWORD_REQUIRED', // no password stored for a PBX (keychain unavailable) and none was given
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** What crosses the wire when a method fails. */
 export interface ApiErrorPayload {
@@ -210,6 +226,13 @@ export interface CallRow {
   origin: string;
   /** When an imported call was imported (ISO 8601 UTC); null for synced calls. */
   imported_at: string | null;
+  /**
+   * What became of the call (docs/reports.md): answered (a person answered), voicemail, unanswered
+   * (rang, queued, busy or stayed in an IVR) or failed (FAILED, CONGESTION).
+   */
+  outcome: Outcome;
+  /** The call's path, step by step: `[{kind: 'IVR', target: '7000'}, {kind: 'RINGGROUP', target: '6400'}]`. */
+  route: RouteStep[];
 }
 
 export interface CallPageRequest {
@@ -543,8 +566,12 @@ export interface UcmApi {
     run(req: ImportRequest): Promise<ImportResult>;
     /** The import log, newest first. */
     list(): Promise<ImportEntry[]>;
-    /** Takes an import back (see Store.undoImport). */
+    /** Takes an import back (see the store's imports.undo). */
     undo(req: { id: number }): Promise<ImportUndoResult>;
+  };
+  reports: {
+    /** One report of the calls a filter selects (docs/reports.md). */
+    run(req: ReportRequest): Promise<ReportResult>;
   };
   exports: {
     run(req: ExportRequest): Promise<ExportResult>;
@@ -570,6 +597,23 @@ export type ApiMethodName = {
   [A in ApiArea]: `${A}/${Extract<keyof UcmApi[A], string>}`;
 }[ApiArea];
 
+/** The function type of a contract method, from its wire name: ApiMethod<'calls/page'> is UcmApi['calls']['page']. */
+export type ApiMethod<M extends ApiMethodName> = M extends `${infer A extends ApiArea}/${infer K}`
+  ? K extends keyof UcmApi[A]
+    ? UcmApi[A][K]
+    : never
+  : never;
+/** The request type of a contract method (undefined for methods without one). */
+export type RequestOf<M extends ApiMethodName> = ApiMethod<M> extends (...args: infer P) => unknown ? P[0] : never;
+/** The resolved response type of a contract method. */
+export type ResponseOf<M extends ApiMethodName> = ApiMethod<M> extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/**
+ * Every contract method, once. IPC handlers, the preload, both renderer transports and the tests'
+ * fake are built from this list (preload/client.ts), so it must match UcmApi exactly: `satisfies`
+ * refuses a name that is not a method of UcmApi, and the check below refuses a method of UcmApi
+ * missing here.
+ */
 export const API_METHODS = [
   'app/info',
   'app/getSettings',
@@ -592,12 +636,18 @@ export const API_METHODS = [
   'imports/run',
   'imports/list',
   'imports/undo',
+  'reports/run',
   'exports/run',
   'dialogs/pickImportFiles',
   'dialogs/pickSaveFile',
   'dialogs/pickFolder',
   'tasks/cancel',
 ] as const satisfies readonly ApiMethodName[];
+
+// Fails to compile, naming the method, when UcmApi gains a method API_METHODS lacks.
+type UnlistedMethods = Exclude<ApiMethodName, (typeof API_METHODS)[number]>;
+const everyMethodListed: [UnlistedMethods] extends [never] ? true : { missing_from_API_METHODS: UnlistedMethods } = true;
+void everyMethodListed;
 
 /** IPC channel for progress events (main -> renderer). */
 export const PROGRESS_CHANNEL = 'events/progress';

@@ -1,13 +1,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import {
-  DROP_CHANNEL,
-  PROGRESS_CHANNEL,
-  type ApiMethodName,
-  type ApiResult,
-  type FileRef,
-  type ProgressEvent,
-  type UcmApi,
-} from './api.js';
+import { DROP_CHANNEL, PROGRESS_CHANNEL, type ApiResult, type FileRef, type ProgressEvent, type UcmApi } from './api.js';
+// Bundled into the preload by electron-vite (a sandboxed preload cannot load modules at run time).
+import { createApiClient } from './client.js';
 
 /**
  * Rejections cross the context bridge as plain `{code, message, details}` objects: the bridge keeps
@@ -18,49 +12,9 @@ function unwrap<T>(result: ApiResult<T>): T {
   throw { name: 'ApiError', code: result.error.code, message: result.error.message, details: result.error.details };
 }
 
-async function call<T>(method: ApiMethodName, request?: unknown): Promise<T> {
-  return unwrap((await ipcRenderer.invoke(method, request)) as ApiResult<T>);
-}
-
 const api = {
-  app: {
-    info: () => call('app/info'),
-    getSettings: () => call('app/getSettings'),
-    saveSettings: (req) => call('app/saveSettings', req),
-    openExternal: (req) => call('app/openExternal', req),
-  },
-  pbx: {
-    list: () => call('pbx/list'),
-    save: (req) => call('pbx/save', req),
-    saveImportSource: (req) => call('pbx/saveImportSource', req),
-    remove: (req) => call('pbx/remove', req),
-    test: (req) => call('pbx/test', req),
-    trust: (req) => call('pbx/trust', req),
-    startDemo: () => call('pbx/startDemo'),
-  },
-  sync: { run: (req) => call('sync/run', req) },
-  calls: {
-    page: (req) => call('calls/page', req),
-    totals: (req) => call('calls/totals', req),
-    session: (req) => call('calls/session', req),
-    filterOptions: () => call('calls/filterOptions'),
-  },
-  recordings: {
-    play: (req) => call('recordings/play', req),
-    export: (req) => call('recordings/export', req),
-  },
-  imports: {
-    run: (req) => call('imports/run', req),
-    list: () => call('imports/list'),
-    undo: (req) => call('imports/undo', req),
-  },
-  exports: { run: (req) => call('exports/run', req) },
-  dialogs: {
-    pickImportFiles: () => call('dialogs/pickImportFiles'),
-    pickSaveFile: (req) => call('dialogs/pickSaveFile', req),
-    pickFolder: () => call('dialogs/pickFolder'),
-  },
-  tasks: { cancel: (req) => call('tasks/cancel', req) },
+  // `pbx.list()` invokes 'pbx/list' with undefined, which main's schema for a method without a request accepts.
+  ...createApiClient(async (method, request) => unwrap(await ipcRenderer.invoke(method, request))),
   events: {
     onProgress(listener: (event: ProgressEvent) => void) {
       // The raw IpcRendererEvent (with its sender) never reaches the page.

@@ -36,12 +36,12 @@ export function generateOnly(args: IngestArgs): void {
 export function ingestStore(args: IngestArgs): void {
   removeDb(args.db);
   const store = openStore(args.db);
-  const pbx = store.savePbx({ name: 'bench', url: 'https://127.0.0.1:8443', api: 'legacy', user: 'bench', tz: TZ });
+  const pbx = store.profiles.save({ name: 'bench', url: 'https://127.0.0.1:8443', api: 'legacy', user: 'bench', tz: TZ });
   let ms = 0;
   let calls = 0;
   let records = 0;
   for (const batch of batches(args.calls, args.batch)) {
-    ms += timeMs(() => store.ingest(pbx.id, batch, { origin: 'sync' }));
+    ms += timeMs(() => store.calls.ingest(pbx.id, batch, { origin: 'sync' }));
     calls += batch.length;
     for (const call of batch) records += recordsOf(call).length;
   }

@@ -14,9 +14,9 @@ export interface QueryArgs {
  * a real caller name) so every one matches something.
  */
 function typicalFilters(store: Store): { name: string; filter: CallFilter }[] {
-  const options = store.filterOptions();
-  const newest = store.page({ filter: {}, limit: 1 }).rows[0];
-  const named = store.page({ filter: { direction: ['inbound'] }, limit: 200 }).rows.find((r) => r.caller_name.length >= 4);
+  const options = store.calls.filterOptions();
+  const newest = store.calls.page({ filter: {}, limit: 1 }).rows[0];
+  const named = store.calls.page({ filter: { direction: ['inbound'] }, limit: 200 }).rows.find((r) => r.caller_name.length >= 4);
   const lastDay = newest ? newest.start.slice(0, 10) : '2024-12-31';
   const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
   const lastMs = Date.parse(`${lastDay}T00:00:00Z`);
@@ -44,8 +44,8 @@ export function queryLatencies(args: QueryArgs): void {
   const store = openStore(args.db);
   const results = [];
   for (const { name, filter } of typicalFilters(store)) {
-    const page = (): unknown => store.page({ filter, limit: 100 });
-    const count = (): unknown => store.totals(filter);
+    const page = (): unknown => store.calls.page({ filter, limit: 100 });
+    const count = (): unknown => store.calls.totals(filter);
     page();
     page();
     const pageMs = Array.from({ length: args.runs }, () => timeMs(page));
@@ -58,7 +58,7 @@ export function queryLatencies(args: QueryArgs): void {
       page_p95: percentile(pageMs, 95),
       count_p50: percentile(countMs, 50),
       count_p95: percentile(countMs, 95),
-      matches: store.totals(filter).count,
+      matches: store.calls.totals(filter).count,
     });
   }
   store.close();

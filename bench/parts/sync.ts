@@ -53,13 +53,13 @@ export async function syncFromSimulator(args: SyncArgs): Promise<void> {
   freshDb(db);
   const store = openStore(db);
   try {
-    const pbx = store.savePbx({ name: 'sim', url: sim.url, api: 'auto', user: SIM.user, tz: TZ, fingerprint: sim.fingerprint });
+    const pbx = store.profiles.save({ name: 'sim', url: sim.url, api: 'auto', user: SIM.user, tz: TZ, fingerprint: sim.fingerprint });
     const cpu = process.cpuUsage();
     const started = performance.now();
     const result = await syncPbx(store, pbx.id, SIM.password, { full: true });
     const seconds = (performance.now() - started) / 1000;
     const used = cpuMs(cpu);
-    const calls = store.totals({}).count;
+    const calls = store.calls.totals({}).count;
     report({
       part: 'sync',
       figures: {
@@ -68,7 +68,7 @@ export async function syncFromSimulator(args: SyncArgs): Promise<void> {
         seconds,
         calls_per_s: calls / seconds,
         cpu_ms_per_1000: (used / calls) * 1000,
-        api: store.getPbx(pbx.id)?.detected_api ?? null,
+        api: store.profiles.get(pbx.id)?.detected_api ?? null,
         peak_rss_mb: peakRssMb(),
       },
     });
@@ -84,7 +84,7 @@ export function syncBaseline(args: SyncArgs): void {
   const db = join(args.dir, 'sync-baseline.sqlite');
   freshDb(db);
   const store = openStore(db);
-  const pbx = store.savePbx({ name: 'sim', url: 'https://127.0.0.1:8443', api: 'legacy', user: SIM.user, tz: TZ });
+  const pbx = store.profiles.save({ name: 'sim', url: 'https://127.0.0.1:8443', api: 'legacy', user: SIM.user, tz: TZ });
   const end = SIM.now.getTime();
   const calls = generateCalls({
     count: args.calls,
@@ -102,7 +102,7 @@ export function syncBaseline(args: SyncArgs): void {
     const text = serializeCdr(batch, 'json');
     const before = process.cpuUsage();
     const started = performance.now();
-    store.ingest(pbx.id, parseCdrResponse(text).calls, { origin: 'sync' });
+    store.calls.ingest(pbx.id, parseCdrResponse(text).calls, { origin: 'sync' });
     ms += performance.now() - started;
     cpu += cpuMs(before);
     pages++;
@@ -113,7 +113,7 @@ export function syncBaseline(args: SyncArgs): void {
     if (batch.length === PAGE) flush();
   }
   if (batch.length > 0) flush();
-  const count = store.totals({}).count;
+  const count = store.calls.totals({}).count;
   store.close();
   freshDb(db);
   report({

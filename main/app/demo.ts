@@ -28,8 +28,8 @@ export class DemoPbx {
   async start(): Promise<{ profile: PbxProfile; certificate: CertificateInfo }> {
     // A demo profile kept as history (removed with its calls kept) is import-only now: take the next name.
     let name = DEMO_NAME;
-    for (let n = 2; this.store.getPbxByName(name)?.kind === 'import'; n++) name = `${DEMO_NAME} ${n}`;
-    const existing = this.store.getPbxByName(name);
+    for (let n = 2; this.store.profiles.getByName(name)?.kind === 'import'; n++) name = `${DEMO_NAME} ${n}`;
+    const existing = this.store.profiles.getByName(name);
     // The profile and the simulated PBX must agree on the wall clock's zone, or every time shifts.
     const tz = existing?.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     this.running ??= startSimulator({
@@ -43,7 +43,7 @@ export class DemoPbx {
       throw error;
     });
     const simulator = await this.running;
-    const profile = this.store.savePbx({
+    const profile = this.store.profiles.save({
       id: existing?.id,
       name,
       kind: 'pbx',

@@ -22,12 +22,12 @@ const CONTENT_TYPES: Record<string, string> = {
  * the recordings folder are served, whatever the cache says (defence against a tampered cache).
  */
 export function cachedRecordingFile(store: Store, dataDir: string, callId: number, index: number): CachedRecordingFile {
-  const call = store.getCall(callId);
+  const call = store.calls.get(callId);
   const recording = call?.recordings[index];
   if (!call || recording === undefined) {
     throw new AppError('NOT_FOUND', `Call ${callId} has no recording number ${index + 1}.`, { call_id: callId, index });
   }
-  const status = store.getRecording(callId, recording);
+  const status = store.recordings.get(callId, recording);
   if (!status || status.state !== 'cached' || !status.local_path) {
     throw new AppError('NOT_FOUND', `The recording ${recording} is not downloaded yet: press play to fetch it.`, {
       call_id: callId,

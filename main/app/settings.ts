@@ -11,7 +11,7 @@ export function defaultSettings(): Settings {
 
 /** The stored settings over the defaults; a damaged value falls back to the defaults. */
 export function readSettings(store: Store): Settings {
-  const text = store.getSetting(KEY);
+  const text = store.settings.get(KEY);
   if (text === null) return defaultSettings();
   try {
     return { ...defaultSettings(), ...(JSON.parse(text) as Partial<Settings>) };
@@ -26,6 +26,6 @@ export function writeSettings(store: Store, settings: Settings): Settings {
   if (duplicate !== undefined) {
     throw new AppError('BAD_INPUT', `Two saved filters are named "${duplicate}"; give each a different name.`);
   }
-  store.setSetting(KEY, JSON.stringify(settings));
+  store.settings.set(KEY, JSON.stringify(settings));
   return settings;
 }

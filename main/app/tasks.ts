@@ -1,4 +1,4 @@
-import type { ProgressEvent, TaskKind } from '../../preload/api.js';
+import type { ProgressEvent, TaskKind, UcmApi } from '../../preload/api.js';
 import { AppError } from '../errors.js';
 
 /** Long work in flight, by the caller-chosen taskId, so `tasks/cancel` can abort it. */
@@ -34,6 +34,15 @@ export class TaskRegistry {
   get size(): number {
     return this.running.size;
   }
+}
+
+/** `tasks/cancel`: aborts a task of any area by its id. */
+export function createTasksArea(tasks: TaskRegistry): UcmApi['tasks'] {
+  return {
+    async cancel({ taskId }) {
+      tasks.cancel(taskId);
+    },
+  };
 }
 
 export interface ProgressSample {

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import {
+  ACTIVITY_BUCKETS,
   API_METHODS,
   EXPORT_FIELDS,
   EXPORT_FORMATS,
+  REPORT_KINDS,
   SORT_FIELDS,
-  type ApiArea,
+  TOP_OF,
   type ApiMethodName,
-  type UcmApi,
+  type CallFilter,
+  type RequestOf,
 } from '../../preload/api.js';
-import { compileNumberPattern } from '../cdr/patterns.js';
-import { DIRECTIONS, DISPOSITIONS } from '../cdr/types.js';
+import { isHttpUrl, isValidTimeZone } from '../../preload/checks.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -18,21 +20,8 @@ import { AppError } from '../errors.js';
  * a whole PbxProfile as a PbxInput still works, and nothing unexpected reaches a service.
  */
 
-type MethodFn<M extends ApiMethodName> = M extends `${infer A extends ApiArea}/${infer K}`
-  ? K extends keyof UcmApi[A]
-    ? UcmApi[A][K]
-    : never
-  : never;
-
-/** The request type of a contract method (undefined for methods without one). */
-export type RequestOf<M extends ApiMethodName> = MethodFn<M> extends (...args: infer P) => unknown ? P[0] : never;
-/** The resolved response type of a contract method. */
-export type ResponseOf<M extends ApiMethodName> = MethodFn<M> extends (...args: never[]) => infer R ? Awaited<R> : never;
-
 const SHORT = 200;
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const shortText = z.string().max(SHORT);
-const nameList = z.array(z.string().min(1).max(SHORT)).max(1000);
 const secret = z.string().min(1, 'must not be empty').max(1024);
 const taskId = z
   .string()
@@ -40,96 +29,28 @@ const taskId = z
   .max(100)
   .regex(/^[\w.:-]+$/, 'must be letters, digits, ".", ":", "_" or "-"');
 
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
-function isRealLocalTime(value: string): boolean {
-  const m = LOCAL_TIME.exec(value);
-  if (!m) return false;
-  const [y, mo, d, h = '0', mi = '0', s = '0'] = m.slice(1).map((part) => part ?? '0');
-  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
-  return (
-    date.getUTCFullYear() === Number(y) &&
-    date.getUTCMonth() === Number(mo) - 1 &&
-    date.getUTCDate() === Number(d) &&
-    date.getUTCHours() === Number(h) &&
-    date.getUTCMinutes() === Number(mi) &&
-    date.getUTCSeconds() === Number(s)
-  );
-}
-
-const localTime = z
-  .string()
-  .max(19)
-  .refine(isRealLocalTime, 'must be a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM[:SS]');
-
-/** An empty text field in the UI means "no filter", not "match the empty string". */
-function optionalText<T extends z.ZodType<string>>(schema: T) {
-  return z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
-}
-
-const numberPattern = z
-  .string()
-  .max(500)
-  .superRefine((value, ctx) => {
-    try {
-      compileNumberPattern(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not a number pattern' });
-    }
-  });
-
-const seconds = z.number().int().min(0).max(1e9);
-
-export const callFilterSchema = z.object({
-  pbx: nameList.optional(),
-  from: optionalText(localTime),
-  to: optionalText(localTime),
-  caller: optionalText(numberPattern),
-  callee: optionalText(numberPattern),
-  answered_by: optionalText(numberPattern),
-  caller_name: optionalText(shortText),
-  status: z.array(z.enum(DISPOSITIONS)).max(DISPOSITIONS.length).optional(),
-  direction: z.array(z.enum(DIRECTIONS)).max(DIRECTIONS.length).optional(),
-  action_type: nameList.optional(),
-  src_trunk: nameList.optional(),
-  dst_trunk: nameList.optional(),
-  account_code: nameList.optional(),
-  min_talk: seconds.optional(),
-  max_talk: seconds.optional(),
-  min_call: seconds.optional(),
-  max_call: seconds.optional(),
-  has_recording: z.boolean().optional(),
-  search: optionalText(shortText),
-});
+/**
+ * A call filter crosses as it is: main/store/filter.ts (compileFilter) is the one place that knows
+ * its fields, refusing an unknown one or a bad value with a message naming it, for IPC, the web mode,
+ * the CLI and exports alike. Here it only has to be an object of a sane size.
+ */
+const MAX_FILTER_CHARS = 20_000;
+const callFilter = z.custom<CallFilter>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && JSON.stringify(value).length <= MAX_FILTER_CHARS,
+  `must be an object of filter fields (at most ${MAX_FILTER_CHARS.toLocaleString('en-US')} characters)`,
+);
 
 const callSort = z.object({ field: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) });
 const fileRef = z.object({ ref: z.string().min(1).max(100), name: z.string().max(1000) });
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]).transform(() => undefined);
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 const settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   columns: z.array(z.string().min(1).max(64)).max(100),
-  saved_filters: z.array(z.object({ name: z.string().trim().min(1).max(SHORT), filter: callFilterSchema })).max(500),
+  saved_filters: z.array(z.object({ name: z.string().trim().min(1).max(SHORT), filter: callFilter })).max(500),
 });
 
+// Keyed by every contract method: a method without its schema does not compile.
 const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
   'app/info': none,
   'app/getSettings': none,
@@ -142,7 +63,7 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     url: z.string().trim().max(2048).refine(isHttpUrl, 'must be an https:// (or http://) address of the PBX'),
     api: z.enum(['auto', 'legacy', 'ucm63xx']),
     user: z.string().trim().min(1, 'must not be empty').max(100),
-    tz: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+    tz: z.string().min(1).max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
     model: z.string().max(100).optional(),
     ca_file: z.string().min(1).max(4096).nullable().optional(),
     password: secret.optional(),
@@ -150,7 +71,7 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
   'pbx/saveImportSource': z.object({
     id: id.optional(),
     name: z.string().trim().min(1, 'must not be empty').max(100),
-    tz: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+    tz: z.string().min(1).max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
     model: z.string().max(100).optional(),
   }),
   'pbx/remove': z.object({ id, calls: z.enum(['delete', 'keep']).optional() }),
@@ -165,12 +86,12 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
   'pbx/startDemo': none,
   'sync/run': z.object({ taskId, pbx_id: id, full: z.boolean().optional(), password: secret.optional() }),
   'calls/page': z.object({
-    filter: callFilterSchema,
+    filter: callFilter,
     sort: callSort.optional(),
     limit: z.number().int().min(1).max(1000).optional(),
     cursor: z.string().max(4096).nullable().optional(),
   }),
-  'calls/totals': z.object({ filter: callFilterSchema }),
+  'calls/totals': z.object({ filter: callFilter }),
   'calls/session': z.object({ call_id: id }),
   'calls/filterOptions': none,
   'recordings/play': z.object({ call_id: id, recording: z.string().min(1).max(1024), password: secret.optional() }),
@@ -178,7 +99,7 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     .object({
       taskId,
       call_id: id.optional(),
-      filter: callFilterSchema.optional(),
+      filter: callFilter.optional(),
       target: fileRef.optional(),
       password: secret.optional(),
     })
@@ -194,10 +115,19 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     mapping: z.record(z.string().max(SHORT), z.string().max(64)).optional(),
   }),
   'imports/list': none,
+  'reports/run': z.object({
+    kind: z.enum(REPORT_KINDS),
+    filter: callFilter,
+    by: z.enum(ACTIVITY_BUCKETS).optional(),
+    compare: z.literal('previous').optional(),
+    of: z.enum(TOP_OF).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+    trunk: z.string().min(1).max(SHORT).optional(),
+  }),
   'imports/undo': z.object({ id }),
   'exports/run': z.object({
     taskId,
-    filter: callFilterSchema,
+    filter: callFilter,
     sort: callSort.optional(),
     format: z.enum(EXPORT_FORMATS),
     fields: z.array(z.enum(EXPORT_FIELDS)).min(1).max(EXPORT_FIELDS.length).optional(),

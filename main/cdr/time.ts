@@ -133,6 +133,51 @@ export function readTypedDateTime(text: string, order?: DateOrder): TypedDateTim
   return { ambiguous: { mdy: read('mdy'), dmy: read('dmy') } };
 }
 
+/** Why a text is not a wall-clock bound: not in the form, or a date or time that does not exist. */
+export type WallClockBound = { local: string } | { problem: 'form' | 'nonexistent' };
+
+const BOUND = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+const BOUND_OR_SPACE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/**
+ * Reads a wall-clock bound as call filters and cdrapi queries take it: `YYYY-MM-DD` or
+ * `YYYY-MM-DDTHH:MM[:SS]` (with `space`, a space works instead of the T), surrounding blanks ignored.
+ * A missing time or seconds is taken from the start of the day or minute, or with `end` from its end,
+ * so that a date alone as an upper bound covers the whole day. Returns the canonical
+ * `YYYY-MM-DDTHH:MM:SS`, or the problem for the caller to word: the form, or a date or time that does
+ * not exist. Years before 100 count as not existing, as they always did here.
+ */
+export function readWallClockBound(text: string, options: { end?: boolean; space?: boolean } = {}): WallClockBound {
+  const m = (options.space === true ? BOUND_OR_SPACE : BOUND).exec(text.trim());
+  if (!m) return { problem: 'form' };
+  const end = options.end === true;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const hour = m[4] === undefined ? (end ? 23 : 0) : Number(m[4]);
+  const minute = m[5] === undefined ? (end ? 59 : 0) : Number(m[5]);
+  const second = m[6] === undefined ? (end ? 59 : 0) : Number(m[6]);
+  const exists =
+    year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
+  if (!exists) return { problem: 'nonexistent' };
+  return { local: `${m[1]}-${m[2]}-${m[3]}T${pad2(hour)}:${pad2(minute)}:${pad2(second)}` };
+}
+
+/**
+ * A canonical wall clock `YYYY-MM-DDTHH:MM:SS` as seconds, read as if it were UTC: the zone-free
+ * number the cache keeps in calls.start_wall and compares filter bounds with.
+ */
+export function wallClockSeconds(local: string): number {
+  return (
+    Date.UTC(
+      Number(local.slice(0, 4)),
+      Number(local.slice(5, 7)) - 1,
+      Number(local.slice(8, 10)),
+      Number(local.slice(11, 13)),
+      Number(local.slice(14, 16)),
+      Number(local.slice(17, 19)),
+    ) / 1000
+  );
+}
+
 const SLASHED_DATE = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})/;
 const MERIDIEM = /\d\s*[AaPp]\.?[Mm]\.?\s*$/;
 
@@ -264,10 +309,9 @@ function formatterFor(tz: string): Intl.DateTimeFormat | null {
   return formatter;
 }
 
-/** True for a time-zone name this runtime knows (IANA names such as Europe/London, or UTC). */
-export function isValidTimeZone(tz: string): boolean {
-  return typeof tz === 'string' && tz.trim() !== '' && formatterFor(tz) !== null;
-}
+// The time-zone check lives with the contract because the renderer's forms make it too; main's
+// callers keep finding it here, beside the conversions it guards.
+export { isValidTimeZone } from '../../preload/checks.js';
 
 function requireFormatter(tz: string): Intl.DateTimeFormat {
   const formatter = typeof tz === 'string' && tz.trim() !== '' ? formatterFor(tz) : null;
@@ -399,6 +443,12 @@ function zoneClock(tz: string): ZoneClock {
 }
 
 const LOCAL = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}$/;
+const STORED_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
+/** Whether text has the canonical wall-clock shape `YYYY-MM-DDTHH:MM:SS` (the T included), as the cache keeps it. */
+export function isWallClock(text: string): boolean {
+  return STORED_LOCAL.test(text);
+}
 
 function badWallClock(local: string, why: string): AppError {
   return new AppError('BAD_INPUT', `Invalid wall-clock time "${local}": ${why}.`, { value: local });

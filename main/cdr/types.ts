@@ -2,6 +2,10 @@
  * The CDR model shared by parsers, the store, the importers, the simulator and the UI contract.
  * Parsing happens once (main/cdr); everything downstream consumes these shapes.
  */
+import type { Direction, Disposition } from '../../preload/api.js';
+
+// The contract holds the directions and dispositions (the UI filters on them); the model uses them as is.
+export { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../../preload/api.js';
 
 /** Every field one CDR record carried, exactly as the PBX sent it: strings, unknown fields included. */
 export type CdrRecord = Record<string, string>;
@@ -15,12 +19,6 @@ export interface CdrCall {
   /** `sub_cdr_1..N` in order; a flat call has its single record as its only leg. */
   legs: CdrRecord[];
 }
-
-export const DIRECTIONS = ['inbound', 'outbound', 'internal', 'external', 'unknown'] as const;
-export type Direction = (typeof DIRECTIONS)[number];
-
-export const DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'] as const;
-export type Disposition = (typeof DISPOSITIONS)[number];
 
 export type ChannelKind =
   | 'extension' // PJSIP/1000-0000002a, SIP/1000-..

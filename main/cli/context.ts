@@ -55,9 +55,9 @@ export async function withStore<T>(
 
 /** A PBX profile by name, or NOT_FOUND listing the names there are. */
 export function requirePbx(store: Store, name: string) {
-  const profile = store.getPbxByName(name);
+  const profile = store.profiles.getByName(name);
   if (profile) return profile;
-  const names = store.listPbx().map((p) => p.name);
+  const names = store.profiles.list().map((p) => p.name);
   throw new AppError(
     'NOT_FOUND',
     `No PBX named "${name}"${names.length > 0 ? ` (known: ${names.join(', ')})` : ''}: add it with "ucmcdr pbx add".`,

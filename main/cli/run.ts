@@ -7,6 +7,7 @@ import { registerImport } from './commands/import.js';
 import { registerImports } from './commands/imports.js';
 import { registerPbx } from './commands/pbx.js';
 import { registerRecordings } from './commands/recordings.js';
+import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerSession } from './commands/session.js';
 import { registerSimulator } from './commands/simulator.js';
@@ -65,6 +66,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerCalls(program, context);
   registerSession(program, context);
   registerExport(program, context);
+  registerReport(program, context);
   registerPbx(program, context);
   registerSync(program, context);
   registerRecordings(program, context);

@@ -63,7 +63,7 @@ export function validateExportFields(fields: readonly string[] | undefined): Exp
 function rawMainRecords(store: Store, rows: readonly CallRow[]): Map<number, CdrRecord> {
   const records = new Map<number, CdrRecord>();
   for (const row of rows) {
-    const detail = store.session(row.id);
+    const detail = store.calls.session(row.id);
     if (detail) records.set(row.id, detail.main.fields);
   }
   return records;
@@ -173,7 +173,7 @@ export async function exportCalls(
 
   let rows = 0;
   const writer = req.format === 'xlsx' ? xlsxWriter(fields, out, signal) : textWriter(req.format, fields, out, req.bom === true, signal);
-  const iterator = store.iterate(req.filter, req.sort);
+  const iterator = store.calls.iterate(req.filter, req.sort);
   try {
     for (;;) {
       if (signal?.aborted) throw new AppError('CANCELLED', 'Export cancelled.');

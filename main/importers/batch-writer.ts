@@ -4,12 +4,6 @@ import type { PreparedCall } from '../store/prepare.js';
 import type { IngestCounts, IngestOptions, Store } from '../store/types.js';
 import type { FileOutcome } from './run.js';
 
-/**
- * Rows per batch: one transaction each, so a batch is all or nothing. Twice as many made a million-row
- * import about a fifth faster but took its peak memory over 300 MB (docs/benchmarks.md).
- */
-export const BATCH_ROWS = 1_000;
-
 export interface ImportTarget {
   store: Store;
   /**
@@ -50,12 +44,12 @@ export class BatchWriter {
   }
 
   commit(calls: CdrCall[]): void {
-    this.write(calls.length, (store, pbxId, options) => store.ingest(pbxId, calls, options));
+    this.write(calls.length, (store, pbxId, options) => store.calls.ingest(pbxId, calls, options));
   }
 
   /** The same for calls prepared with the target's clock. */
   commitPrepared(calls: PreparedCall[]): void {
-    this.write(calls.length, (store, pbxId, options) => store.ingestPrepared(pbxId, calls, options));
+    this.write(calls.length, (store, pbxId, options) => store.calls.ingestPrepared(pbxId, calls, options));
   }
 
   /** Writes the log's final state: done, or stopped when the file failed or was cancelled part-way. */
@@ -63,7 +57,7 @@ export class BatchWriter {
     if (this.importId === null) return;
     const id = this.importId;
     this.resolveElsewhere();
-    this.target.store.updateImport(id, this.counts(), state);
+    this.target.store.imports.update(id, this.counts(), state);
   }
 
   private source(): SourceKind {
@@ -75,7 +69,7 @@ export class BatchWriter {
     const { store } = this.target;
     const pbxId = this.target.pbxId();
     store.transaction(() => {
-      this.importId ??= store.beginImport({ pbx_id: pbxId, file: this.outcome.file, format: this.outcome.format });
+      this.importId ??= store.imports.begin({ pbx_id: pbxId, file: this.outcome.file, format: this.outcome.format });
       const counts = ingest(store, pbxId, {
         origin: `import:${this.outcome.file}`,
         imported_at: this.importedAt,
@@ -84,7 +78,7 @@ export class BatchWriter {
         anywhere: true,
       });
       this.add(counts);
-      store.updateImport(this.importId, this.counts());
+      store.imports.update(this.importId, this.counts());
     });
     this.outcome.import_id = this.importId;
     this.resolveElsewhere();
@@ -109,7 +103,7 @@ export class BatchWriter {
 
   private resolveElsewhere(): void {
     this.outcome.elsewhere = [...this.elsewhere].map(([id, calls]) => ({
-      source: this.target.store.getPbx(id)?.name ?? `#${id}`,
+      source: this.target.store.profiles.get(id)?.name ?? `#${id}`,
       calls,
     }));
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mergeCalls } from '../cdr/merge.js';
 import type { CdrCall, CdrRecord } from '../cdr/types.js';
+import { MAX_GROUP_ROWS } from './tuning.js';
 
 /**
  * Rebuilds calls from rows. Rows of one session (a `main_cdr` row and its `sub_cdr_N` legs, or several
@@ -9,8 +10,6 @@ import type { CdrCall, CdrRecord } from '../cdr/types.js';
  * for the next batch; should a session's rows be far apart, the store's merge by session joins them.
  */
 
-/** Above this many rows, a session's group is handed over even while it still grows (bounded memory). */
-export const MAX_GROUP_ROWS = 5_000;
 
 /**
  * Identity of a call whose row carries no session: `imp-` + SHA-1 of unique id, start, caller and callee

@@ -1,11 +1,11 @@
 import type { DateOrder } from '../cdr/time.js';
 import { prepareCall, RecordEncoder, type PreparedCall } from '../store/prepare.js';
-import { BATCH_ROWS } from './batch-writer.js';
 import { CallAssembler } from './call-assembler.js';
 import { CsvRecordReader } from './csv-stream.js';
 import type { CsvRecord } from './csv-tokenizer.js';
 import type { TextEncodingName } from './encoding.js';
 import { RowNormalizer } from './normalize.js';
+import { BATCH_ROWS } from './tuning.js';
 
 /** Everything a CSV source's rows need to become calls; plain data, so it can go to a worker thread. */
 export interface CsvBatcherOptions {
@@ -26,7 +26,7 @@ export interface RejectedRow {
   raw: string;
 }
 
-/** Calls ready for Store.ingestPrepared, with the rows skipped since the previous batch. */
+/** Calls ready for CallsArea.ingestPrepared, with the rows skipped since the previous batch. */
 export interface PreparedBatch {
   calls: PreparedCall[];
   rejects: RejectedRow[];

@@ -1,6 +1,5 @@
 import { parsePbxDateTime, type DateOrder } from '../cdr/time.js';
 import { AppError } from '../errors.js';
-import { bulkLoadPays } from '../store/bulk.js';
 import type { ImportTarget } from './batch-writer.js';
 import { cancelled, csvChunks } from './csv-stream.js';
 import { decideDateOrder } from './date-order.js';
@@ -9,11 +8,10 @@ import { planColumns, planIsConfident, type ColumnPlan } from './header-map.js';
 import { preparedBatches } from './prepared-batches.js';
 import type { FileOutcome, ImportRun } from './run.js';
 import type { ByteSource } from './sources.js';
+import { BYTES_PER_ROW } from './tuning.js';
 
 const DATE_FIELDS = ['start', 'answer', 'end'];
 
-/** About what a row of a UCM or GDMS export takes, to estimate a file's calls from its size. */
-const BYTES_PER_ROW = 250;
 
 /** The header line of a CSV source: the first record that is not blank. */
 async function readHeader(source: ByteSource, encoding: TextEncodingName, delimiter: string, signal?: AbortSignal): Promise<string[]> {
@@ -106,11 +104,9 @@ export async function importCsvSource(
   const batches = preparedBatches(source, { encoding, delimiter, keys: plan.keys, headers, order, ...target.clock() });
   const writer = run.writer(target, outcome);
   const meter = run.meter(source);
-  const cached = target.store.listPbx().reduce((sum, pbx) => sum + pbx.calls, 0);
-  const setIndexesAside = bulkLoadPays(cached, source.size / BYTES_PER_ROW);
-  // Every CSV import takes the load's lean settings: a big file that repeats cached calls reads most
-  // of the cache, which through memory-mapped pages would count as this process's memory.
-  const load = target.store.beginBulkLoad({ setIndexesAside });
+  // Every CSV import runs as a load; the store decides from the expected size whether setting its
+  // indexes aside pays.
+  const load = target.store.calls.beginBulkLoad(source.size / BYTES_PER_ROW);
   let last = { rows: 0, bytes: 0 };
   try {
     for await (const batch of batches) {
@@ -121,7 +117,7 @@ export async function importCsvSource(
       last = batch;
       run.progress(meter.sample(batch.rows, batch.bytes));
     }
-    if (setIndexesAside) {
+    if (load.indexesAside) {
       run.progress(meter.indexing(last.rows, last.bytes));
       // The rebuild blocks this thread for seconds: let the report reach the terminal or the window first.
       await new Promise((resolve) => setImmediate(resolve));

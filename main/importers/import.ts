@@ -48,7 +48,7 @@ function validateOptions(paths: unknown, options: ImportOptions): void {
 
 function resolveTarget(store: Store, pbx: string | undefined): ImportTarget {
   if (pbx !== undefined) {
-    const profile = store.getPbxByName(pbx);
+    const profile = store.profiles.getByName(pbx);
     if (!profile) {
       throw new AppError('BAD_INPUT', `There is no PBX profile named "${pbx}". Add it first, or import without a PBX to use the "Imported" source.`, { pbx });
     }
@@ -58,12 +58,12 @@ function resolveTarget(store: Store, pbx: string | undefined): ImportTarget {
   return {
     store,
     pbxId: () => {
-      id ??= store.importSource().id;
+      id ??= store.profiles.importSource().id;
       return id;
     },
     clock: () => {
       // Before the first write the source may not exist yet; importSource() will create it with this zone.
-      const existing = store.findImportSource();
+      const existing = store.profiles.findImportSource();
       return existing === null ? { tz: defaultTimeZone(), model: '' } : { tz: existing.tz, model: existing.model };
     },
   };

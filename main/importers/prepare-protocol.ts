@@ -1,15 +1,8 @@
 import type { ApiErrorPayload } from '../../preload/api.js';
-import { ROW_COLUMNS, type PreparedCall, type PreparedRecord } from '../store/prepare.js';
+import { ROW_COLUMNS, type PreparedCall, type PreparedRecord, type PreparedRow } from '../store/prepare.js';
 import type { CsvBatcherOptions, PreparedBatch } from './csv-batcher.js';
 
 /** Messages between the import (main thread) and prepare-worker.ts. */
-
-/**
- * Chunks of the source sent to the worker and not yet consumed. The worker works through them while
- * the main thread writes a batch, and batches cannot pile up beyond what these chunks hold, so memory
- * stays flat (read chunks are 256 KiB, about a thousand rows).
- */
-export const CHUNKS_AHEAD = 4;
 
 export type ToPreparer = { type: 'start'; options: CsvBatcherOptions } | { type: 'bytes'; bytes: Uint8Array } | { type: 'end' };
 
@@ -22,14 +15,13 @@ export type FromPreparer =
 
 /**
  * A batch as it crosses between threads: the values of all its calls in one flat array, which the
- * structured clone copies about twice as fast as thousands of small objects. Per call: the row, the
- * summary record's four strings, the number of sub records, then four strings per sub record.
+ * structured clone copies about twice as fast as thousands of small objects. Per call: the row's values
+ * in ROW_COLUMNS order (the one column list), the summary record's four strings, the number of sub
+ * records, then four strings per sub record.
  */
 export interface WireBatch extends Omit<PreparedBatch, 'calls'> {
   values: (string | number | null)[];
 }
-
-const ROW_LENGTH = ROW_COLUMNS.length;
 
 function pushRecord(values: WireBatch['values'], record: PreparedRecord): void {
   values.push(record.names, record.values, record.acct_id, record.derived);
@@ -38,7 +30,8 @@ function pushRecord(values: WireBatch['values'], record: PreparedRecord): void {
 export function toWire(batch: PreparedBatch): WireBatch {
   const values: WireBatch['values'] = [];
   for (const call of batch.calls) {
-    for (const value of call.row) values.push(value);
+    const { row } = call;
+    for (const column of ROW_COLUMNS) values.push(row[column]);
     pushRecord(values, call.main);
     values.push(call.legs.length);
     for (const leg of call.legs) pushRecord(values, leg);
@@ -59,8 +52,8 @@ export function fromWire(wire: WireBatch): PreparedBatch {
     return { names, values: json, acct_id: acctId, derived };
   };
   while (at < values.length) {
-    const row = values.slice(at, at + ROW_LENGTH);
-    at += ROW_LENGTH;
+    const row = {} as PreparedRow;
+    for (const column of ROW_COLUMNS) row[column] = values[at++] as string | number | null;
     const main = record();
     const legs: PreparedRecord[] = [];
     for (let count = values[at++] as number; count > 0; count--) legs.push(record());

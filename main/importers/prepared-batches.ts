@@ -1,21 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import { CsvBatcher, type CsvBatcherOptions, type PreparedBatch } from './csv-batcher.js';
-import { CHUNKS_AHEAD, fromWire, type FromPreparer, type ToPreparer } from './prepare-protocol.js';
+import { fromWire, type FromPreparer, type ToPreparer } from './prepare-protocol.js';
 import type { ByteSource } from './sources.js';
+import { CHUNKS_AHEAD, WORKER_MIN_BYTES, WORKER_YOUNG_GENERATION_MB } from './tuning.js';
 
-/**
- * Sources at least this big are prepared on a worker thread, in parallel with the SQLite writes; for
- * smaller ones starting a thread costs more than it saves.
- */
-export const WORKER_MIN_BYTES = 2 * 1024 * 1024;
-
-/**
- * The worker's objects (rows, records, JSON) die young. A third of V8's default young generation keeps
- * the thread's memory down (part of the import's 300 MB budget) at little cost in speed; 8 MB doubled
- * the time spent scavenging on a million rows.
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+/** The worker's memory limits (see WORKER_YOUNG_GENERATION_MB). */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
 
 /**
  * The worker's script. Built (out/main) it is the prepare-worker.js entry beside this bundle; run from

@@ -4,9 +4,8 @@ import { ProgressMeter, type ImportProgress } from './progress-meter.js';
 import type { RejectReport } from './reject-report.js';
 import { BatchWriter, type ImportTarget } from './batch-writer.js';
 import type { ByteSource } from './sources.js';
+import { MAX_LISTED_REJECTS } from './tuning.js';
 
-/** Rejected rows listed in a file's result; the report file (when asked for) holds every one. */
-export const MAX_LISTED_REJECTS = 10_000;
 
 /** A file's result as it is being built. */
 export type FileOutcome = ImportFileResult & { rejected_total: number };

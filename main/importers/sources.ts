@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AppError } from '../errors.js';
+import { READ_CHUNK_BYTES } from './tuning.js';
 
 /**
  * Something the importer reads bytes from: a file on disk or one file inside a .zip. It can be opened
@@ -36,7 +37,7 @@ export async function fileSource(path: string): Promise<ByteSource> {
   } catch (error) {
     throw notReadable(path, error);
   }
-  return { label: basename(path), size, open: async () => createReadStream(path, { highWaterMark: 256 * 1024 }) };
+  return { label: basename(path), size, open: async () => createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) };
 }
 
 /** The first `bytes` bytes of a source (fewer when it is shorter). */

@@ -1,4 +1,5 @@
 import { compileNumberPattern } from '../cdr/patterns.js';
+import { readWallClockBound } from '../cdr/time.js';
 import { AppError } from '../errors.js';
 
 /**
@@ -38,19 +39,11 @@ function integer(name: string, value: number | undefined, min: number, max: numb
 
 /** Normalizes a wall-clock time to `YYYY-MM-DDTHH:MM:SS` with the literal T that devices require. */
 export function cdrapiTime(name: string, value: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value.trim());
-  if (!match) throw bad(name, value, 'write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS');
-  const [, y, mo, d, h = '00', mi = '00', s = '00'] = match;
-  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
-  const same =
-    date.getUTCFullYear() === Number(y) &&
-    date.getUTCMonth() === Number(mo) - 1 &&
-    date.getUTCDate() === Number(d) &&
-    date.getUTCHours() === Number(h) &&
-    date.getUTCMinutes() === Number(mi) &&
-    date.getUTCSeconds() === Number(s);
-  if (!same) throw bad(name, value, 'that date or time does not exist');
-  return `${y}-${mo}-${d}T${h}:${mi}:${s}`;
+  const read = readWallClockBound(value, { space: true });
+  if ('problem' in read) {
+    throw bad(name, value, read.problem === 'form' ? 'write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS' : 'that date or time does not exist');
+  }
+  return read.local;
 }
 
 /**

@@ -38,7 +38,7 @@ export class RecordingCache {
 
   /** The cached copy when it is still on disk, else null. Throws RECORDING_GONE when remembered gone. */
   async cached(call: CallRow, path: string): Promise<CachedRecording | null> {
-    const status = this.store.getRecording(call.id, path);
+    const status = this.store.recordings.get(call.id, path);
     if (status?.state === 'gone') throw recordingGone([path]);
     if (status?.state !== 'cached' || !status.local_path) return null;
     try {
@@ -60,7 +60,7 @@ export class RecordingCache {
     if (this.password === null) {
       throw new AppError('PASSWORD_REQUIRED', `The password of PBX "${call.pbx}" is needed to download recordings.`, { pbx: call.pbx });
     }
-    const profile = this.store.getPbxByName(call.pbx);
+    const profile = this.store.profiles.getByName(call.pbx);
     if (!profile || profile.kind !== 'pbx') {
       throw new AppError('NOT_FOUND', `Call ${call.session} came from "${call.pbx}", which is not a PBX profile: its recordings cannot be downloaded.`, {
         pbx: call.pbx,
@@ -125,12 +125,12 @@ export class RecordingCache {
       await rm(temporary, { force: true });
       throw error;
     }
-    this.store.setRecording({ call_id: callId, path, state: 'cached', local_path: target, bytes: data.length, checked_at: this.at() });
+    this.store.recordings.set({ call_id: callId, path, state: 'cached', local_path: target, bytes: data.length, checked_at: this.at() });
     return { local_path: target, bytes: data.length };
   }
 
   private remember(callId: number, path: string, state: 'gone'): void {
-    this.store.setRecording({ call_id: callId, path, state, local_path: null, bytes: null, checked_at: this.at() });
+    this.store.recordings.set({ call_id: callId, path, state, local_path: null, bytes: null, checked_at: this.at() });
   }
 
   private at(): string {

@@ -37,7 +37,7 @@ export interface RecordingSelection {
 const PAGE_SIZE = 500;
 
 function callOrThrow(store: Store, callId: number): CallRow {
-  const call = store.getCall(callId);
+  const call = store.calls.get(callId);
   if (!call) throw new AppError('NOT_FOUND', `No call with id ${callId} in the cache.`, { call_id: callId });
   return call;
 }
@@ -77,7 +77,7 @@ async function* selectedCalls(store: Store, selection: RecordingSelection): Asyn
   const filter: CallFilter = { ...selection.filter, has_recording: true };
   let cursor: string | null = null;
   do {
-    const page = store.page({ filter, sort: { field: 'start', dir: 'asc' }, limit: PAGE_SIZE, cursor });
+    const page = store.calls.page({ filter, sort: { field: 'start', dir: 'asc' }, limit: PAGE_SIZE, cursor });
     for (const row of page.rows) yield row;
     cursor = page.next_cursor;
   } while (cursor !== null);
@@ -112,7 +112,7 @@ export async function exportRecordings(
   if (!(await stat(outDir)).isDirectory()) {
     throw new AppError('BAD_INPUT', `"${outDir}" is not a folder: choose a folder for the recordings.`, { out: outDir });
   }
-  const total = (selection.callIds?.length ?? 0) + (selection.filter ? store.totals({ ...selection.filter, has_recording: true }).count : 0);
+  const total = (selection.callIds?.length ?? 0) + (selection.filter ? store.calls.totals({ ...selection.filter, has_recording: true }).count : 0);
   const result: RecordingsExportResult = { copied: 0, skipped_existing: 0, missing: 0 };
   const cache = new RecordingCache(store, dataDir, password, options);
   let done = 0;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
-import type { Db } from './db.js';
+import { BULK_MIN_CACHE_MULTIPLE, BULK_MIN_CALLS, CRISIS_MERGE, LOAD_SETTINGS } from '../importers/tuning.js';
+import type { Db } from './db-type.js';
 import { schemaIndexSql } from './migrations.js';
-import type { BulkLoad, BulkLoadOptions } from './types.js';
+import type { BulkLoad } from './types.js';
 
 /**
- * Big loads into the cache (Store.beginBulkLoad). The indexes of `calls` led by a phone number take
+ * Big loads into the cache (CallsArea.beginBulkLoad). The indexes of `calls` led by a phone number take
  * each new call at a random place of a large b-tree, which once the table is large costs about as much
  * per row as writing the row; building them afterwards by sorting is cheaper. So a bulk load swaps those for
  * stand-ins and rebuilds the real ones at the end. The other indexes are led by time, id or a handful
@@ -19,7 +20,8 @@ import type { BulkLoad, BulkLoadOptions } from './types.js';
  * only slower, while the load lasts.
  *
  * The FTS5 table merges its segments as it goes (automerge), rewriting the same text several times
- * over a big load. During the load it only merges when a level reaches CRISIS_MERGE segments, and
+ * over a big load. During the load it only merges when a level reaches CRISIS_MERGE segments
+ * (main/importers/tuning.ts, with the other numbers a load is tuned by), and
  * finishing merges everything once ('optimize'). FTS5 keeps these options in the table, so finishing
  * writes its defaults back.
  *
@@ -35,14 +37,6 @@ import type { BulkLoad, BulkLoadOptions } from './types.js';
 const MARKER_KEY = 'bulk_load';
 
 const SWAPPED_NAMES = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by'];
-
-/**
- * Level-0 segments FTS5 lets pile up during a load before merging them. A load commits one segment per
- * transaction (more for very large ones); a million-call import in the importer's 1,000-call batches
- * reaches 1000 about once, near its end, and the whole structure stays below FTS5's ceiling of 2,000
- * segments.
- */
-const CRISIS_MERGE = 1000;
 
 /** FTS5's own defaults, written back when a load ends (the options persist in the table). */
 const FTS_DEFAULT_AUTOMERGE = 4;
@@ -177,16 +171,6 @@ function setPragmas(db: Db, values: ConnectionSettings): ConnectionSettings {
   return before;
 }
 
-/**
- * What a load changes on its connection. Pages read through mmap count as this process's memory, and
- * dropping the indexes of a full cache, rebuilding them or merging a re-imported file into the calls
- * it repeats reads a lot of pages once (measured: re-importing a million cached calls peaked at 578 MB
- * with mmap, 277 MB without, in the same time); through the page cache the memory stays bounded. Checkpointing the WAL every 10,000 pages instead of 1,000 copies the
- * pages a load rewrites often (b-tree interiors, text index) fewer times: measured 6-16% less time
- * writing 300,000 calls; 50,000 was no better and made finishing slower.
- */
-const LOAD_SETTINGS: ConnectionSettings = { mmap_size: 0, wal_autocheckpoint: 10_000, cache_size: -16_384 };
-
 /** Removes this load's marker (never a newer load's, which has another value). */
 function dropMarker(db: Db, markerValue: string | null): void {
   if (markerValue !== null) db.prepare('DELETE FROM settings WHERE key = ? AND value = ?').run(MARKER_KEY, markerValue);
@@ -243,17 +227,14 @@ export function finishAbandonedLoad(db: Db): void {
   }
 }
 
-/** Below this many calls the saving is within the noise of a load, and finishing still costs. */
-const BULK_MIN_CALLS = 100_000;
-
 /**
- * Whether loading `incoming` calls into a cache that holds `cached` is worth a bulk load. Beginning one
- * on a full cache reads the swapped indexes and builds their stand-ins, finishing sorts every call of
- * the cache, while the saving grows with the calls loaded (and with how many distinct numbers they
- * have). Measured: 100,000 calls into a cache of 300,000 took 3 s longer in bulk.
+ * Whether loading `incoming` calls into a cache that holds `cached` is worth setting the indexes aside.
+ * Beginning on a full cache reads the swapped indexes and builds their stand-ins, finishing sorts every
+ * call of the cache, while the saving grows with the calls loaded (and with how many distinct numbers
+ * they have): see BULK_MIN_CALLS and BULK_MIN_CACHE_MULTIPLE.
  */
 export function bulkLoadPays(cached: number, incoming: number): boolean {
-  return incoming >= BULK_MIN_CALLS && incoming >= 2 * cached;
+  return incoming >= BULK_MIN_CALLS && incoming >= BULK_MIN_CACHE_MULTIPLE * cached;
 }
 
 interface RunningLoad {
@@ -268,7 +249,11 @@ interface RunningLoad {
 }
 
 export interface BulkLoader {
-  begin(options?: BulkLoadOptions): BulkLoad;
+  /**
+   * Begins a load of about `expectedCalls` calls (see CallsArea.beginBulkLoad): the lean settings
+   * always, the indexes set aside when bulkLoadPays against the calls cached now.
+   */
+  begin(expectedCalls: number): BulkLoad;
   /** The connection is closing: its unfinished loads become abandoned ones, for the next opening. */
   abandon(): void;
 }
@@ -280,6 +265,7 @@ export interface BulkLoader {
 export function createBulkLoader(db: Db): BulkLoader {
   /** The load running on this connection, shared by overlapping begin() calls. */
   let current: RunningLoad | null = null;
+  const cachedCalls = db.prepare<[], { calls: number }>('SELECT coalesce(sum(call_count), 0) AS calls FROM pbx');
 
   function start(): RunningLoad {
     try {
@@ -328,10 +314,16 @@ export function createBulkLoader(db: Db): BulkLoader {
   }
 
   return {
-    begin(options = {}) {
+    begin(expectedCalls) {
+      if (typeof expectedCalls !== 'number' || !(expectedCalls >= 0)) {
+        throw new AppError('BAD_INPUT', `A bulk load expects a number of calls, 0 or more, got ${JSON.stringify(expectedCalls)}.`);
+      }
+      // Every load takes the lean settings: a big file that mostly repeats cached calls reads far more
+      // pages than it writes, which through memory-mapped pages would count as this process's memory.
+      const setAside = bulkLoadPays((cachedCalls.get() as { calls: number }).calls, expectedCalls);
       const started = current === null;
       const load = current ?? start();
-      if ((options.setIndexesAside ?? true) && load.markerValue === null) {
+      if (setAside && load.markerValue === null) {
         try {
           setIndexesAside(load);
         } catch (error) {
@@ -343,6 +335,7 @@ export function createBulkLoader(db: Db): BulkLoader {
       load.handles++;
       let finished = false;
       return {
+        indexesAside: setAside,
         finish() {
           // A load abandoned when the store closed is finished by the next opening, not here.
           if (finished || load !== current) return;

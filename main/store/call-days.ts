@@ -1,4 +1,4 @@
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 
 /**
  * call_days keeps, per PBX and wall-clock day, the number of calls and their talk time for each

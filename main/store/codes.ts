@@ -1,3 +1,4 @@
+import { OUTCOMES, type Outcome } from '../cdr/outcome.js';
 import { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../cdr/types.js';
 
 /**
@@ -26,3 +27,18 @@ export function dispositionName(code: number): Disposition | '' {
 export function directionName(code: number): Direction {
   return DIRECTION_NAMES[code] ?? 'unknown';
 }
+
+/** Outcome codes (main/cdr/outcome.ts), 1.. in the contract's order. */
+const OUTCOME_NAMES: readonly Outcome[] = OUTCOMES;
+const outcomeCodes = new Map(OUTCOME_NAMES.map((name, i) => [name, i + 1]));
+
+export function outcomeCode(name: Outcome): number {
+  return outcomeCodes.get(name) ?? 0;
+}
+
+export function outcomeName(code: number): Outcome | null {
+  return OUTCOME_NAMES[code - 1] ?? null;
+}
+
+/** The code of `answered`: reports compare with it in SQL. */
+export const ANSWERED_OUTCOME = 1;

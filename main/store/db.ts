@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../errors.js';
-import { finishAbandonedLoad } from './bulk.js';
+import type { Db } from './db-type.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations.js';
 
-export type Db = Database.Database;
+// The connection type's home is db-type.ts; named here too for callers that open and use a connection.
+export type { Db } from './db-type.js';
 
 function notADatabase(path: string, cause: unknown): AppError {
   const reason = cause instanceof Error ? cause.message : String(cause);
@@ -42,11 +43,13 @@ function existingSchemaVersion(path: string): number {
 }
 
 /**
- * Opens (creating folders and file when needed) the cache at `path` and brings its schema up to date.
- * Refuses a file written by a newer app (DB_TOO_NEW, file untouched) or one that is not SQLite (DB_ERROR).
- * Finishes a bulk load whose process died (bulk.ts), so queries find their indexes again.
+ * Opens (creating folders and file when needed) a connection to the cache at `path`, with the cache's
+ * connection settings. Refuses a file written by a newer app (DB_TOO_NEW, file untouched) or one that
+ * is not SQLite (DB_ERROR). It changes no schema: the store's opening (openStore) brings the schema up
+ * to date and repairs an interrupted load once, on its main connection; its export reader opens with
+ * this alone.
  */
-export function openDatabase(path: string): Db {
+export function openConnection(path: string): Db {
   if (path === '' || path === ':memory:') {
     throw new AppError('BAD_INPUT', `The cache needs a file path, got "${path}".`, { path });
   }
@@ -79,21 +82,24 @@ export function openDatabase(path: string): Db {
     // Another process may have migrated the file between the probe and this open.
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > MIGRATIONS.length) throw tooNew(path, version);
-    try {
-      migrate(db);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new AppError(
-        'DB_ERROR',
-        `The cache "${path}" could not be brought to schema ${SCHEMA_VERSION} (SQLite says: ${reason}); the failed step left nothing behind. Use another --db file.`,
-        { path },
-      );
-    }
-    finishAbandonedLoad(db);
     return db;
   } catch (error) {
     db.close();
     if (error instanceof AppError) throw error;
     throw notADatabase(path, error);
+  }
+}
+
+/** Brings the schema of an open cache up to date (migrations.ts); a failed step leaves nothing behind. */
+export function upgradeSchema(db: Db): void {
+  try {
+    migrate(db);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError(
+      'DB_ERROR',
+      `The cache "${db.name}" could not be brought to schema ${SCHEMA_VERSION} (SQLite says: ${reason}); the failed step left nothing behind. Use another --db file.`,
+      { path: db.name },
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { CdrRecord } from '../cdr/types.js';
 import { AppError } from '../errors.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 
 /**
  * Raw records are stored as `[set id, value, value, ...]`: the field names a PBX sends are the same

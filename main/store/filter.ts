@@ -1,5 +1,6 @@
 import type { CallFilter } from '../../preload/api.js';
 import { compileNumberPattern, type NumberPattern } from '../cdr/patterns.js';
+import { readWallClockBound, wallClockSeconds } from '../cdr/time.js';
 import { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../cdr/types.js';
 import { AppError, isAppError } from '../errors.js';
 import { DAY_SECONDS } from './call-days.js';
@@ -78,8 +79,6 @@ const MAX_WEST_SECONDS = 12 * 3600;
 /** FTS5's trigram tokenizer indexes 3-character sequences; shorter needles need a scan. */
 const TRIGRAM = 3;
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
 function show(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
   return JSON.stringify(value) ?? String(value);
@@ -120,26 +119,11 @@ function seconds(field: string, value: unknown): number {
 /** Wall clock bound in seconds (as if UTC); a date alone covers the whole day, HH:MM the whole minute. */
 function wallBound(field: 'from' | 'to', value: unknown): number {
   const raw = text(field, value);
-  const m = DATE_TIME.exec(raw);
-  if (!m) throw bad(field, raw, 'expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (PBX wall clock)');
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const end = field === 'to';
-  const hour = m[4] === undefined ? (end ? 23 : 0) : Number(m[4]);
-  const minute = m[5] === undefined ? (end ? 59 : 0) : Number(m[5]);
-  const second = m[6] === undefined ? (end ? 59 : 0) : Number(m[6]);
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const check = new Date(ms);
-  if (
-    check.getUTCFullYear() !== year ||
-    check.getUTCMonth() !== month - 1 ||
-    check.getUTCDate() !== day ||
-    check.getUTCHours() !== hour ||
-    check.getUTCMinutes() !== minute ||
-    check.getUTCSeconds() !== second
-  ) {
-    throw bad(field, raw, 'that date or time does not exist');
+  const read = readWallClockBound(raw, { end: field === 'to' });
+  if ('problem' in read) {
+    throw bad(field, raw, read.problem === 'form' ? 'expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (PBX wall clock)' : 'that date or time does not exist');
   }
-  return ms / 1000;
+  return wallClockSeconds(read.local);
 }
 
 function pattern(field: string, value: unknown): NumberPattern {

@@ -1,31 +1,19 @@
 import type { ImportEntry } from '../../preload/api.js';
 import { AppError } from '../errors.js';
-import type { Db } from './db.js';
+import { wholeNumber as count } from './checks.js';
+import type { Db } from './db-type.js';
+import type { FieldSets } from './field-sets.js';
 import type { Ingest } from './ingest.js';
-import type { ImportCounts, ImportStart } from './types.js';
+import type { ImportsArea } from './types.js';
 
 /**
  * The import log: one row per imported file that wrote something, created with its first batch and
  * brought up to date in each batch's transaction, so the log always matches what is stored, even
  * after a killed import. It is what `ucmcdr imports list` shows and what `imports undo` works from.
+ * `requirePbx` returns the id of an existing profile or throws NOT_FOUND; the field sets forget what
+ * they cached as stored when an undo rolls back.
  */
-export interface ImportLog {
-  begin(start: ImportStart): number;
-  /** The counts so far, and the state when the file is finished (done) or ended early (stopped). */
-  update(id: number, counts: ImportCounts, state?: 'done' | 'stopped'): void;
-  list(): ImportEntry[];
-  /** Undoes an import in one transaction (see Ingest.undoImport). */
-  undo(id: number): { entry: ImportEntry; removed: number; restored: number };
-}
-
-function count(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new AppError('BAD_INPUT', `${what} must be a whole number, 0 or more, got ${JSON.stringify(value) ?? String(value)}.`);
-  }
-  return value;
-}
-
-export function createImportLog(db: Db, ingest: Ingest): ImportLog {
+export function createImportLog(db: Db, ingest: Ingest, fieldSets: FieldSets, requirePbx: (pbxId: number) => number): ImportsArea {
   const insert = db.prepare(
     `INSERT INTO import_log (pbx_id, file, format, imported, already_present, merged, rejected, at, state)
      VALUES (?, ?, ?, 0, 0, 0, 0, ?, 'running')`,
@@ -55,10 +43,11 @@ export function createImportLog(db: Db, ingest: Ingest): ImportLog {
 
   return {
     begin(start) {
+      const pbxId = requirePbx(start.pbx_id);
       if (typeof start.file !== 'string' || start.file === '' || typeof start.format !== 'string' || start.format === '') {
         throw new AppError('BAD_INPUT', 'An import is logged with its file name and format.');
       }
-      return Number(insert.run(count(start.pbx_id, 'pbx_id'), start.file, start.format, new Date().toISOString()).lastInsertRowid);
+      return Number(insert.run(count(pbxId, 'pbx_id'), start.file, start.format, new Date().toISOString()).lastInsertRowid);
     },
     update(id, counts, state) {
       setCounts.run(
@@ -77,7 +66,12 @@ export function createImportLog(db: Db, ingest: Ingest): ImportLog {
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
         throw new AppError('BAD_INPUT', `An import id is a whole number (see \`ucmcdr imports list\`), got ${JSON.stringify(id)}.`);
       }
-      return undo(id);
+      try {
+        return undo(id);
+      } catch (error) {
+        fieldSets.forget();
+        throw error;
+      }
     },
   };
 }

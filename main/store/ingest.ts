@@ -3,33 +3,30 @@ import { mergeCalls, type MergeConflict, type MergeMode } from '../cdr/merge.js'
 import type { CdrCall, CdrRecord } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 import type { FieldSets } from './field-sets.js';
-import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, ROW_INDEX, type PreparedCall, type PreparedRecord } from './prepare.js';
+import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, type PreparedCall, type PreparedRecord, type PreparedRow } from './prepare.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
-/** calls columns as written: the identity, the prepared row, the origin, import time, rank and import. */
-const CALL_COLUMNS = ['pbx_id', ...ROW_COLUMNS, 'origin', 'imported_at', 'authority', 'import_id'];
-
 /**
- * What a merge rewrites: the prepared row after the session, and the rank of the best source seen;
+ * What a merge rewrites: the prepared row but its session, and the rank of the best source seen;
  * origin, import time and creating import stay those of the call's first delivery.
  */
-const REDERIVED_COLUMNS = [...ROW_COLUMNS.slice(1), 'authority'];
+const REDERIVED_COLUMNS = ROW_COLUMNS.filter((column) => column !== 'session');
 
 /** The call_days key and talk time of a prepared row. */
-function dayFacts(pbxId: number, row: PreparedCall['row']): DayFacts {
+function dayFacts(pbxId: number, row: PreparedRow): DayFacts {
   return {
     pbx_id: pbxId,
-    start_wall: row[ROW_INDEX.start_wall] as number,
-    disposition: row[ROW_INDEX.disposition] as number,
-    direction: row[ROW_INDEX.direction] as number,
-    action_kind: row[ROW_INDEX.action_kind] as string,
-    src_trunk_name: row[ROW_INDEX.src_trunk_name] as string,
-    dst_trunk_name: row[ROW_INDEX.dst_trunk_name] as string,
-    account_code: row[ROW_INDEX.account_code] as string,
-    has_recording: row[ROW_INDEX.has_recording] as number,
-    billsec: row[ROW_INDEX.billsec] as number,
+    start_wall: row.start_wall as number,
+    disposition: row.disposition as number,
+    direction: row.direction as number,
+    action_kind: row.action_kind as string,
+    src_trunk_name: row.src_trunk_name as string,
+    dst_trunk_name: row.dst_trunk_name as string,
+    account_code: row.account_code as string,
+    has_recording: row.has_recording as number,
+    billsec: row.billsec as number,
   };
 }
 
@@ -47,7 +44,7 @@ interface StoredRecord {
 }
 
 export interface Ingest {
-  /** Derives and stores calls of one PBX in one transaction (see Store.ingest). */
+  /** Derives and stores calls of one PBX in one transaction (see CallsArea.ingest). */
   calls(pbxId: number, calls: CdrCall[], options: IngestOptions): IngestCounts;
   /** Stores calls prepared elsewhere (prepareCall with this PBX's clock) in one transaction. */
   prepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
@@ -114,9 +111,16 @@ function checkCall(call: CdrCall, index: number): void {
   }
 }
 
+/** Whether a prepared row has a value (null included) for every column. */
+function completeRow(row: unknown): row is PreparedRow {
+  if (typeof row !== 'object' || row === null) return false;
+  for (const column of ROW_COLUMNS) if ((row as Record<string, unknown>)[column] === undefined) return false;
+  return true;
+}
+
 function checkPrepared(call: PreparedCall, index: number): void {
   const row: unknown = call?.row;
-  const session = Array.isArray(row) && row.length === ROW_COLUMNS.length ? row[ROW_INDEX.session] : undefined;
+  const session = completeRow(row) ? row.session : undefined;
   if (typeof session !== 'string' || session === '' || typeof call.main !== 'object' || !Array.isArray(call.legs)) {
     throw new AppError('BAD_INPUT', `Prepared call #${index + 1} of the batch is not in the shape prepareCall makes.`, { index });
   }
@@ -147,11 +151,14 @@ interface StoredCallWithRecords {
  * a known call the next one is looked up first, which spares a re-delivery the failing insert.
  */
 export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
-  const placeholders = CALL_COLUMNS.map(() => '?').join(', ');
+  // The row's columns are bound by name from PreparedCall.row; the delivery's values follow positionally.
   const insertCall = db.prepare(
-    `INSERT INTO calls (${CALL_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (session, pbx_id) DO NOTHING`,
+    `INSERT INTO calls (${ROW_COLUMNS.map((c) => `"${c}"`).join(', ')}, pbx_id, origin, imported_at, authority, import_id)
+     VALUES (${ROW_COLUMNS.map((c) => `@${c}`).join(', ')}, ?, ?, ?, ?, ?) ON CONFLICT (session, pbx_id) DO NOTHING`,
   );
-  const updateCall = db.prepare(`UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`);
+  const updateCall = db.prepare(
+    `UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `"${c}" = @${c}`).join(', ')}, authority = ? WHERE id = ?`,
+  );
   const storedColumns = `c.id, c.session, c.legs, c.pbx_id, c.start_wall, c.disposition, c.direction, c.action_kind,
        c.src_trunk_name, c.dst_trunk_name, c.account_code, c.has_recording, c.billsec, c.origin, c.authority, l.seq, l.fields`;
   const findCall = db.prepare<[string, number], StoredCall & StoredRecord>(
@@ -219,8 +226,8 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     });
   }
 
-  function writeText(callId: number, row: PreparedCall['row']): void {
-    insertText.run(callId, row[ROW_INDEX.caller_name_fold], row[ROW_INDEX.search_text]);
+  function writeText(callId: number, row: PreparedRow): void {
+    insertText.run(callId, row.caller_name_fold, row.search_text);
   }
 
   /**
@@ -229,7 +236,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
    * such calls. Merging them would change nothing either.
    */
   function storedAlready(stored: StoredCall, records: StoredRecord[], call: PreparedCall): boolean {
-    if (stored.legs !== call.row[ROW_INDEX.legs] || records.length !== call.legs.length + 1) return false;
+    if (stored.legs !== call.row.legs || records.length !== call.legs.length + 1) return false;
     const same = (record: StoredRecord | undefined, prepared: PreparedRecord): boolean =>
       record?.fields === fieldSets.storedIfKnown(prepared.names, prepared.values);
     return same(records[0], call.main) && call.legs.every((leg, i) => same(records[i + 1], leg));
@@ -246,7 +253,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
 
   /** Replaces a stored call's row, records, text and day tally by those of `next`. */
   function rewrite(stored: StoredCall, next: PreparedCall, authority: number): void {
-    updateCall.run(...next.row.slice(1), authority, stored.id);
+    updateCall.run(next.row, authority, stored.id);
     deleteRecords.run(stored.id);
     writeRecords(stored.id, next);
     deleteText.run(stored.id);
@@ -294,7 +301,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     const now = Math.floor(Date.now() / 1000);
     let afterKnown = false;
     for (const call of calls) {
-      const session = call.row[ROW_INDEX.session] as string;
+      const session = call.row.session as string;
       let home = pbxId;
       let found: StoredCallWithRecords | null = null;
       if (anywhere) {
@@ -304,7 +311,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
         found = findStored(session, pbxId);
       }
       if (found === null) {
-        const inserted = insertCall.run(pbxId, ...call.row, o.origin, o.importedAt, o.rank, o.importId);
+        const inserted = insertCall.run(call.row, pbxId, o.origin, o.importedAt, o.rank, o.importId);
         if (inserted.changes === 1) {
           const id = Number(inserted.lastInsertRowid);
           writeRecords(id, call);

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { judgeCachedCalls } from './judge-cached.js';
 
 type Migration = (db: Database.Database) => void;
 
@@ -257,11 +258,25 @@ const schema3: Migration = (db) => {
 };
 
 /**
+ * Schema 4: what became of each call and the path it took (main/cdr/outcome.ts, docs/reports.md).
+ * calls.outcome holds its code (store/codes.ts: 1 answered, 2 voicemail, 3 unanswered, 4 failed) and
+ * calls.route the steps as text (`IVR:7000>RINGGROUP:6400`). Calls already cached get both from their
+ * stored records in the same transaction, so every report and filter sees every call the same way.
+ */
+const schema4: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE calls ADD COLUMN outcome INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN route TEXT NOT NULL DEFAULT '';
+  `);
+  judgeCachedCalls(db);
+};
+
+/**
  * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
  * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
  * only the steps it lacks and never rewrites what an earlier release built.
  */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,8 +1,10 @@
 import { deriveCall } from '../cdr/derive.js';
 import { extensionNumber } from '../cdr/patterns.js';
+import { wallClockSeconds } from '../cdr/time.js';
 import { RecordShapes } from '../cdr/record-shape.js';
 import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
-import { directionCode, dispositionCode } from './codes.js';
+import { encodeRoute, judgeCall } from '../cdr/outcome.js';
+import { directionCode, dispositionCode, outcomeCode } from './codes.js';
 import { packLeg } from './records.js';
 import { foldText } from './text.js';
 
@@ -32,14 +34,19 @@ const SEARCHED_FIELDS = [
 
 const CLID = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/;
 
-/** Columns of calls in the order PreparedCall.row holds them: everything but pbx_id and origin. */
+/**
+ * The columns of calls a prepared call fills: everything but pbx_id and what the delivery says (origin,
+ * import time, rank, import). The one list of them: PreparedCall.row is keyed by these names, ingest's
+ * statements name and bind them from it (named parameters), and a batch crossing threads lists its
+ * rows' values in this order (main/importers/prepare-protocol.ts), so no order can drift.
+ */
 export const ROW_COLUMNS = [
   'session',
   'start',
   'start_utc',
   'start_wall',
   'answer',
-  '"end"',
+  'end',
   'src',
   'src_num',
   'dst',
@@ -64,12 +71,14 @@ export const ROW_COLUMNS = [
   'has_recording',
   'legs',
   'nat',
+  'outcome',
+  'route',
 ] as const;
 
 export type RowColumn = (typeof ROW_COLUMNS)[number];
 
-/** Position of a column in PreparedCall.row. */
-export const ROW_INDEX = Object.fromEntries(ROW_COLUMNS.map((name, i) => [name, i])) as Record<RowColumn, number>;
+/** A call's stored row: one value per column of ROW_COLUMNS, by name. */
+export type PreparedRow = Record<RowColumn, string | number | null>;
 
 /** A raw record as legs stores it, before its field list is given an id (field-sets.ts). */
 export interface PreparedRecord {
@@ -83,26 +92,12 @@ export interface PreparedRecord {
 }
 
 export interface PreparedCall {
-  /** Values of ROW_COLUMNS. */
-  row: (string | number | null)[];
+  /** The values of the call's row in calls. */
+  row: PreparedRow;
   /** The summary record (legs seq 0). */
   main: PreparedRecord;
   /** The sub records (seq 1..N); empty when the call's only leg is its summary record, stored once. */
   legs: PreparedRecord[];
-}
-
-/** Wall clock `YYYY-MM-DDTHH:MM:SS` as seconds, read as if it were UTC (see migrations: start_wall). */
-function wallSeconds(local: string): number {
-  return (
-    Date.UTC(
-      Number(local.slice(0, 4)),
-      Number(local.slice(5, 7)) - 1,
-      Number(local.slice(8, 10)),
-      Number(local.slice(11, 13)),
-      Number(local.slice(14, 16)),
-      Number(local.slice(17, 19)),
-    ) / 1000
-  );
 }
 
 /** What the trigram index holds for a call besides its caller name; the index cost grows with its length. */
@@ -135,40 +130,45 @@ function searchText(call: CdrCall, callerName: string): string {
   return foldText(parts.join(' '));
 }
 
-function rowValues(call: CdrCall, summary: CallSummary): (string | number | null)[] {
+function rowValues(call: CdrCall, summary: CallSummary): PreparedRow {
   const recordings = summary.recordings.map((r) => r.path);
-  return [
-    summary.session,
-    summary.start.local,
-    Math.floor(summary.start.utc / 1000),
-    wallSeconds(summary.start.local),
-    summary.answer?.local ?? null,
-    summary.end?.local ?? null,
-    summary.src,
-    extensionNumber(summary.src),
-    summary.dst,
-    extensionNumber(summary.dst),
-    summary.caller_name,
-    foldText(summary.caller_name),
-    searchText(call, summary.caller_name),
-    summary.clid,
-    summary.answered_by,
-    extensionNumber(summary.answered_by),
-    dispositionCode(summary.disposition),
-    directionCode(summary.direction),
-    summary.action_type,
-    summary.action_kind,
-    summary.action_target,
-    summary.duration,
-    summary.billsec,
-    summary.src_trunk_name,
-    summary.dst_trunk_name,
-    summary.account_code,
-    recordings.length === 0 ? null : JSON.stringify(recordings),
-    recordings.length === 0 ? 0 : 1,
-    call.legs.length,
-    summary.nat ? 1 : 0,
-  ];
+  const judged = judgeCall(call, summary.disposition);
+  // One object literal with every column (the type refuses a missing or unknown one), written in
+  // ROW_COLUMNS order so that every row shares one shape.
+  return {
+    session: summary.session,
+    start: summary.start.local,
+    start_utc: Math.floor(summary.start.utc / 1000),
+    start_wall: wallClockSeconds(summary.start.local),
+    answer: summary.answer?.local ?? null,
+    end: summary.end?.local ?? null,
+    src: summary.src,
+    src_num: extensionNumber(summary.src),
+    dst: summary.dst,
+    dst_num: extensionNumber(summary.dst),
+    caller_name: summary.caller_name,
+    caller_name_fold: foldText(summary.caller_name),
+    search_text: searchText(call, summary.caller_name),
+    clid: summary.clid,
+    answered_by: summary.answered_by,
+    answered_by_num: extensionNumber(summary.answered_by),
+    disposition: dispositionCode(summary.disposition),
+    direction: directionCode(summary.direction),
+    action_type: summary.action_type,
+    action_kind: summary.action_kind,
+    action_target: summary.action_target,
+    duration: summary.duration,
+    billsec: summary.billsec,
+    src_trunk_name: summary.src_trunk_name,
+    dst_trunk_name: summary.dst_trunk_name,
+    account_code: summary.account_code,
+    recordings: recordings.length === 0 ? null : JSON.stringify(recordings),
+    has_recording: recordings.length === 0 ? 0 : 1,
+    legs: call.legs.length,
+    nat: summary.nat ? 1 : 0,
+    outcome: outcomeCode(judged.outcome),
+    route: encodeRoute(judged.route),
+  };
 }
 
 /**
@@ -228,7 +228,7 @@ export function decodePrepared(record: PreparedRecord): CdrRecord {
 /** The call a prepared call was made from: same session, records and leg order. */
 export function preparedToCall(prepared: PreparedCall): CdrCall {
   const main = decodePrepared(prepared.main);
-  const session = prepared.row[ROW_INDEX.session] as string;
+  const session = prepared.row.session as string;
   if (prepared.legs.length > 0) return { session, main, legs: prepared.legs.map(decodePrepared) };
-  return { session, main, legs: prepared.row[ROW_INDEX.legs] === 0 ? [] : [main] };
+  return { session, main, legs: prepared.row.legs === 0 ? [] : [main] };
 }

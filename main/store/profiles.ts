@@ -1,11 +1,10 @@
 import type { PbxProfile } from '../../preload/api.js';
 import { defaultTimeZone, isValidTimeZone } from '../cdr/time.js';
 import { AppError } from '../errors.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 import { retimeCalls } from './retime.js';
-import type { PbxRecordInput } from './types.js';
+import type { PbxRecordInput, ProfilesArea } from './types.js';
 
-const SYNC_STATES: readonly PbxProfile['last_sync_state'][] = ['never', 'ok', 'failed', 'cancelled', 'running'];
 const APIS: readonly PbxRecordInput['api'][] = ['auto', 'legacy', 'ucm63xx'];
 const DETECTED: readonly string[] = ['legacy', 'ucm63xx'];
 const IMPORT_SOURCE_NAME = 'Imported';
@@ -122,17 +121,8 @@ function validate(input: PbxRecordInput): Omit<PbxDbRow, 'id' | 'last_sync_at' |
   };
 }
 
-export interface Profiles {
-  list(): PbxProfile[];
-  get(id: number): PbxProfile | null;
-  getByName(name: string): PbxProfile | null;
-  save(input: PbxRecordInput): PbxProfile;
-  remove(id: number): void;
-  /** Turns a PBX profile into an import-only source that keeps its calls (see Store.keepPbxHistory). */
-  keepHistory(id: number): PbxProfile;
-  importSource(): PbxProfile;
-  findImportSource(): PbxProfile | null;
-  setSyncOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
+/** The profiles area (see ProfilesArea), and the name lookup the query engine uses. */
+export interface Profiles extends ProfilesArea {
   /** Name -> profile for every profile; the query engine resolves PBX names through it. */
   byName(): Map<string, PbxProfile>;
 }
@@ -157,7 +147,6 @@ export function createProfiles(db: Db): Profiles {
      WHERE id = @id`,
   );
   const deleteStmt = db.prepare('DELETE FROM pbx WHERE id = ?');
-  const outcomeStmt = db.prepare('UPDATE pbx SET last_sync_state = ?, last_sync_error = ?, last_sync_at = ? WHERE id = ?');
 
   function defaultRow(): PbxDbRow | null {
     const setting = getDefaultStmt.get(DEFAULT_SOURCE_KEY);
@@ -269,15 +258,6 @@ export function createProfiles(db: Db): Profiles {
         putDefaultStmt.run(DEFAULT_SOURCE_KEY, String(created.id));
         return { ...created, default_source: true };
       })();
-    },
-    setSyncOutcome(pbxId, outcome) {
-      if (!SYNC_STATES.includes(outcome.state)) {
-        throw bad(`Unknown sync state "${String(outcome.state)}": use ${SYNC_STATES.join(', ')}.`, { state: outcome.state });
-      }
-      const at = outcome.at ?? new Date().toISOString();
-      if (outcomeStmt.run(outcome.state, outcome.error ?? null, at, requireId(pbxId)).changes === 0) {
-        throw new AppError('NOT_FOUND', `There is no PBX with id ${pbxId}.`, { id: pbxId });
-      }
     },
     byName() {
       const defaultSource = defaultId();

@@ -14,9 +14,10 @@ import type {
 } from '../../preload/api.js';
 import { isoUtc } from '../cdr/time.js';
 import { AppError } from '../errors.js';
-import { directionName, dispositionName } from './codes.js';
+import { decodeRoute } from '../cdr/outcome.js';
+import { directionName, dispositionName, outcomeName } from './codes.js';
 import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 import type { FieldSets } from './field-sets.js';
 import { compileFilter, type CompiledFilter, type PbxRef, type Term } from './filter.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
@@ -51,13 +52,15 @@ const SORT_KEYS: Record<SortField, string> = {
 const ROW_COLUMNS = `c.id, c.session, p.name AS pbx, c.start, c.start_utc, c.answer, c."end", c.src, c.dst,
   c.caller_name, c.clid, c.answered_by, c.disposition, c.direction, c.action_type, c.action_kind, c.action_target,
   c.duration, c.billsec, c.src_trunk_name, c.dst_trunk_name, c.account_code, c.recordings, c.legs, c.nat, c.origin,
-  c.imported_at`;
+  c.imported_at, c.outcome, c.route`;
 
 const PAGE_REQUEST_KEYS = ['filter', 'sort', 'limit', 'cursor'];
 
-interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction' | 'imported_at'> {
+interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction' | 'imported_at' | 'outcome' | 'route'> {
   start_utc: number;
   imported_at: number | null;
+  outcome: number;
+  route: string;
   disposition: number;
   direction: number;
   recordings: string | null;
@@ -101,6 +104,8 @@ function toCallRow(row: CallDbRow): CallRow {
     nat: row.nat === 1,
     origin: row.origin,
     imported_at: row.imported_at === null ? null : isoUtc(row.imported_at * 1000),
+    outcome: outcomeName(row.outcome) ?? 'unanswered',
+    route: decodeRoute(row.route),
   };
 }
 
@@ -338,7 +343,7 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
     iterate(filter, sort) {
       const query = buildIterateQuery(db, filter, sort);
       if (query === null) return [][Symbol.iterator]();
-      // While the iterator is open its connection can still read but refuses writes (Store.iterate
+      // While the iterator is open its connection can still read but refuses writes (CallsArea.iterate
       // runs on a connection of its own for that reason). A statement of its own, not the cache's: two
       // exports of one filter may run at once, and a statement can be iterated only once at a time.
       const rows = db.prepare(query.sql).iterate(...query.params) as IterableIterator<CallDbRow>;

@@ -1,5 +1,5 @@
 import { wallClockToUtc } from '../cdr/time.js';
-import type { Db } from './db.js';
+import type { Db } from './db-type.js';
 
 /**
  * A PBX's wall clock is stored as text (calls.start, the `s` of each record in legs.derived) and never

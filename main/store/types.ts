@@ -1,4 +1,6 @@
 import type {
+  ReportRequest,
+  ReportResult,
   CallFilter,
   CallPage,
   CallPageRequest,
@@ -15,8 +17,9 @@ import type { PreparedCall } from './prepare.js';
 import type { SourceKind } from '../cdr/authority.js';
 
 /**
- * The cache's service surface. One implementation (main/store/store.ts, better-sqlite3); used by the
- * CLI, sync, importers, recordings, export, IPC and the web mode alike.
+ * The cache's service surface, one object per area (profiles, calls, sync state, recordings, settings,
+ * imports), each a small module with its own SQL. One implementation (main/store/store.ts assembles
+ * it, better-sqlite3); used by the CLI, sync, importers, recordings, export, IPC and the web mode alike.
  */
 
 /** Profile fields as stored (no secrets ever). */
@@ -43,7 +46,7 @@ export interface IngestOptions {
   imported_at?: number;
   /** How authoritative the delivery is (main/cdr/authority.ts); default api for sync, else page-csv. */
   source?: SourceKind;
-  /** The import (Store.beginImport) delivering these calls, so it can be undone. */
+  /** The import (ImportsArea.begin) delivering these calls, so it can be undone. */
   import_id?: number;
   /**
    * Look for each call's session in every source first: a call cached under another source merges
@@ -92,7 +95,7 @@ export interface RecordingStatus {
   checked_at: string | null;
 }
 
-/** An import as it begins (Store.beginImport): the source its new calls go to, its file and format. */
+/** An import as it begins (ImportsArea.begin): the source its new calls go to, its file and format. */
 export interface ImportStart {
   pbx_id: number;
   file: string;
@@ -102,49 +105,43 @@ export interface ImportStart {
 /** What an import has done so far: the counts of its log entry. */
 export type ImportCounts = Pick<ImportEntry, 'imported' | 'already_present' | 'merged' | 'rejected' | 'kept' | 'elsewhere'>;
 
-/** A big load in progress (Store.beginBulkLoad). */
+/** A big load in progress (CallsArea.beginBulkLoad). */
 export interface BulkLoad {
+  /**
+   * Whether this load is big enough to have the number indexes set aside, so that finishing it (the
+   * last of overlapping loads) rebuilds them: seconds on a big cache, worth telling the user first.
+   */
+  readonly indexesAside: boolean;
   /** Builds the query indexes again and restores the load-time settings; calling it again does nothing. */
   finish(): void;
 }
 
-export interface BulkLoadOptions {
-  /**
-   * Swap the number indexes for stand-ins and defer the text index's merging (default true). Without
-   * it a load only takes the lean connection settings, which is what a big file that mostly repeats
-   * cached calls needs: a re-import reads far more pages than it writes.
-   */
-  setIndexesAside?: boolean;
-}
-
-export interface Store {
-  readonly path: string;
-  close(): void;
-  /** Runs fn in one transaction (nestable: inner calls become savepoints). */
-  transaction<T>(fn: () => T): T;
-
-  listPbx(): PbxProfile[];
-  getPbx(id: number): PbxProfile | null;
-  getPbxByName(name: string): PbxProfile | null;
+/** The PBX profiles and import-only sources (main/store/profiles.ts). */
+export interface ProfilesArea {
+  list(): PbxProfile[];
+  get(id: number): PbxProfile | null;
+  getByName(name: string): PbxProfile | null;
   /**
    * Creates or updates; names are unique (BAD_INPUT when taken). A changed zone re-times the profile's
    * calls (start instants of calls and records) in the same transaction; an import-only source cannot
    * become a PBX.
    */
-  savePbx(input: PbxRecordInput): PbxProfile;
+  save(input: PbxRecordInput): PbxProfile;
   /** Removes the profile and every call, leg and recording state that belongs to it. */
-  removePbx(id: number): void;
+  remove(id: number): void;
   /**
    * Turns a PBX profile into an import-only source of the same name that keeps its calls: address,
    * user, certificate and sync position are forgotten (the caller forgets any stored password).
    */
-  keepPbxHistory(id: number): PbxProfile;
+  keepHistory(id: number): PbxProfile;
   /** The "Imported" source for files without a PBX (the default one), created on first use. */
   importSource(): PbxProfile;
   /** The "Imported" source if it exists (creates nothing). */
   findImportSource(): PbxProfile | null;
-  setSyncOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
+}
 
+/** The calls: ingest and merge (ingest.ts), big loads (bulk.ts) and the query engine (query.ts). */
+export interface CallsArea {
   /**
    * Stores calls of one PBX, in one transaction. A call already present (same pbx + session) is merged:
    * legs by AcctId, fields by "a non-empty value wins, nothing is erased"; derived values recomputed
@@ -157,17 +154,17 @@ export interface Store {
    */
   ingestPrepared(pbxId: number, calls: PreparedCall[], options: IngestOptions): IngestCounts;
   /**
-   * For a load of many calls (a big import): lowers the memory the connection maps and caches while
-   * loading and, unless options say otherwise, swaps the number indexes of `calls` for cheap stand-ins
-   * (never the UNIQUE identity one, which ingest's merge relies on) so rows append cheaply and defers
-   * the text index's merging. Queries stay correct meanwhile, only slower. finish() builds the
-   * indexes again by sorting, restores the settings; it is idempotent. A process that dies in between
-   * leaves a marker, and the next openStore rebuilds what is missing (unless the marking process is
-   * still alive and loading). Loads may overlap; the indexes come back when the last one finishes.
-   * Setting the indexes aside pays only for loads large next to the cache, since finishing sorts every
-   * call of the cache (bulkLoadPays in main/store/bulk.ts).
+   * For a load of about `expectedCalls` calls (an import): lowers the memory the connection maps and
+   * caches while loading and, when the load is big next to the cache (main/store/bulk.ts decides,
+   * since finishing sorts every call of the cache), swaps the number indexes of `calls` for cheap
+   * stand-ins (never the UNIQUE identity one, which ingest's merge relies on) so rows append cheaply
+   * and defers the text index's merging. Queries stay correct meanwhile, only slower. finish() builds
+   * the indexes again by sorting, restores the settings; it is idempotent. A process that dies in
+   * between leaves a marker, and the next openStore rebuilds what is missing (unless the marking
+   * process is still alive and loading). Loads may overlap; the indexes come back when the last one
+   * finishes.
    */
-  beginBulkLoad(options?: BulkLoadOptions): BulkLoad;
+  beginBulkLoad(expectedCalls: number): BulkLoad;
 
   page(request: CallPageRequest): CallPage;
   totals(filter: CallFilter): CallTotals;
@@ -177,31 +174,64 @@ export interface Store {
    * sees the cache as it was when it started. Finish or return() it to end its read.
    */
   iterate(filter: CallFilter, sort?: CallSort): IterableIterator<CallRow>;
-  getCall(callId: number): CallRow | null;
+  get(callId: number): CallRow | null;
   session(callId: number): SessionDetail | null;
   /** Calls with this session id (one per PBX holding it), optionally limited to one PBX. */
   findSession(session: string, pbxName?: string): SessionDetail[];
   filterOptions(): FilterOptions;
+}
 
-  getSyncPosition(pbxId: number): SyncPosition | null;
-  setSyncPosition(pbxId: number, position: SyncPosition | null): void;
+/** Where each PBX's sync stands (main/store/sync-state.ts). */
+export interface SyncStateArea {
+  position(pbxId: number): SyncPosition | null;
+  setPosition(pbxId: number, position: SyncPosition | null): void;
+  /** The outcome of the last sync, shown with the profile (last_sync_state, last_error, last_sync_at). */
+  setOutcome(pbxId: number, outcome: { state: PbxProfile['last_sync_state']; error?: string | null; at?: string }): void;
+}
 
-  getRecording(callId: number, path: string): RecordingStatus | null;
-  setRecording(status: RecordingStatus): void;
+/** What is known of each call's recordings (main/store/recordings.ts). */
+export interface RecordingsArea {
+  get(callId: number, path: string): RecordingStatus | null;
+  set(status: RecordingStatus): void;
+}
 
+/** The app's key/value settings (main/store/settings.ts). */
+export interface SettingsArea {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+}
+
+/** The import log (main/store/imports.ts). */
+export interface ImportsArea {
   /** Logs an import as running; call in the transaction of its first batch. Returns its id. */
-  beginImport(start: ImportStart): number;
+  begin(start: ImportStart): number;
   /** Brings an import's counts up to date (in each batch's transaction) and, at its end, its state. */
-  updateImport(id: number, counts: ImportCounts, state?: 'done' | 'stopped'): void;
+  update(id: number, counts: ImportCounts, state?: 'done' | 'stopped'): void;
   /** Every logged import, newest first. */
-  listImports(): ImportEntry[];
+  list(): ImportEntry[];
   /**
    * Undoes an import in one transaction: removes the calls it created, withdraws the values it filled
    * into calls that were already cached, drops the conflicts it recorded. NOT_FOUND for an unknown id;
    * BAD_INPUT when it was undone already.
    */
-  undoImport(id: number): { entry: ImportEntry; removed: number; restored: number };
+  undo(id: number): { entry: ImportEntry; removed: number; restored: number };
+}
 
-  getSetting(key: string): string | null;
-  setSetting(key: string, value: string): void;
+export interface Store {
+  readonly path: string;
+  close(): void;
+  /** Runs fn in one transaction (nestable: inner calls become savepoints). */
+  transaction<T>(fn: () => T): T;
+  readonly profiles: ProfilesArea;
+  readonly calls: CallsArea;
+  readonly sync: SyncStateArea;
+  readonly recordings: RecordingsArea;
+  readonly settings: SettingsArea;
+  readonly imports: ImportsArea;
+  readonly reports: ReportsArea;
+}
+
+/** The reports of docs/reports.md over the calls a filter selects (main/reports/). */
+export interface ReportsArea {
+  run(request: ReportRequest): ReportResult;
 }

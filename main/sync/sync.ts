@@ -3,6 +3,7 @@ import { defaultTimeZone, isValidTimeZone, utcToWallClock } from '../cdr/time.js
 import type { CdrCall } from '../cdr/types.js';
 import { AppError, toAppError } from '../errors.js';
 import { createPbxClient, type CdrPage, type PbxClient, type PbxClientOptions } from '../pbx/client.js';
+import { saveDetectedApi } from '../pbx/detected-api.js';
 import { MAX_RECORDS_PER_PAGE } from '../pbx/query.js';
 import { sleep } from '../pbx/ucm63xx.js';
 import type { Store, SyncPosition } from '../store/types.js';
@@ -137,7 +138,7 @@ class SyncRun {
   }
 
   private async plan(): Promise<Plan | null> {
-    const saved = this.store.getSyncPosition(this.profile.id);
+    const saved = this.store.sync.position(this.profile.id);
     const now = this.pbxNow();
     if (saved?.in_progress && (!this.options.full || saved.full)) {
       const windows = resumeWindows(windowFromStored(saved.window_start, saved.window_end), now);
@@ -150,7 +151,7 @@ class SyncRun {
     const first = await this.fetch({ start: null, end: null }, 0, 1);
     const oldest = callStart(first.calls[0]);
     if (first.entries === 0 || oldest === null) {
-      this.store.setSyncPosition(this.profile.id, position(undefined, 0, saved?.newest_start ?? null, true));
+      this.store.sync.setPosition(this.profile.id, position(undefined, 0, saved?.newest_start ?? null, true));
       return null;
     }
     return { windows: planWindows(null, oldest, now), offset: 0, full: true, newest: saved?.newest_start ?? null };
@@ -185,8 +186,8 @@ class SyncRun {
   /** One page and the position after it, in one transaction: a crash keeps both or neither. */
   private commit(page: CdrPage, after: SyncPosition): void {
     const counts = this.store.transaction(() => {
-      const result = page.calls.length > 0 ? this.store.ingest(this.profile.id, page.calls, { origin: 'sync' }) : null;
-      this.store.setSyncPosition(this.profile.id, after);
+      const result = page.calls.length > 0 ? this.store.calls.ingest(this.profile.id, page.calls, { origin: 'sync' }) : null;
+      this.store.sync.setPosition(this.profile.id, after);
       return result;
     });
     this.pages += 1;
@@ -237,22 +238,7 @@ class SyncRun {
   private async saveDetectedApi(): Promise<void> {
     if (this.apiSaved) return;
     this.apiSaved = true;
-    const detected = await this.client.api();
-    if (detected === this.profile.detected_api) return;
-    const p = this.profile;
-    this.store.savePbx({
-      id: p.id,
-      name: p.name,
-      kind: p.kind,
-      url: p.url,
-      api: p.api,
-      detected_api: detected,
-      user: p.user,
-      tz: p.tz,
-      model: p.model,
-      fingerprint: p.fingerprint,
-      ca_file: p.ca_file,
-    });
+    saveDetectedApi(this.store, this.profile, await this.client.api());
   }
 }
 
@@ -263,22 +249,22 @@ class SyncRun {
  * store. Authentication, permission and certificate failures stop at once with nothing written.
  */
 export async function syncPbx(store: Store, pbxId: number, password: string, options: SyncOptions = {}): Promise<SyncResult> {
-  const profile = store.getPbx(pbxId);
+  const profile = store.profiles.get(pbxId);
   if (!profile) throw new AppError('NOT_FOUND', `No PBX profile with id ${pbxId}.`, { pbx_id: pbxId });
   if (profile.kind !== 'pbx') {
     throw new AppError('BAD_INPUT', `"${profile.name}" holds imported files; only a PBX can be synced.`, { pbx_id: pbxId });
   }
   const at = (): string => (options.now ?? (() => new Date()))().toISOString();
-  store.setSyncOutcome(pbxId, { state: 'running', at: at() });
+  store.sync.setOutcome(pbxId, { state: 'running', at: at() });
   const client = createPbxClient(profile, password, options.client);
   try {
     const result = await new SyncRun(store, profile, client, options).run();
-    store.setSyncOutcome(pbxId, { state: 'ok', error: null, at: at() });
+    store.sync.setOutcome(pbxId, { state: 'ok', error: null, at: at() });
     return result;
   } catch (error) {
     const failure = toAppError(error);
     const cancelled = failure.code === 'CANCELLED';
-    store.setSyncOutcome(pbxId, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : failure.message, at: at() });
+    store.sync.setOutcome(pbxId, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : failure.message, at: at() });
     throw cancelled ? new AppError('CANCELLED', 'Sync cancelled; the pages already fetched are kept.') : failure;
   } finally {
     client.close();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ApiMethodName, FileRef, ProgressEvent } from '../../preload/api.js';
-import { createAppApi } from '../app-api.js';
+import { createAppApi } from '../app/index.js';
 import { SECURITY_HEADERS } from '../app/csp.js';
 import { dispatch, type ApiHandlers } from '../app/dispatch.js';
 import { FileRefRegistry } from '../app/file-refs.js';
@@ -17,6 +17,7 @@ import { AppError, toErrorPayload } from '../errors.js';
 import { createMemorySecrets, type SecretStore } from '../secrets.js';
 import type { Store } from '../store/types.js';
 import { DownloadRegistry } from './downloads.js';
+import { createWebShell } from './shell.js';
 import {
   BodyTooLarge,
   attachmentHeader,
@@ -98,13 +99,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     store: opts.store,
     dataDir: opts.dataDir,
     secrets: opts.secrets ?? createMemorySecrets(),
-    mode: 'web',
+    shell: createWebShell(downloads),
     emitProgress: broadcast,
     files,
-    transport: {
-      recordingUrl: (callId, index) => `/recordings/${callId}/${index}`,
-      reserveDownload: (fileName, contentType) => downloads.reserve(fileName, contentType),
-    },
   });
   const handlers: ApiHandlers = { ...api, dialogs: webDialogs };
   let allowedHosts = new Set<string>();

@@ -1,7 +1,9 @@
 /**
  * The Calls screen's state (filter, sort, open call) as URL query parameters, so Back, reload and
- * bookmarks restore it. The URL is a boundary: every value read from it is checked, and what does not
- * fit is reported by name instead of being sent to the query engine.
+ * bookmarks restore it. The filter's parameters are a part of their own (`writeFilterParams`,
+ * `readFilterParams`) that any route showing calls can carry beside its own. The URL is a boundary:
+ * every value read from it is checked, and what does not fit is reported by name instead of being
+ * sent to the query engine.
  */
 import {
   SORT_FIELDS,
@@ -72,13 +74,21 @@ export function isEmptyFilter(filter: CallFilter): boolean {
   return Object.keys(cleanFilter(filter)).length === 0;
 }
 
-export function serializeCallsState(state: CallsUrlState): URLSearchParams {
-  const params = new URLSearchParams();
-  const filter = cleanFilter(state.filter);
-  for (const key of TEXT_KEYS) if (filter[key] !== undefined) params.set(key, filter[key]);
-  for (const key of LIST_KEYS) for (const value of filter[key] ?? []) params.append(key, value);
-  for (const key of NUMBER_KEYS) if (filter[key] !== undefined) params.set(key, String(filter[key]));
-  if (filter.has_recording !== undefined) params.set('has_recording', filter.has_recording ? 'yes' : 'no');
+/**
+ * Appends the filter's parameters to `params`. Every route that shows calls carries its filter this
+ * way (the same names, in the same order), so an address keeps its filter from one screen to another.
+ */
+export function writeFilterParams(filter: CallFilter, params: URLSearchParams): URLSearchParams {
+  const clean = cleanFilter(filter);
+  for (const key of TEXT_KEYS) if (clean[key] !== undefined) params.set(key, clean[key]);
+  for (const key of LIST_KEYS) for (const value of clean[key] ?? []) params.append(key, value);
+  for (const key of NUMBER_KEYS) if (clean[key] !== undefined) params.set(key, String(clean[key]));
+  if (clean.has_recording !== undefined) params.set('has_recording', clean.has_recording ? 'yes' : 'no');
+  return params;
+}
+
+/** The parameters of the Calls screen beside the filter: sort (when not the default) and open call. */
+export function writeCallsParams(state: Pick<CallsUrlState, 'sort' | 'call'>, params: URLSearchParams): URLSearchParams {
   if (state.sort.field !== DEFAULT_SORT.field || state.sort.dir !== DEFAULT_SORT.dir) {
     params.set('sort', `${state.sort.dir === 'desc' ? '-' : ''}${state.sort.field}`);
   }
@@ -86,17 +96,25 @@ export function serializeCallsState(state: CallsUrlState): URLSearchParams {
   return params;
 }
 
-/** A stable text for comparing states (parameter order does not matter). */
-export function stateKey(state: CallsUrlState): string {
-  const params = serializeCallsState(state);
-  params.sort();
-  return params.toString();
+export function serializeCallsState(state: CallsUrlState): URLSearchParams {
+  return writeCallsParams(state, writeFilterParams(state.filter, new URLSearchParams()));
 }
 
-export function parseCallsState(params: URLSearchParams): { state: CallsUrlState; problems: string[] } {
-  const problems: string[] = [];
-  const filter: CallFilter = {};
+/** A stable text for comparing parameter lists (their order does not matter). */
+export function paramsKey(params: URLSearchParams): string {
+  const sorted = new URLSearchParams(params);
+  sorted.sort();
+  return sorted.toString();
+}
 
+/** A stable text for comparing filters. */
+export function filterKey(filter: CallFilter): string {
+  return paramsKey(writeFilterParams(filter, new URLSearchParams()));
+}
+
+/** Reads the filter's parameters; each value it cannot use is named in `problems` and left out. */
+export function readFilterParams(params: URLSearchParams, problems: string[]): CallFilter {
+  const filter: CallFilter = {};
   for (const key of TEXT_KEYS) {
     const value = params.get(key);
     if (value === null || value.trim() === '') continue;
@@ -139,6 +157,11 @@ export function parseCallsState(params: URLSearchParams): { state: CallsUrlState
   else if (hasRecording === 'no') filter.has_recording = false;
   else if (hasRecording !== null && hasRecording !== '') problems.push(`"has_recording=${hasRecording}" must be yes or no`);
 
+  return filter;
+}
+
+/** Reads the Calls screen's own parameters (sort, open call) the same way. */
+export function readCallsParams(params: URLSearchParams, problems: string[]): Pick<CallsUrlState, 'sort' | 'call'> {
   let sort: CallSort = { ...DEFAULT_SORT };
   const sortText = params.get('sort');
   if (sortText) {
@@ -157,5 +180,11 @@ export function parseCallsState(params: URLSearchParams): { state: CallsUrlState
     else problems.push(`"call=${callText}" is not a call id`);
   }
 
-  return { state: { filter, sort, call }, problems };
+  return { sort, call };
+}
+
+export function parseCallsState(params: URLSearchParams): { state: CallsUrlState; problems: string[] } {
+  const problems: string[] = [];
+  const filter = readFilterParams(params, problems);
+  return { state: { filter, ...readCallsParams(params, problems) }, problems };
 }

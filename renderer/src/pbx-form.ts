@@ -1,5 +1,6 @@
 /** Validation of the PBX profile form, before anything is sent to the service. */
 import type { ImportSourceInput, PbxInput, PbxProfile } from '../../preload/api.js';
+import { httpUrlProblem, isValidTimeZone } from '../../preload/checks.js';
 
 export interface PbxFormValues {
   name: string;
@@ -12,15 +13,6 @@ export interface PbxFormValues {
 }
 
 export type PbxFormErrors = Partial<Record<keyof PbxFormValues, string>>;
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function viewerTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -35,14 +27,17 @@ export function formFromProfile(profile: PbxProfile): PbxFormValues {
 }
 
 function urlProblem(text: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return `"${text}" is not an address. Write it like https://192.168.1.20:8089.`;
+  const trimmed = text.trim();
+  // The same http(s) check the service makes; the form only puts its answer in words.
+  switch (httpUrlProblem(trimmed)) {
+    case 'not-a-url':
+      return `"${text}" is not an address. Write it like https://192.168.1.20:8089.`;
+    case 'not-http':
+      return `Use an https:// (or http://) address, not "${new URL(trimmed).protocol}".`;
+    case 'no-host':
+      return 'The address needs a host name or IP address.';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Use an https:// (or http://) address, not "${url.protocol}".`;
-  if (!url.hostname) return 'The address needs a host name or IP address.';
+  const url = new URL(trimmed);
   if (url.username || url.password) return 'Put the user name and password in their own fields, not in the address.';
   if (url.search || url.hash) return 'Leave out "?..." and "#..." parts: give only the PBX address and port.';
   return null;
@@ -60,7 +55,7 @@ export function validatePbxForm(
   else if (context.others.some((p) => p.id !== context.id && p.name === name)) errors.name = `A PBX named "${name}" already exists.`;
 
   if (!values.tz.trim()) errors.tz = 'Choose the time zone the PBX clock runs in.';
-  else if (!isTimeZone(values.tz.trim())) errors.tz = `"${values.tz}" is not a time zone name like Europe/Berlin or America/New_York.`;
+  else if (!isValidTimeZone(values.tz.trim())) errors.tz = `"${values.tz}" is not a time zone name like Europe/Berlin or America/New_York.`;
   if (values.model.length > 64) errors.model = 'Keep the model under 64 characters.';
   if (context.importOnly) return errors;
 
@@ -84,7 +79,7 @@ export function toImportSourceInput(values: PbxFormValues, id?: number): ImportS
 
 /** What the form says when the zone of a profile with calls changes; null when nothing is re-timed. */
 export function retimeNotice(profile: PbxProfile | null, tz: string): string | null {
-  if (!profile || profile.calls === 0 || tz.trim() === profile.tz || !isTimeZone(tz.trim())) return null;
+  if (!profile || profile.calls === 0 || tz.trim() === profile.tz || !isValidTimeZone(tz.trim())) return null;
   const n = profile.calls.toLocaleString('en-US');
   return `Saving re-times the ${n} cached call${profile.calls === 1 ? '' : 's'} of ${profile.name} from ${profile.tz} to ${tz.trim()}: their PBX times stay, their instants follow the new zone.`;
 }

@@ -8,8 +8,10 @@ import {
   parseDuration,
   parsePbxDateTime,
   readTypedDateTime,
+  readWallClockBound,
   toPbxTime,
   utcToWallClock,
+  wallClockSeconds,
   wallClockToUtc,
 } from '../../main/cdr/time.js';
 
@@ -64,6 +66,32 @@ describe('parsePbxDateTime', () => {
   ])('rejects %j with BAD_INPUT naming the value', (text) => {
     expect(() => parsePbxDateTime(text)).toThrow(text);
     expect(codeOf(() => parsePbxDateTime(text))).toBe('BAD_INPUT');
+  });
+});
+
+describe('readWallClockBound', () => {
+  it('fills a missing time from the start of the day or minute, or from its end for an upper bound', () => {
+    expect(readWallClockBound('2024-03-01')).toEqual({ local: '2024-03-01T00:00:00' });
+    expect(readWallClockBound('2024-03-01', { end: true })).toEqual({ local: '2024-03-01T23:59:59' });
+    expect(readWallClockBound('2024-03-01T08:15', { end: true })).toEqual({ local: '2024-03-01T08:15:59' });
+    expect(readWallClockBound(' 2024-03-01T08:15:07 ', { end: true })).toEqual({ local: '2024-03-01T08:15:07' });
+  });
+
+  it('takes a space for the T only when asked', () => {
+    expect(readWallClockBound('2024-03-01 08:15')).toEqual({ problem: 'form' });
+    expect(readWallClockBound('2024-03-01 08:15', { space: true })).toEqual({ local: '2024-03-01T08:15:00' });
+  });
+
+  it('tells a text in another form from a date or time that does not exist', () => {
+    for (const text of ['1/3/2024', '2024-3-1', '2024-03-01T8:15', '']) expect(readWallClockBound(text)).toEqual({ problem: 'form' });
+    for (const text of ['2023-02-29', '2024-02-30', '2024-13-01', '2024-03-01T24:00', '2024-03-01T23:60', '0099-01-01']) {
+      expect(readWallClockBound(text)).toEqual({ problem: 'nonexistent' });
+    }
+    expect(readWallClockBound('2024-02-29')).toEqual({ local: '2024-02-29T00:00:00' });
+  });
+
+  it('gives seconds as if the wall clock were UTC', () => {
+    expect(wallClockSeconds('2024-03-01T08:15:07')).toBe(Date.UTC(2024, 2, 1, 8, 15, 7) / 1000);
   });
 });
 

@@ -86,10 +86,10 @@ export function seedCache(path: string): void {
   const store = openStore(path);
   try {
     const ids = {
-      office: store.savePbx({ name: 'office', url: 'https://192.0.2.10:8443', api: 'legacy', user: 'cdrapi', tz: 'UTC' }).id,
-      branch: store.savePbx({ name: 'branch', url: 'https://192.0.2.20:8443', api: 'legacy', user: 'cdrapi', tz: 'UTC' }).id,
+      office: store.profiles.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'legacy', user: 'cdrapi', tz: 'UTC' }).id,
+      branch: store.profiles.save({ name: 'branch', url: 'https://192.0.2.20:8443', api: 'legacy', user: 'cdrapi', tz: 'UTC' }).id,
     };
-    for (const { pbx, call } of CALLS) store.ingest(ids[pbx], [call], { origin: 'sync' });
+    for (const { pbx, call } of CALLS) store.calls.ingest(ids[pbx], [call], { origin: 'sync' });
   } finally {
     store.close();
   }

@@ -66,11 +66,11 @@ async function calls(pbx: string): Promise<CallRow[]> {
 function cacheCalls(name: string, n: number): void {
   const store = openStore(db);
   try {
-    const id = store.getPbxByName(name)!.id;
+    const id = store.profiles.getByName(name)!.id;
     const made = Array.from({ length: n }, (_, i) =>
       flatCall({ session: `${name}-${i}`, start: `2024-01-${String(1 + (i % 28)).padStart(2, '0')} 10:00:00`, src: '1001', dst: '1002' }),
     );
-    store.ingest(id, made, { origin: 'sync' });
+    store.calls.ingest(id, made, { origin: 'sync' });
   } finally {
     store.close();
   }

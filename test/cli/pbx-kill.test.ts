@@ -52,7 +52,7 @@ function snapshot(): Snapshot {
 function fillCache(): void {
   const store = openStore(db);
   try {
-    const id = store.savePbx({
+    const id = store.profiles.save({
       name: 'office',
       url: 'https://192.0.2.10:8443',
       api: 'auto',
@@ -67,9 +67,9 @@ function fillCache(): void {
         const start = new Date(base + n * 3_157_000).toISOString().slice(0, 19).replace('T', ' ');
         return flatCall({ session: `s-${n}`, start, src: String(1000 + (n % 50)), dst: String(2000 + (n % 70)) });
       });
-      store.ingest(id, calls, { origin: 'sync' });
+      store.calls.ingest(id, calls, { origin: 'sync' });
     }
-    store.setSyncPosition(id, {
+    store.sync.setPosition(id, {
       window_start: '2024-12-01T00:00:00',
       window_end: '2025-01-01T00:00:00',
       offset: 2000,
@@ -133,9 +133,9 @@ describe('kill -9 while a PBX profile changes', () => {
     // Either way the cache is usable: the next change completes.
     const store = openStore(db);
     try {
-      const office = store.getPbxByName('office')!;
-      store.savePbx({ ...office, tz: 'Asia/Tokyo' });
-      const first = store.page({ filter: {}, sort: { field: 'start', dir: 'asc' }, limit: 1 }).rows[0]!;
+      const office = store.profiles.getByName('office')!;
+      store.profiles.save({ ...office, tz: 'Asia/Tokyo' });
+      const first = store.calls.page({ filter: {}, sort: { field: 'start', dir: 'asc' }, limit: 1 }).rows[0]!;
       expect(first.start_utc).toBe(`${new Date(wallClockToUtc(first.start, 'Asia/Tokyo')).toISOString().slice(0, 19)}Z`);
     } finally {
       store.close();

@@ -31,10 +31,10 @@ beforeAll(() => {
   seedCache(db);
   const store = openStore(db);
   try {
-    const office = store.getPbxByName('office');
-    const branch = store.getPbxByName('branch');
-    store.ingest(office!.id, [transfer()], { origin: 'sync' });
-    store.ingest(branch!.id, [flatCall({ session: 'a', start: '2024-06-01 09:00:00', src: '2005', dst: '2006' })], { origin: 'sync' });
+    const office = store.profiles.getByName('office');
+    const branch = store.profiles.getByName('branch');
+    store.calls.ingest(office!.id, [transfer()], { origin: 'sync' });
+    store.calls.ingest(branch!.id, [flatCall({ session: 'a', start: '2024-06-01 09:00:00', src: '2005', dst: '2006' })], { origin: 'sync' });
   } finally {
     store.close();
   }

@@ -30,12 +30,12 @@ async function expectCount(expected: number): Promise<void> {
 }
 
 function totals(filter: CallFilter): number {
-  return h.store.totals(filter).count;
+  return h.store.calls.totals(filter).count;
 }
 
 /** A sample of cached calls to choose realistic filter values from. */
 function sampleRows(n = 1000): CallRow[] {
-  return h.store.page({ filter: {}, limit: n }).rows;
+  return h.store.calls.page({ filter: {}, limit: n }).rows;
 }
 
 async function goToCalls(): Promise<void> {
@@ -69,11 +69,11 @@ describe('UCM CDR Viewer in the browser', () => {
     expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     await h.screenshot('certificate-dialog');
     await byTestId('cert-trust').click();
-    const profile = h.store.getPbxByName('Demo PBX');
+    const profile = h.store.profiles.getByName('Demo PBX');
     expect(profile).not.toBeNull();
     demoId = profile?.id ?? 0;
     await byTestId(`pbx-test-ok-${demoId}`).waitFor({ timeout: UI_TIMEOUT });
-    expect(h.store.getPbx(demoId)?.fingerprint).toBe(fingerprint);
+    expect(h.store.profiles.get(demoId)?.fingerprint).toBe(fingerprint);
   });
 
   it('syncs the demo PBX and shows what it cached', async () => {
@@ -94,7 +94,7 @@ describe('UCM CDR Viewer in the browser', () => {
     await expectCount(all);
     await h.screenshot('calls');
     const rows = sampleRows();
-    const options = h.store.filterOptions();
+    const options = h.store.calls.filterOptions();
     const fourDigits = (v: string): boolean => /^\d{4}$/.test(v);
     const caller = rows.find((r) => fourDigits(r.src))?.src ?? '';
     const callee = Number(rows.find((r) => fourDigits(r.dst))?.dst ?? 0);
@@ -160,7 +160,7 @@ describe('UCM CDR Viewer in the browser', () => {
 
   it('sorts by a column, both ways', async () => {
     const first = (dir: 'asc' | 'desc'): string =>
-      h.store.page({ filter: {}, sort: { field: 'duration', dir }, limit: 1 }).rows[0].session;
+      h.store.calls.page({ filter: {}, sort: { field: 'duration', dir }, limit: 1 }).rows[0].session;
     const shownFirst = () => h.page.locator('[data-testid="call-row"][data-index="0"]').getAttribute('data-session');
     await byTestId('sort-duration').click();
     const afterOne = await expect
@@ -174,7 +174,7 @@ describe('UCM CDR Viewer in the browser', () => {
   it('opens a transfer session with its legs on the timeline', async () => {
     const transfer = sampleRows()
       .filter((r) => r.legs >= 2 && r.recordings.length > 0)
-      .map((r) => h.store.session(r.id))
+      .map((r) => h.store.calls.session(r.id))
       .find((d) => d !== null && d.legs.some((leg) => leg.action_kind === 'TRANSFER'));
     expect(transfer).toBeDefined();
     if (!transfer) return;
@@ -209,7 +209,7 @@ describe('UCM CDR Viewer in the browser', () => {
 
   it('exports the filtered calls as CSV and as an Excel workbook with the rows the cache holds', async () => {
     await byTestId('filter-status-busy').check();
-    const expected = h.store.page({ filter: { status: ['BUSY'] }, limit: 1000 }).rows;
+    const expected = h.store.calls.page({ filter: { status: ['BUSY'] }, limit: 1000 }).rows;
     await expectCount(expected.length);
     await byTestId('export-open').click();
     await byTestId('export-dialog').waitFor({ timeout: UI_TIMEOUT });
@@ -264,13 +264,13 @@ describe('UCM CDR Viewer in the browser', () => {
     await expect.poll(() => row.getByTestId('import-file-imported').textContent(), { timeout: UI_TIMEOUT }).toBe('2');
     expect(await row.getByTestId('import-file-rejected').textContent()).toBe('1');
     await h.screenshot('import-summary');
-    const imported = h.store.importSource().name;
+    const imported = h.store.profiles.importSource().name;
     expect(totals({ pbx: [imported] })).toBe(2);
     expect(totals({ caller_name: 'weiß' })).toBe(1);
     await goToCalls();
     await byTestId('filter-pbx').selectOption([imported]);
     await expectCount(2);
-    const [call] = h.store.findSession('e2e-import-1');
+    const [call] = h.store.calls.findSession('e2e-import-1');
     expect(call?.call.imported_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     await h.page.evaluate(`location.hash = '#/calls?call=${call?.call.id}'`);
     await expect
@@ -300,7 +300,7 @@ describe('UCM CDR Viewer in the browser', () => {
     await expect.poll(() => row.getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('done');
     expect(await row.getByTestId('import-file-imported').textContent()).toBe('2');
     expect(await byTestId('import-date-order-choice').count()).toBe(0);
-    expect(h.store.findSession('e2e-order-1')[0]?.call.start).toBe('2019-04-03T09:10:11');
+    expect(h.store.calls.findSession('e2e-order-1')[0]?.call.start).toBe('2019-04-03T09:10:11');
   });
 
   it('shows a wrong password as a readable error', async () => {
@@ -308,7 +308,7 @@ describe('UCM CDR Viewer in the browser', () => {
     await byTestId('pbx-add').click();
     await byTestId('pbx-form').waitFor({ timeout: UI_TIMEOUT });
     await byTestId('pbx-form-name').fill('Wrong password PBX');
-    await byTestId('pbx-form-url').fill(h.store.getPbx(demoId)?.url ?? '');
+    await byTestId('pbx-form-url').fill(h.store.profiles.get(demoId)?.url ?? '');
     await byTestId('pbx-form-user').fill('cdrapi');
     await byTestId('pbx-form-password').fill('definitely-wrong');
     await byTestId('pbx-save').click();

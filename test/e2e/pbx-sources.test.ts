@@ -23,11 +23,11 @@ async function shownCount(): Promise<number> {
 
 /** A PBX nobody answers for (connection refused at once), with `n` calls cached as a sync would have. */
 function cachedPbx(name: string, n: number): number {
-  const id = h.store.savePbx({ name, url: 'https://127.0.0.1:9', api: 'auto', user: 'cdrapi', tz: 'Europe/Berlin', fingerprint: 'AA:BB' }).id;
+  const id = h.store.profiles.save({ name, url: 'https://127.0.0.1:9', api: 'auto', user: 'cdrapi', tz: 'Europe/Berlin', fingerprint: 'AA:BB' }).id;
   const calls = Array.from({ length: n }, (_, i) =>
     flatCall({ session: `${name}-${i}`, start: `2024-05-${String(1 + (i % 28)).padStart(2, '0')} ${String(8 + (i % 10)).padStart(2, '0')}:00:00` }),
   );
-  h.store.ingest(id, calls, { origin: 'sync' });
+  h.store.calls.ingest(id, calls, { origin: 'sync' });
   return id;
 }
 
@@ -56,7 +56,7 @@ describe('PBX profiles with cached calls, in the browser', () => {
   });
 
   it('re-times the calls of a PBX whose zone is changed in the edit form, saying so first', async () => {
-    const before = h.store.page({ filter: { pbx: ['office'] }, sort: { field: 'start', dir: 'asc' }, limit: 1 }).rows[0]!;
+    const before = h.store.calls.page({ filter: { pbx: ['office'] }, sort: { field: 'start', dir: 'asc' }, limit: 1 }).rows[0]!;
     await byTestId(`pbx-edit-${officeId}`).click();
     await byTestId('pbx-form').waitFor({ timeout: UI_TIMEOUT });
     await byTestId('pbx-form-tz').fill('America/New_York');
@@ -68,8 +68,8 @@ describe('PBX profiles with cached calls, in the browser', () => {
     await byTestId('password-dialog').waitFor({ timeout: UI_TIMEOUT });
     await byTestId('password-cancel').click();
 
-    expect(h.store.getPbx(officeId)).toMatchObject({ tz: 'America/New_York', fingerprint: 'AA:BB', calls: 300 });
-    const after = h.store.page({ filter: { pbx: ['office'] }, sort: { field: 'start', dir: 'asc' }, limit: 1 }).rows[0]!;
+    expect(h.store.profiles.get(officeId)).toMatchObject({ tz: 'America/New_York', fingerprint: 'AA:BB', calls: 300 });
+    const after = h.store.calls.page({ filter: { pbx: ['office'] }, sort: { field: 'start', dir: 'asc' }, limit: 1 }).rows[0]!;
     expect(after.start).toBe(before.start);
     const expected = new Date(wallClockToUtc(before.start, 'America/New_York')).toISOString().slice(0, 19) + 'Z';
     expect(after.start_utc).toBe(expected);
@@ -88,7 +88,7 @@ describe('PBX profiles with cached calls, in the browser', () => {
     await byTestId('pbx-remove-delete').click();
     await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await expect.poll(() => byTestId('pbx-card').count(), { timeout: UI_TIMEOUT }).toBe(1);
-    expect(h.store.getPbxByName('branch')).toBeNull();
+    expect(h.store.profiles.getByName('branch')).toBeNull();
     await byTestId('nav-calls').click();
     await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(300);
   });
@@ -101,7 +101,7 @@ describe('PBX profiles with cached calls, in the browser', () => {
     await expect.poll(() => byTestId('pbx-import-badge').textContent(), { timeout: UI_TIMEOUT }).toBe('History only, no address');
     expect(await byTestId(`pbx-calls-${officeId}`).textContent()).toBe('300');
     expect(await byTestId(`pbx-sync-${officeId}`).count()).toBe(0);
-    expect(h.store.getPbx(officeId)).toMatchObject({ kind: 'import', url: '', fingerprint: null, calls: 300 });
+    expect(h.store.profiles.get(officeId)).toMatchObject({ kind: 'import', url: '', fingerprint: null, calls: 300 });
     await byTestId('nav-calls').click();
     await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(300);
   });

@@ -30,13 +30,13 @@ async function shownCount(): Promise<number> {
 
 /** Synced calls of a PBX nobody answers for (connection refused at once), as a sync would have cached them. */
 function seedSynced(): void {
-  const id = h.store.savePbx({ name: 'office', url: 'https://127.0.0.1:9', api: 'auto', user: 'cdrapi', tz: 'Europe/London', fingerprint: 'AA:BB' }).id;
+  const id = h.store.profiles.save({ name: 'office', url: 'https://127.0.0.1:9', api: 'auto', user: 'cdrapi', tz: 'Europe/London', fingerprint: 'AA:BB' }).id;
   const calls = [
     flatCall({ session: SESSION, start: '2025-03-15 08:07:20', src: '07917330699', dst: '6001', caller_name: 'Łukasz Müller' }),
     ...Array.from({ length: 5 }, (_, i) => flatCall({ session: `1742026100${i}23456-100${i}`, start: `2025-03-15 09:0${i}:10`, src: `100${i}`, dst: '6002' })),
   ];
-  h.store.ingest(id, calls, { origin: 'sync' });
-  callId = h.store.findSession(SESSION)[0]!.call.id;
+  h.store.calls.ingest(id, calls, { origin: 'sync' });
+  callId = h.store.calls.findSession(SESSION)[0]!.call.id;
 }
 
 async function goToImport(): Promise<void> {
@@ -81,7 +81,7 @@ describe('a spreadsheet-saved copy of a synced call, imported back through the w
     mkdirSync(DOCS_SHOTS, { recursive: true });
     copyFileSync(join(SHOTS_DIR, 'import-history.png'), join(DOCS_SHOTS, 'import-history.png'));
 
-    const [cached] = h.store.findSession(SESSION);
+    const [cached] = h.store.calls.findSession(SESSION);
     expect(cached?.call).toMatchObject({ pbx: 'office', src: '07917330699', start: '2025-03-15T08:07:20', origin: 'sync' });
   });
 
@@ -115,13 +115,13 @@ describe('a spreadsheet-saved copy of a synced call, imported back through the w
     expect(await historyRow().getByTestId('import-history-state').textContent()).toBe('Undone');
     expect(await historyRow().getByTestId('import-undo').count()).toBe(0);
     expect(await byTestId('import-undo-result').textContent()).toMatch(new RegExp(`^Undid the import of ${FILE}: 0 calls removed, \\d+ restored\\.$`));
-    expect(h.store.listImports()[0]).toMatchObject({ file: FILE, state: 'undone' });
+    expect(h.store.imports.list()[0]).toMatchObject({ file: FILE, state: 'undone' });
 
     // Back returns to the call's details as they were left open; they show the call as it is now.
     await h.page.goBack();
     await expect.poll(() => byTestId('session-id').textContent(), { timeout: UI_TIMEOUT }).toBe(SESSION);
     await expect.poll(() => byTestId('session-conflicts').count(), { timeout: UI_TIMEOUT }).toBe(0);
-    expect(h.store.session(callId)?.conflicts).toEqual([]);
+    expect(h.store.calls.session(callId)?.conflicts).toEqual([]);
     await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(6);
   });
 });

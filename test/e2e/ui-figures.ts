@@ -143,9 +143,9 @@ function filterRotation(h: Harness, n: number): RotationStep[] {
     { max_call: 10 },
   ];
   const measured = candidates.map((filter): RotationStep => {
-    h.store.totals(filter);
-    const [totals, totalsMs] = timed(() => h.store.totals(filter));
-    const [page, pageMs] = timed(() => h.store.page({ filter, limit: FIRST_PAGE_SIZE }));
+    h.store.calls.totals(filter);
+    const [totals, totalsMs] = timed(() => h.store.calls.totals(filter));
+    const [page, pageMs] = timed(() => h.store.calls.page({ filter, limit: FIRST_PAGE_SIZE }));
     return { filter, count: totals.count, session: page.rows[0]?.session ?? null, totalsMs, pageMs };
   });
   const out: typeof measured = [];
@@ -159,7 +159,7 @@ function filterRotation(h: Harness, n: number): RotationStep[] {
 export async function measureUi(options: UiFigureOptions): Promise<UiFigures> {
   const h = await startHarness({ dbPath: options.db, chromiumArgs: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
   try {
-    const total = h.store.totals({}).count;
+    const total = h.store.calls.totals({}).count;
     const firstPage: number[] = [];
     await h.page.addInitScript(`new MutationObserver((_, observer) => {
       if (document.querySelector('[data-testid="call-row"]') && !document.querySelector('[data-testid="call-row-pending"]')) {

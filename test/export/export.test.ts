@@ -36,7 +36,7 @@ function slowSink() {
 
 beforeAll(() => {
   store = openStore(join(tmp.dir, 'cache.sqlite'));
-  const pbx = store.savePbx({ name: 'office', url: 'https://192.0.2.1:8443', api: 'legacy', user: 'u', tz: 'UTC' });
+  const pbx = store.profiles.save({ name: 'office', url: 'https://192.0.2.1:8443', api: 'legacy', user: 'u', tz: 'UTC' });
   const calls = Array.from({ length: COUNT }, (_, i) =>
     flatCall({
       session: `s-${String(i).padStart(4, '0')}`,
@@ -50,7 +50,7 @@ beforeAll(() => {
       duration: String(i % 7),
     }),
   );
-  store.ingest(pbx.id, calls, { origin: 'sync' });
+  store.calls.ingest(pbx.id, calls, { origin: 'sync' });
 });
 afterAll(() => {
   store.close();
@@ -109,13 +109,13 @@ describe('exportCalls', () => {
   });
 
   it('runs two exports at once while the cache takes new calls, each export keeping the calls it started with', async () => {
-    const branch = store.savePbx({ name: 'branch', url: 'https://192.0.2.2:8443', api: 'legacy', user: 'u', tz: 'UTC' });
+    const branch = store.profiles.save({ name: 'branch', url: 'https://192.0.2.2:8443', api: 'legacy', user: 'u', tz: 'UTC' });
     let wrote = false;
     const write = () => {
       if (wrote) return;
       wrote = true;
       const call = flatCall({ session: 'during-export', start: '2024-06-01 08:00:00', src: '3000', dst: '2000' });
-      store.transaction(() => store.ingest(branch.id, [call], { origin: 'import:late.csv' }));
+      store.transaction(() => store.calls.ingest(branch.id, [call], { origin: 'import:late.csv' }));
     };
     try {
       const [first, second] = await Promise.all([
@@ -125,9 +125,9 @@ describe('exportCalls', () => {
       expect(wrote).toBe(true);
       expect(first.rows).toBe(COUNT);
       expect(second.rows).toBe(COUNT);
-      expect(store.totals({}).count).toBe(COUNT + 1);
+      expect(store.calls.totals({}).count).toBe(COUNT + 1);
     } finally {
-      store.removePbx(branch.id);
+      store.profiles.remove(branch.id);
     }
   });
 

@@ -31,6 +31,8 @@ const row: CallRow = {
   nat: false,
   origin: 'sync',
   imported_at: null,
+  outcome: 'answered',
+  route: [{ kind: 'DIAL', target: '' }],
 };
 
 describe('export fields', () => {

@@ -19,8 +19,8 @@ const SESSION = '1710000000123456789';
 
 beforeAll(() => {
   store = openStore(join(tmp.dir, 'cache.sqlite'));
-  const pbx = store.savePbx({ name: 'office', url: 'https://192.0.2.1:8443', api: 'legacy', user: 'u', tz: 'Europe/Berlin' });
-  store.ingest(
+  const pbx = store.profiles.save({ name: 'office', url: 'https://192.0.2.1:8443', api: 'legacy', user: 'u', tz: 'Europe/Berlin' });
+  store.calls.ingest(
     pbx.id,
     [
       flatCall({

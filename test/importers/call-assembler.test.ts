@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CallAssembler, MAX_GROUP_ROWS, syntheticSession } from '../../main/importers/call-assembler.js';
+import { CallAssembler, syntheticSession } from '../../main/importers/call-assembler.js';
+import { MAX_GROUP_ROWS } from '../../main/importers/tuning.js';
 
 const rec = (session: string, extra: Record<string, string> = {}) => ({ session, start: '2022-08-22 09:00:00', src: '1', dst: '2', ...extra });
 

@@ -7,7 +7,7 @@ import { dumpDatabase, tempStore } from './helpers.js';
 let ctx: ReturnType<typeof tempStore>;
 beforeEach(() => {
   ctx = tempStore();
-  ctx.store.savePbx({ name: 'nyc', url: 'https://192.0.2.30:8443', api: 'auto', user: 'cdrapi', tz: 'America/New_York' });
+  ctx.store.profiles.save({ name: 'nyc', url: 'https://192.0.2.30:8443', api: 'auto', user: 'cdrapi', tz: 'America/New_York' });
 });
 afterEach(() => ctx.cleanup());
 
@@ -21,7 +21,7 @@ function export_(name: string, starts: string[]): string {
 }
 
 function start(session: string): { start: string; start_utc: string } | undefined {
-  const call = ctx.store.findSession(session, 'nyc')[0]?.call;
+  const call = ctx.store.calls.findSession(session, 'nyc')[0]?.call;
   return call && { start: call.start, start_utc: call.start_utc };
 }
 

@@ -4,8 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../main/importers/index.js';
 import type { ImportProgress } from '../../main/importers/index.js';
-import { BATCH_ROWS } from '../../main/importers/batch-writer.js';
-import { MAX_LISTED_REJECTS } from '../../main/importers/run.js';
+import { BATCH_ROWS, MAX_LISTED_REJECTS } from '../../main/importers/tuning.js';
 import { schemaIndexSql } from '../../main/store/migrations.js';
 import { bigBySizeCsv } from './files.js';
 import { dumpDatabase, fixture, makeZip, tempStore } from './helpers.js';
@@ -23,7 +22,7 @@ function write(name: string, data: string | Buffer): string {
 }
 
 function count(): number {
-  return ctx.store.totals({}).count;
+  return ctx.store.calls.totals({}).count;
 }
 
 function generated(rows: number, session = (i: number) => `gen-${i}`): string {
@@ -48,9 +47,9 @@ describe('importFiles: bad rows', () => {
       { file: 'bad-rows.csv', line: 5, reason: expect.stringMatching(/^Start Time: .*"2021-13-45 99:00:00"/) },
       { file: 'bad-rows.csv', line: 6, reason: 'Call Time: negative duration "-4"' },
     ]);
-    expect(ctx.store.findSession('s-ok-1')).toHaveLength(1);
-    expect(ctx.store.findSession('s-ok-2')).toHaveLength(1);
-    expect(ctx.store.findSession('s-negative')).toHaveLength(0);
+    expect(ctx.store.calls.findSession('s-ok-1')).toHaveLength(1);
+    expect(ctx.store.calls.findSession('s-ok-2')).toHaveLength(1);
+    expect(ctx.store.calls.findSession('s-negative')).toHaveLength(0);
 
     const lines = readFileSync(report, 'utf8').split('\r\n');
     expect(lines[0]).toBe('file,line,reason,raw');
@@ -143,7 +142,7 @@ describe('importFiles: no duplicates', () => {
     await importFiles(ctx.store, [second]);
     const ended = Date.now();
     const origin = (session: string) => {
-      const call = ctx.store.findSession(session)[0]?.call;
+      const call = ctx.store.calls.findSession(session)[0]?.call;
       return { origin: call?.origin, at: Date.parse(call?.imported_at ?? '') };
     };
     for (const session of ['gen-0', 'gen-1']) {
@@ -161,7 +160,7 @@ describe('importFiles: no duplicates', () => {
   });
 
   it('adds what a synced call lacked and erases nothing it had', async () => {
-    const office = ctx.store.savePbx({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'UTC' });
+    const office = ctx.store.profiles.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'UTC' });
     const synced = {
       session: '1616080473000001-4003',
       src: '4003',
@@ -174,7 +173,7 @@ describe('importFiles: no duplicates', () => {
       recordfiles: '2021-03/auto-1616080473-4003-1001.wav@',
       caller_name: '',
     };
-    ctx.store.ingest(office.id, [{ session: synced.session, main: synced, legs: [synced] }], { origin: 'sync' });
+    ctx.store.calls.ingest(office.id, [{ session: synced.session, main: synced, legs: [synced] }], { origin: 'sync' });
     const csv = write(
       'office.csv',
       'Session,Caller Number,Callee Number,Start Time,Caller Name,User Field,Account Code\r\n' +
@@ -182,7 +181,7 @@ describe('importFiles: no duplicates', () => {
     );
     const result = await importFiles(ctx.store, [csv], { pbx: 'office' });
     expect(result.files[0]).toMatchObject({ imported: 0, merged: 1, error: null });
-    const found = ctx.store.findSession('1616080473000001-4003');
+    const found = ctx.store.calls.findSession('1616080473000001-4003');
     expect(found).toHaveLength(1);
     expect(found[0]?.call).toMatchObject({ pbx: 'office', caller_name: 'Front Desk', account_code: '7788', recordings: ['2021-03/auto-1616080473-4003-1001.wav'] });
     expect(found[0]?.main.fields).toMatchObject({ userfield: 'Internal', duration: '25', caller_name: 'Front Desk' });
@@ -194,8 +193,8 @@ describe('importFiles: dates', () => {
   it('infers day-first order from a value over 12 anywhere in the file', async () => {
     const result = await importFiles(ctx.store, [fixture('dates-dmy.csv')]);
     expect(result.files[0]).toMatchObject({ imported: 3, rejected: [] });
-    expect(ctx.store.findSession('d-1')[0]?.call.start).toBe('2021-03-01T08:00:00');
-    expect(ctx.store.findSession('d-3')[0]?.call.start).toBe('2021-03-13T08:00:00');
+    expect(ctx.store.calls.findSession('d-1')[0]?.call.start).toBe('2021-03-01T08:00:00');
+    expect(ctx.store.calls.findSession('d-3')[0]?.call.start).toBe('2021-03-13T08:00:00');
   });
 
   it('refuses dates that read either way unless the date order is given', async () => {
@@ -205,21 +204,21 @@ describe('importFiles: dates', () => {
     expect(dumpDatabase(ctx.store.path)).toEqual(before);
 
     await importFiles(ctx.store, [fixture('dates-ambiguous.csv')], { dateOrder: 'dmy' });
-    expect(ctx.store.findSession('a-1')[0]?.call.start).toBe('2021-04-03T08:00:00');
-    expect(ctx.store.findSession('a-2')[0]?.call.start).toBe('2021-06-05T09:30:00');
+    expect(ctx.store.calls.findSession('a-1')[0]?.call.start).toBe('2021-04-03T08:00:00');
+    expect(ctx.store.calls.findSession('a-2')[0]?.call.start).toBe('2021-06-05T09:30:00');
   });
 
   it('reads month-first when told so', async () => {
     await importFiles(ctx.store, [fixture('dates-ambiguous.csv')], { dateOrder: 'mdy' });
-    expect(ctx.store.findSession('a-1')[0]?.call.start).toBe('2021-03-04T08:00:00');
+    expect(ctx.store.calls.findSession('a-1')[0]?.call.start).toBe('2021-03-04T08:00:00');
   });
 });
 
 describe('importFiles: options', () => {
   it('puts the calls into the named PBX profile', async () => {
-    ctx.store.savePbx({ name: 'branch', url: 'https://192.0.2.20:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/London' });
+    ctx.store.profiles.save({ name: 'branch', url: 'https://192.0.2.20:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/London' });
     await importFiles(ctx.store, [fixture('ucm-odd-order.csv')], { pbx: 'branch' });
-    expect(ctx.store.findSession('1461920017104140-1000')[0]?.call.pbx).toBe('branch');
+    expect(ctx.store.calls.findSession('1461920017104140-1000')[0]?.call.pbx).toBe('branch');
   });
 
   it('refuses an unknown PBX name before reading any file', async () => {
@@ -266,16 +265,18 @@ describe('importFiles: streaming, progress and cancel', () => {
     const path = write('big-by-size.csv', bigBySizeCsv());
     const progress: ImportProgress[] = [];
     const reportedBeforeFinish: ImportProgress[][] = [];
-    const store = Object.create(ctx.store) as typeof ctx.store;
-    store.beginBulkLoad = (options) => {
-      const load = ctx.store.beginBulkLoad(options);
+    const calls = Object.create(ctx.store.calls) as typeof ctx.store.calls;
+    calls.beginBulkLoad = (expectedCalls) => {
+      const load = ctx.store.calls.beginBulkLoad(expectedCalls);
       return {
+        indexesAside: load.indexesAside,
         finish() {
           reportedBeforeFinish.push([...progress]);
           load.finish();
         },
       };
     };
+    const store = Object.create(ctx.store, { calls: { value: calls } }) as typeof ctx.store;
     const result = await importFiles(store, [path], { onProgress: (p) => progress.push(p) });
     expect(result.files[0]).toMatchObject({ imported: 10_000, error: null });
     expect(reportedBeforeFinish).toHaveLength(1);
@@ -313,12 +314,13 @@ describe('importFiles: streaming, progress and cancel', () => {
   it('writes a batch whole or not at all: a failure inside one keeps the batches before it only', async () => {
     const path = write('failing.csv', generated(BATCH_ROWS * 3));
     let batches = 0;
-    const failing = Object.create(ctx.store) as typeof ctx.store;
-    failing.ingestPrepared = (...args) => {
-      const counts = ctx.store.ingestPrepared(...args);
+    const calls = Object.create(ctx.store.calls) as typeof ctx.store.calls;
+    calls.ingestPrepared = (...args) => {
+      const counts = ctx.store.calls.ingestPrepared(...args);
       if (++batches === 2) throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
       return counts;
     };
+    const failing = Object.create(ctx.store, { calls: { value: calls } }) as typeof ctx.store;
     const result = await importFiles(failing, [path]);
     expect(result.files[0]).toMatchObject({
       imported: BATCH_ROWS - 1,
@@ -332,6 +334,6 @@ describe('importFiles: streaming, progress and cancel', () => {
     const result = await importFiles(ctx.store, [path]);
     expect(result.files[0]?.rejected).toEqual([]);
     expect(count()).toBe(BATCH_ROWS + 10 - 5);
-    expect(ctx.store.findSession('split-session')[0]?.legs).toHaveLength(6);
+    expect(ctx.store.calls.findSession('split-session')[0]?.legs).toHaveLength(6);
   });
 });

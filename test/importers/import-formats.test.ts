@@ -13,13 +13,13 @@ beforeEach(() => {
 afterEach(() => ctx.cleanup());
 
 function session(id: string): SessionDetail {
-  const found = ctx.store.findSession(id);
+  const found = ctx.store.calls.findSession(id);
   expect(found, `session ${id}`).toHaveLength(1);
   return found[0] as SessionDetail;
 }
 
 function allCalls() {
-  return ctx.store.page({ filter: {}, sort: { field: 'start', dir: 'asc' }, limit: 1000 }).rows;
+  return ctx.store.calls.page({ filter: {}, sort: { field: 'start', dir: 'asc' }, limit: 1000 }).rows;
 }
 
 function write(name: string, data: string | Buffer): string {
@@ -54,7 +54,7 @@ describe('importFiles: UCM CDR page exports', () => {
       uniqueid: '1616080473.101',
     });
     expect(call.call.origin).toBe('import:ucm-odd-order.csv');
-    expect(call.call.pbx).toBe(ctx.store.importSource().name);
+    expect(call.call.pbx).toBe(ctx.store.profiles.importSource().name);
     const long = session('1461920017104140-1000');
     expect(long.call).toMatchObject({ start: '2016-04-29T02:53:37', duration: 3605, billsec: 62, account_code: '7788', dst_trunk_name: 'Daisy' });
     expect(session('1616080364000002-0441234567').call).toMatchObject({ disposition: 'NO ANSWER', src_trunk_name: 'Daisy', action_type: 'RINGGROUP[6400]' });
@@ -210,7 +210,7 @@ describe('importFiles: GDMS downloads', () => {
     expect(result.files[0]).toMatchObject({ imported: 1, error: null });
     const [call] = allCalls();
     expect(call).toMatchObject({ src: '4003', dst: '1001', start: '2021-03-18T15:14:33', duration: 23 });
-    const [detail] = ctx.store.findSession(call?.session ?? '');
+    const [detail] = ctx.store.calls.findSession(call?.session ?? '');
     expect(detail?.main.fields).toMatchObject({ Kosten: '0.05', Notiz: 'Rückruf' });
   });
 });

@@ -32,13 +32,13 @@ function start(n: number): string {
 function prepare(): void {
   const store = openStore(db);
   try {
-    const id = store.savePbx({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/Berlin' }).id;
+    const id = store.profiles.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/Berlin' }).id;
     for (let batch = 0; batch < SYNCED; batch += 2000) {
       const calls = Array.from({ length: 2000 }, (_, i) => {
         const n = batch + i;
         return flatCall({ session: `s-${n}`, start: start(n), src: String(1000 + (n % 50)), dst: String(2000 + (n % 70)), billsec: 10 });
       });
-      store.ingest(id, calls, { origin: 'sync' });
+      store.calls.ingest(id, calls, { origin: 'sync' });
     }
   } finally {
     store.close();

@@ -2,13 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BATCH_ROWS } from '../../main/importers/batch-writer.js';
 import type { CsvBatcherOptions, PreparedBatch } from '../../main/importers/csv-batcher.js';
 import { importFiles } from '../../main/importers/index.js';
 import { planColumns } from '../../main/importers/header-map.js';
-import { preparedBatches, WORKER_MIN_BYTES } from '../../main/importers/prepared-batches.js';
+import { preparedBatches } from '../../main/importers/prepared-batches.js';
 import { fileSource } from '../../main/importers/sources.js';
-import { CHUNKS_AHEAD } from '../../main/importers/prepare-protocol.js';
+import { BATCH_ROWS, CHUNKS_AHEAD, WORKER_MIN_BYTES } from '../../main/importers/tuning.js';
 import { tempStore } from './helpers.js';
 
 let ctx: ReturnType<typeof tempStore>;
@@ -106,6 +105,6 @@ describe('prepared batches', () => {
     // The repeated copies are the same calls: already present, never doubled.
     expect(result.files[0]).toMatchObject({ error: null, imported: callsIn(BATCH_ROWS * 3) });
     expect(result.files[0]?.already_present).toBeGreaterThan(CHUNKS_AHEAD * 1000);
-    expect(ctx.store.totals({}).count).toBe(callsIn(BATCH_ROWS * 3));
+    expect(ctx.store.calls.totals({}).count).toBe(callsIn(BATCH_ROWS * 3));
   });
 });

@@ -26,7 +26,7 @@ function session(i: number): string {
 
 /** Synced calls with what spreadsheets damage: leading zeros, long numbers, seconds, non-Latin names. */
 function seedSynced(store: Store): number {
-  const pbx = store.savePbx({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/London' }).id;
+  const pbx = store.profiles.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/London' }).id;
   const calls = Array.from({ length: CALLS }, (_, i) =>
     flatCall({
       session: session(i),
@@ -40,7 +40,7 @@ function seedSynced(store: Store): number {
       nat_call: 'no',
     }),
   );
-  store.ingest(pbx, calls, { origin: 'sync' });
+  store.calls.ingest(pbx, calls, { origin: 'sync' });
   return pbx;
 }
 
@@ -48,7 +48,7 @@ function seedSynced(store: Store): number {
 function snapshotCalls(): string {
   const store = openStore(db);
   try {
-    const details = Array.from({ length: CALLS }, (_, i) => store.findSession(session(i)));
+    const details = Array.from({ length: CALLS }, (_, i) => store.calls.findSession(session(i)));
     return JSON.stringify(details.map((found) => found.map(({ call, main, legs }) => ({ call, main, legs }))));
   } finally {
     store.close();

@@ -38,13 +38,13 @@ async function setup(api: 'legacy' | 'ucm63xx'): Promise<Setup> {
     store.close();
     await rm(dataDir, { recursive: true, force: true });
   });
-  const pbxId = store.savePbx({ name: 'Office', url: sim.url, api, user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
-  store.ingest(pbxId, sim.calls, { origin: 'sync' });
+  const pbxId = store.profiles.save({ name: 'Office', url: sim.url, api, user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
+  store.calls.ingest(pbxId, sim.calls, { origin: 'sync' });
   return { sim, store, dataDir, pbxId };
 }
 
 function callsWithRecordings(store: Store, count: (n: number) => boolean): CallRow[] {
-  return store.page({ filter: { has_recording: true }, limit: 1000 }).rows.filter((row) => count(row.recordings.length));
+  return store.calls.page({ filter: { has_recording: true }, limit: 1000 }).rows.filter((row) => count(row.recordings.length));
 }
 
 function recapiRequests(sim: RunningSimulator): { filename?: string }[] {
@@ -62,7 +62,7 @@ describe('fetchRecording', () => {
     expect(bytes.toString('latin1', 0, 4)).toBe('RIFF');
     expect(bytes.toString('latin1', 8, 12)).toBe('WAVE');
     expect(fetched.bytes).toBe(bytes.length);
-    expect(store.getRecording(call.id, path)).toMatchObject({ state: 'cached', local_path: fetched.local_path, bytes: bytes.length });
+    expect(store.recordings.get(call.id, path)).toMatchObject({ state: 'cached', local_path: fetched.local_path, bytes: bytes.length });
     // The query string arrives decoded; the /api JSON value carries the URL-encoded name as sent.
     expect(recapiRequests(sim).at(-1)).toMatchObject({ filename: api === 'legacy' ? path : recapiFilename([path]) });
     if (api === 'ucm63xx') expect(recapiFilename([path])).toMatch(/%2F/);
@@ -90,12 +90,12 @@ describe('fetchRecording', () => {
       const vanished = 'auto-1000000000-1000-1001.wav';
       const leg = { ...template.legs[0]!, recordfiles: `${vanished}@`, session: 'vanished-1', cdr: 'vanished-1' };
       const ghost: CdrCall = { session: 'vanished-1', main: leg, legs: [leg] };
-      store.ingest(pbxId, [ghost], { origin: 'sync' });
-      const callId = store.findSession('vanished-1')[0]!.call.id;
+      store.calls.ingest(pbxId, [ghost], { origin: 'sync' });
+      const callId = store.calls.findSession('vanished-1')[0]!.call.id;
       const error = await caught(fetchRecording(store, dataDir, callId, vanished, PASSWORD));
       expect(error.code).toBe('RECORDING_GONE');
       expect(error.message).toMatch(/not on the PBX any more/);
-      expect(store.getRecording(callId, vanished)).toMatchObject({ state: 'gone', local_path: null });
+      expect(store.recordings.get(callId, vanished)).toMatchObject({ state: 'gone', local_path: null });
       const before = sim.requests.length;
       expect((await caught(fetchRecording(store, dataDir, callId, vanished, PASSWORD))).code).toBe('RECORDING_GONE');
       expect(sim.requests.length).toBe(before);
@@ -115,15 +115,15 @@ describe('fetchRecording', () => {
       store.close();
       await rm(dataDir, { recursive: true, force: true });
     });
-    const pbxId = store.savePbx({ name: 'Office', url: sim.url, api: 'legacy', user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
+    const pbxId = store.profiles.save({ name: 'Office', url: sim.url, api: 'legacy', user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
     const path = '2024-03/auto-1709280000-1000-1001.wav';
     const leg = { ...sim.calls[0]!.legs[0]!, recordfiles: `${path}@`, session: 'broken-1', cdr: 'broken-1' };
-    store.ingest(pbxId, [{ session: 'broken-1', main: leg, legs: [leg] }], { origin: 'sync' });
-    const callId = store.findSession('broken-1')[0]!.call.id;
+    store.calls.ingest(pbxId, [{ session: 'broken-1', main: leg, legs: [leg] }], { origin: 'sync' });
+    const callId = store.calls.findSession('broken-1')[0]!.call.id;
     const error = await caught(fetchRecording(store, dataDir, callId, path, PASSWORD));
     expect(error.code).toBe('PROTOCOL_ERROR');
     expect(error.message).toMatch(/RIFF\/WAVE/);
-    expect(store.getRecording(callId, path)?.state ?? 'unknown').not.toBe('cached');
+    expect(store.recordings.get(callId, path)?.state ?? 'unknown').not.toBe('cached');
   });
 
   it('refuses a path the call does not list', async () => {
@@ -187,7 +187,7 @@ describe('exportRecordings', () => {
     const cachedCall = withRecordings[0]!;
     await fetchRecording(store, dataDir, cachedCall.id, cachedCall.recordings[0]!, PASSWORD);
     const filter = { caller: cachedCall.src };
-    const matching = store.page({ filter: { ...filter, has_recording: true }, limit: 1000 }).rows;
+    const matching = store.calls.page({ filter: { ...filter, has_recording: true }, limit: 1000 }).rows;
     const total = matching.reduce((sum, row) => sum + row.recordings.length, 0);
     const outDir = join(dataDir, 'offline');
     const progress: number[] = [];

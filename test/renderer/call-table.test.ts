@@ -1,11 +1,13 @@
 import { deferred, fakeApi, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
-import { nextTick } from 'vue';
+import { computed, nextTick, reactive, ref, shallowRef, triggerRef } from 'vue';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CallPage, CallRow } from '../../preload/api.js';
 import CallTable from '../../renderer/src/components/CallTable.vue';
+import VirtualCallTable from '../../renderer/src/components/VirtualCallTable.vue';
 import { resolveColumns } from '../../renderer/src/columns.js';
+import type { RowSource } from '../../renderer/src/row-source.js';
 import { FILL_BUDGET } from '../../renderer/src/row-slots.js';
 import { useCallsStore } from '../../renderer/src/stores/calls.js';
 
@@ -140,7 +142,6 @@ describe('call table', () => {
 
     const next = manyRows(200).map((r) => ({ ...r, session: `new-${r.id}` }));
     fakeApi.calls.page.mockResolvedValueOnce({ rows: next, next_cursor: null });
-    calls.filter = { caller: '1001' };
     await calls.refresh();
     await nextTick();
     expect(scroller.scrollTop).toBe(0);
@@ -227,5 +228,97 @@ describe('call table', () => {
     expect(rendered.find('.col-to .badge.nat').text()).toBe('NAT');
     expect(rendered.find('.col-talk_time').text()).toBe('0:00:20');
     wrapper.unmount();
+  });
+});
+
+/**
+ * A drill-down list's loader: calls held in memory, handed out `pageSize` at a time. No store and
+ * no service behind it, so the table is shown to work with any source of rows.
+ */
+function memorySource(all: CallRow[], pageSize: number) {
+  const rows = shallowRef<CallRow[]>(all.slice(0, pageSize));
+  const loadingMore = ref(false);
+  const loads = ref(0);
+  const source = reactive({
+    rows,
+    hasMore: computed(() => rows.value.length < all.length),
+    loading: false,
+    loadingMore,
+    error: null,
+    loads,
+    async loadMore(): Promise<void> {
+      if (loadingMore.value || rows.value.length >= all.length) return;
+      loadingMore.value = true;
+      loads.value++;
+      await Promise.resolve();
+      rows.value.push(...all.slice(rows.value.length, rows.value.length + pageSize));
+      triggerRef(rows);
+      loadingMore.value = false;
+    },
+  });
+  return source satisfies RowSource;
+}
+
+function mountVirtual(source: RowSource, props: { selected?: number; sort?: { field: 'start'; dir: 'desc' } } = {}) {
+  // No Pinia: the table needs nothing but its props.
+  return mount(VirtualCallTable, {
+    props: { columns: resolveColumns(['status', 'from', 'to', 'start']), source, selected: props.selected ?? -1, sort: props.sort ?? null },
+    attachTo: document.body,
+  });
+}
+
+describe('virtual call table over any row source', () => {
+  it('draws only the visible rows of a large in-memory list', async () => {
+    const wrapper = mountVirtual(memorySource(manyRows(10_000), 10_000));
+    await flushPromises();
+    const indexes = renderedIndexes(wrapper);
+    expect(indexes[0]).toBe(0);
+    expect(indexes.length).toBeLessThan(Math.ceil((VIEWPORT - HEADER_HEIGHT) / ROW_HEIGHT) + 20);
+    expect((wrapper.get('.body').element as HTMLElement).style.height).toBe(`${10_000 * ROW_HEIGHT}px`);
+    wrapper.unmount();
+  });
+
+  it('asks its loader for the next pages while the end of the loaded rows is near', async () => {
+    const source = memorySource(manyRows(50), 10);
+    const wrapper = mountVirtual(source);
+    await flushPromises();
+    expect(source.rows).toHaveLength(50);
+    expect(source.loads).toBe(4);
+    expect(wrapper.find('[data-testid="calls-loading-more"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="calls-table"]').attributes('data-rows')).toBe('50');
+    wrapper.unmount();
+  });
+
+  it('reports selections by click and by key, and moves on from its own last move before the parent answers', async () => {
+    const rows = manyRows(30);
+    const wrapper = mountVirtual(memorySource(rows, 30), { selected: 0 });
+    await flushPromises();
+    await wrapper.get('[data-testid="call-row"][data-index="3"]').trigger('click');
+    const table = wrapper.get('[data-testid="calls-table"]');
+    // Two presses in one go, before the parent passes a new `selected`.
+    void table.trigger('keydown', { key: 'ArrowDown' });
+    void table.trigger('keydown', { key: 'ArrowDown' });
+    await flushPromises();
+    expect(wrapper.emitted('select')).toEqual([[3], [4], [5]]);
+
+    await wrapper.setProps({ selected: 5 });
+    expect(wrapper.get('[data-index="5"]').attributes('aria-selected')).toBe('true');
+    await table.trigger('keydown', { key: 'Enter' });
+    expect(wrapper.emitted('open')).toEqual([[rows[5]]]);
+    wrapper.unmount();
+  });
+
+  it('sorts only when given a sort, and then reports the header clicked', async () => {
+    const unsorted = mountVirtual(memorySource(manyRows(5), 5));
+    await flushPromises();
+    expect(unsorted.find('[data-testid="sort-src"]').exists()).toBe(false);
+    unsorted.unmount();
+
+    const sorted = mountVirtual(memorySource(manyRows(5), 5), { sort: { field: 'start', dir: 'desc' } });
+    await flushPromises();
+    expect(sorted.get('[data-testid="sort-start"]').element.closest('[role="columnheader"]')?.getAttribute('aria-sort')).toBe('descending');
+    await sorted.get('[data-testid="sort-src"]').trigger('click');
+    expect(sorted.emitted('sort')).toEqual([['src']]);
+    sorted.unmount();
   });
 });

@@ -4,7 +4,8 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SessionDetail } from '../../preload/api.js';
 import { startRouter } from '../../renderer/src/router.js';
-import { FILTER_DEBOUNCE_MS, useCallsStore } from '../../renderer/src/stores/calls.js';
+import { useCallsStore } from '../../renderer/src/stores/calls.js';
+import { FILTER_DEBOUNCE_MS, useFilterStore } from '../../renderer/src/stores/filter.js';
 import { useSessionStore } from '../../renderer/src/stores/session.js';
 import CallsView from '../../renderer/src/views/CallsView.vue';
 
@@ -36,18 +37,33 @@ async function mountAt(hash: string) {
   stopRouter = startRouter();
   const wrapper = mount(CallsView, { global: { plugins: [pinia] }, attachTo: document.body });
   await flushPromises();
-  return { wrapper, calls: useCallsStore(), session: useSessionStore() };
+  return { wrapper, calls: useCallsStore(), filters: useFilterStore(), session: useSessionStore() };
 }
 
 describe('calls screen and the address', () => {
   it('restores filter and sort from the address on load', async () => {
-    const { wrapper, calls } = await mountAt('#/calls?caller=1001&status=BUSY&sort=-billsec');
-    expect(calls.filter).toEqual({ caller: '1001', status: ['BUSY'] });
+    const { wrapper, calls, filters } = await mountAt('#/calls?caller=1001&status=BUSY&sort=-billsec');
+    expect(filters.filter).toEqual({ caller: '1001', status: ['BUSY'] });
     expect(calls.sort).toEqual({ field: 'billsec', dir: 'desc' });
     expect(fakeApi.calls.page).toHaveBeenCalledWith(
       expect.objectContaining({ filter: { caller: '1001', status: ['BUSY'] }, sort: { field: 'billsec', dir: 'desc' } }),
     );
     expect((wrapper.get('[data-testid="filter-caller"]').element as HTMLInputElement).value).toBe('1001');
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(1);
+    wrapper.unmount();
+  });
+
+  it('follows Back to another filter and another sort with one query', async () => {
+    const { wrapper, calls, filters } = await mountAt('#/calls?caller=1001&sort=src');
+    fakeApi.calls.page.mockClear();
+    setHash('#/calls?callee=6400&sort=-billsec');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await flushPromises();
+    expect(filters.filter).toEqual({ callee: '6400' });
+    expect(calls.sort).toEqual({ field: 'billsec', dir: 'desc' });
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(1);
+    expect(fakeApi.calls.page).toHaveBeenCalledWith(expect.objectContaining({ filter: { callee: '6400' }, sort: { field: 'billsec', dir: 'desc' } }));
+    expect(window.location.hash).toBe('#/calls?callee=6400&sort=-billsec');
     wrapper.unmount();
   });
 
@@ -59,7 +75,7 @@ describe('calls screen and the address', () => {
   });
 
   it('writes an applied filter into the address, and Back restores the previous one', async () => {
-    const { wrapper, calls } = await mountAt('#/calls?callee=6400');
+    const { wrapper, filters } = await mountAt('#/calls?callee=6400');
     await wrapper.get('[data-testid="filter-callee"]').setValue('6500');
     await vi.advanceTimersByTimeAsync(FILTER_DEBOUNCE_MS);
     await flushPromises();
@@ -69,14 +85,14 @@ describe('calls screen and the address', () => {
     setHash('#/calls?callee=6400');
     window.dispatchEvent(new PopStateEvent('popstate'));
     await flushPromises();
-    expect(calls.filter).toEqual({ callee: '6400' });
+    expect(filters.filter).toEqual({ callee: '6400' });
     expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ filter: { callee: '6400' } }));
     wrapper.unmount();
   });
 
   it('names the parts of the address it had to ignore', async () => {
-    const { wrapper, calls } = await mountAt('#/calls?status=LOST&caller=1001');
-    expect(calls.filter).toEqual({ caller: '1001' });
+    const { wrapper, filters } = await mountAt('#/calls?status=LOST&caller=1001');
+    expect(filters.filter).toEqual({ caller: '1001' });
     expect(wrapper.get('[data-testid="url-problems"]').text()).toContain('"status=LOST" is not a call status');
     wrapper.unmount();
   });

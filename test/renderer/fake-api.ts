@@ -3,62 +3,41 @@
  * it as the desktop bridge (`window.ucm`), so it must be imported before anything from renderer/src:
  * the renderer's api.ts picks its transport when it is first evaluated.
  */
-import { vi } from 'vitest';
-import type { CallRow, LegView, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
+import { vi, type Mock } from 'vitest';
+import type { ApiArea, ApiMethod, ApiMethodName, CallRow, LegView, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
+import { mapApiMethods } from '../../preload/client.js';
 
 const progressListeners = new Set<(event: ProgressEvent) => void>();
 
-function defaults() {
-  const settings: Settings = { theme: 'system', columns: [], saved_filters: [] };
-  return {
-    app: {
-      info: vi.fn<UcmApi['app']['info']>(async () => ({ version: '0.0.0-test', mode: 'desktop', db_path: '/tmp/test.db', keychain: true })),
-      getSettings: vi.fn<UcmApi['app']['getSettings']>(async () => settings),
-      saveSettings: vi.fn<UcmApi['app']['saveSettings']>(async (req) => req),
-      openExternal: vi.fn<UcmApi['app']['openExternal']>(async () => undefined),
-    },
-    pbx: {
-      list: vi.fn<UcmApi['pbx']['list']>(async () => []),
-      save: vi.fn<UcmApi['pbx']['save']>(),
-      saveImportSource: vi.fn<UcmApi['pbx']['saveImportSource']>(),
-      remove: vi.fn<UcmApi['pbx']['remove']>(async () => undefined),
-      test: vi.fn<UcmApi['pbx']['test']>(),
-      trust: vi.fn<UcmApi['pbx']['trust']>(),
-      startDemo: vi.fn<UcmApi['pbx']['startDemo']>(),
-    },
-    sync: { run: vi.fn<UcmApi['sync']['run']>() },
-    calls: {
-      page: vi.fn<UcmApi['calls']['page']>(async () => ({ rows: [], next_cursor: null })),
-      totals: vi.fn<UcmApi['calls']['totals']>(async () => ({ count: 0, talk_seconds: 0 })),
-      session: vi.fn<UcmApi['calls']['session']>(),
-      filterOptions: vi.fn<UcmApi['calls']['filterOptions']>(async () => ({
-        pbx: [],
-        src_trunk: [],
-        dst_trunk: [],
-        action_type: [],
-        account_code: [],
-      })),
-    },
-    recordings: {
-      play: vi.fn<UcmApi['recordings']['play']>(),
-      export: vi.fn<UcmApi['recordings']['export']>(),
-    },
-    imports: {
-      run: vi.fn<UcmApi['imports']['run']>(),
-      list: vi.fn<UcmApi['imports']['list']>().mockResolvedValue([]),
-      undo: vi.fn<UcmApi['imports']['undo']>(),
-    },
-    exports: { run: vi.fn<UcmApi['exports']['run']>() },
-    dialogs: {
-      pickImportFiles: vi.fn<UcmApi['dialogs']['pickImportFiles']>(async () => []),
-      pickSaveFile: vi.fn<UcmApi['dialogs']['pickSaveFile']>(async () => null),
-      pickFolder: vi.fn<UcmApi['dialogs']['pickFolder']>(async () => null),
-    },
-    tasks: { cancel: vi.fn<UcmApi['tasks']['cancel']>(async () => undefined) },
-  };
-}
+/** One vi.fn per contract method, typed as that method, so tests write `fakeApi.calls.session.mockResolvedValue(...)`. */
+type FakeAreas = {
+  [A in ApiArea]: { [K in keyof UcmApi[A]]: UcmApi[A][K] extends (...args: infer P) => infer R ? Mock<(...args: P) => R> : never };
+};
 
-type FakeAreas = ReturnType<typeof defaults>;
+/** What the fake answers before a test says otherwise; a method not named here resolves to undefined. */
+type DefaultAnswers = { [M in ApiMethodName]?: ApiMethod<M> };
+
+function defaults(): FakeAreas {
+  const settings: Settings = { theme: 'system', columns: [], saved_filters: [] };
+  const answers: DefaultAnswers = {
+    'app/info': async () => ({ version: '0.0.0-test', mode: 'desktop', db_path: '/tmp/test.db', keychain: true }),
+    'app/getSettings': async () => settings,
+    'app/saveSettings': async (req) => req,
+    'app/openExternal': async () => undefined,
+    'pbx/list': async () => [],
+    'pbx/remove': async () => undefined,
+    'calls/page': async () => ({ rows: [], next_cursor: null }),
+    'calls/totals': async () => ({ count: 0, talk_seconds: 0 }),
+    'calls/filterOptions': async () => ({ pbx: [], src_trunk: [], dst_trunk: [], action_type: [], account_code: [] }),
+    'imports/list': async () => [],
+    'dialogs/pickImportFiles': async () => [],
+    'dialogs/pickSaveFile': async () => null,
+    'dialogs/pickFolder': async () => null,
+    'tasks/cancel': async () => undefined,
+  };
+  // Built from API_METHODS like the real clients, so a new contract method is in the fake too.
+  return mapApiMethods((method) => vi.fn(answers[method])) as unknown as FakeAreas;
+}
 
 /** The fake's areas keep their identity across tests; resetFakeApi swaps the methods inside them. */
 export const fakeApi: FakeAreas & Pick<UcmApi, 'events'> = {
@@ -113,6 +92,8 @@ export function makeRow(i: number, overrides: Partial<CallRow> = {}): CallRow {
     nat: false,
     origin: 'sync',
     imported_at: null,
+    outcome: 'answered',
+    route: [{ kind: 'DIAL', target: '' }],
     ...overrides,
   };
 }

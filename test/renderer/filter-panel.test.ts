@@ -6,7 +6,8 @@ import type { CallFilter } from '../../preload/api.js';
 import FilterPanel from '../../renderer/src/components/FilterPanel.vue';
 import { quickRange } from '../../renderer/src/dates.js';
 import { parseCallsState, serializeCallsState, type CallsUrlState } from '../../renderer/src/filter-state.js';
-import { FILTER_DEBOUNCE_MS, useCallsStore } from '../../renderer/src/stores/calls.js';
+import { useCallsStore } from '../../renderer/src/stores/calls.js';
+import { FILTER_DEBOUNCE_MS, useFilterStore } from '../../renderer/src/stores/filter.js';
 
 let pinia: Pinia;
 
@@ -30,11 +31,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** The panel beside a call list already shown, so the list's queries count from zero. */
 async function mountPanel() {
-  const calls = useCallsStore();
-  await calls.loadOptions();
+  const filters = useFilterStore();
+  await Promise.all([filters.loadOptions(), useCallsStore().refresh()]);
+  fakeApi.calls.page.mockClear();
   const wrapper = mount(FilterPanel, { global: { plugins: [pinia] } });
-  return { wrapper, calls };
+  return { wrapper, filters };
 }
 
 describe('filter panel', () => {
@@ -45,31 +48,31 @@ describe('filter panel', () => {
     ['filter-answered_by', 'answered_by', '_4@'],
     ['filter-caller_name', 'caller_name', 'José Ä'],
   ] as const)('%s updates filter.%s', async (testid, field, value) => {
-    const { wrapper, calls } = await mountPanel();
+    const { wrapper, filters } = await mountPanel();
     await wrapper.get(`[data-testid="${testid}"]`).setValue(value);
-    expect(calls.filter[field]).toBe(value);
+    expect(filters.filter[field]).toBe(value);
   });
 
   it('keeps a space typed between two words', async () => {
-    const { wrapper, calls } = await mountPanel();
+    const { wrapper, filters } = await mountPanel();
     const input = wrapper.get('[data-testid="filter-caller_name"]');
     await input.setValue('Anna ');
     await input.setValue('Anna Maria');
-    expect(calls.filter.caller_name).toBe('Anna Maria');
+    expect(filters.filter.caller_name).toBe('Anna Maria');
     expect((input.element as HTMLInputElement).value).toBe('Anna Maria');
   });
 
   it('updates the time range from the inputs and from a quick range', async () => {
-    const { wrapper, calls } = await mountPanel();
+    const { wrapper, filters } = await mountPanel();
     await wrapper.get('[data-testid="filter-from"]').setValue('2024-03-01T08:00');
     await wrapper.get('[data-testid="filter-to"]').setValue('2024-03-31T18:00:30');
-    expect(calls.filter.from).toBe('2024-03-01T08:00');
-    expect(calls.filter.to).toBe('2024-03-31T18:00:30');
+    expect(filters.filter.from).toBe('2024-03-01T08:00');
+    expect(filters.filter.to).toBe('2024-03-31T18:00:30');
 
     await wrapper.get('[data-testid="filter-range-last7"]').trigger('click');
     const expected = quickRange('last7', new Date());
-    expect(calls.filter.from).toBe(expected.from);
-    expect(calls.filter.to).toBe(expected.to);
+    expect(filters.filter.from).toBe(expected.from);
+    expect(filters.filter.to).toBe(expected.to);
     expect(wrapper.get('[data-testid="filter-range-last7"]').classes()).toContain('primary');
   });
 
@@ -89,15 +92,15 @@ describe('filter panel', () => {
   });
 
   it('toggles statuses and directions in and out of the filter', async () => {
-    const { wrapper, calls } = await mountPanel();
+    const { wrapper, filters } = await mountPanel();
     await wrapper.get('[data-testid="filter-status-no-answer"]').setValue(true);
     await wrapper.get('[data-testid="filter-status-busy"]').setValue(true);
-    expect(calls.filter.status).toEqual(['NO ANSWER', 'BUSY']);
+    expect(filters.filter.status).toEqual(['NO ANSWER', 'BUSY']);
     await wrapper.get('[data-testid="filter-status-no-answer"]').setValue(false);
-    expect(calls.filter.status).toEqual(['BUSY']);
+    expect(filters.filter.status).toEqual(['BUSY']);
 
     await wrapper.get('[data-testid="filter-direction-inbound"]').setValue(true);
-    expect(calls.filter.direction).toEqual(['inbound']);
+    expect(filters.filter.direction).toEqual(['inbound']);
   });
 
   it.each([
@@ -107,38 +110,38 @@ describe('filter panel', () => {
     ['action_type', ['RINGGROUP']],
     ['account_code', ['4711']],
   ] as const)('the %s picker offers the cached values and sets the filter', async (field, chosen) => {
-    const { wrapper, calls } = await mountPanel();
+    const { wrapper, filters } = await mountPanel();
     const select = wrapper.get(`[data-testid="filter-${field}"]`);
     const options = select.findAll('option');
-    expect(options.map((o) => o.element.value)).toEqual(calls.options[field]);
+    expect(options.map((o) => o.element.value)).toEqual(filters.options[field]);
     for (const option of options) (option.element as HTMLOptionElement).selected = chosen.includes(option.element.value as never);
     await select.trigger('change');
-    expect(calls.filter[field]).toEqual(chosen);
+    expect(filters.filter[field]).toEqual(chosen);
   });
 
   it('reads talk and call times as seconds or m:ss and refuses other text', async () => {
-    const { wrapper, calls } = await mountPanel();
+    const { wrapper, filters } = await mountPanel();
     await wrapper.get('[data-testid="filter-min_talk"]').setValue('90');
     await wrapper.get('[data-testid="filter-max_talk"]').setValue('2:30');
     await wrapper.get('[data-testid="filter-min_call"]').setValue('0:01:00');
-    expect(calls.filter).toMatchObject({ min_talk: 90, max_talk: 150, min_call: 60 });
+    expect(filters.filter).toMatchObject({ min_talk: 90, max_talk: 150, min_call: 60 });
 
     await wrapper.get('[data-testid="filter-max_call"]').setValue('ten minutes');
-    expect(calls.filter.max_call).toBeUndefined();
+    expect(filters.filter.max_call).toBeUndefined();
     expect(wrapper.text()).toContain('"ten minutes" is not a duration');
 
     await wrapper.get('[data-testid="filter-min_talk"]').setValue('');
-    expect(calls.filter.min_talk).toBeUndefined();
+    expect(filters.filter.min_talk).toBeUndefined();
   });
 
   it('sets and clears "has recording"', async () => {
-    const { wrapper, calls } = await mountPanel();
+    const { wrapper, filters } = await mountPanel();
     await wrapper.get('[data-testid="filter-has_recording"]').setValue('yes');
-    expect(calls.filter.has_recording).toBe(true);
+    expect(filters.filter.has_recording).toBe(true);
     await wrapper.get('[data-testid="filter-has_recording"]').setValue('no');
-    expect(calls.filter.has_recording).toBe(false);
+    expect(filters.filter.has_recording).toBe(false);
     await wrapper.get('[data-testid="filter-has_recording"]').setValue('');
-    expect(calls.filter.has_recording).toBeUndefined();
+    expect(filters.filter.has_recording).toBeUndefined();
   });
 
   it('queries with the edited filter after the typing pause', async () => {
@@ -151,17 +154,18 @@ describe('filter panel', () => {
   });
 
   it('resets every filter at once', async () => {
-    const { wrapper, calls } = await mountPanel();
-    await calls.replaceState({ filter: { caller: '1001', status: ['BUSY'], has_recording: true } });
+    const { wrapper, filters } = await mountPanel();
+    filters.replace({ caller: '1001', status: ['BUSY'], has_recording: true });
+    await flushPromises();
     await wrapper.get('[data-testid="filter-reset"]').trigger('click');
     await flushPromises();
-    expect(calls.filter).toEqual({});
+    expect(filters.filter).toEqual({});
     expect((wrapper.get('[data-testid="filter-caller"]').element as HTMLInputElement).value).toBe('');
   });
 
   it('saves the current filter by name and applies it again later', async () => {
-    const { wrapper, calls } = await mountPanel();
-    await calls.replaceState({ filter: { callee: '6400', direction: ['inbound'] } });
+    const { wrapper, filters } = await mountPanel();
+    filters.replace({ callee: '6400', direction: ['inbound'] });
     await wrapper.get('[data-testid="saved-filter-name"]').setValue('Ring group');
     await wrapper.get('[data-testid="saved-filter-save"]').trigger('click');
     await flushPromises();
@@ -169,10 +173,10 @@ describe('filter panel', () => {
       expect.objectContaining({ saved_filters: [{ name: 'Ring group', filter: { callee: '6400', direction: ['inbound'] } }] }),
     );
 
-    await calls.replaceState({ filter: {} });
+    filters.replace({});
     await wrapper.get('[data-testid="saved-filter-select"]').setValue('Ring group');
     await flushPromises();
-    expect(calls.filter).toEqual({ callee: '6400', direction: ['inbound'] });
+    expect(filters.filter).toEqual({ callee: '6400', direction: ['inbound'] });
   });
 });
 

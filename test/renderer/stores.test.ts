@@ -3,7 +3,8 @@ import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallPage, CallTotals, PbxProfile, PbxTestResult } from '../../preload/api.js';
-import { FILTER_DEBOUNCE_MS, useCallsStore } from '../../renderer/src/stores/calls.js';
+import { useCallsStore } from '../../renderer/src/stores/calls.js';
+import { FILTER_DEBOUNCE_MS, useFilterStore } from '../../renderer/src/stores/filter.js';
 import { usePbxStore } from '../../renderer/src/stores/pbx.js';
 
 function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
@@ -44,13 +45,14 @@ afterEach(() => {
 describe('calls store', () => {
   it('keeps the newer answer when an older, slower query answers last', async () => {
     const calls = useCallsStore();
+    const filters = useFilterStore();
     const slow = deferred<CallPage>();
     const fast = deferred<CallPage>();
     fakeApi.calls.page.mockReturnValueOnce(slow.promise).mockReturnValueOnce(fast.promise);
 
-    calls.filter = { caller: '1001' };
+    filters.filter = { caller: '1001' };
     const first = calls.refresh();
-    calls.filter = { caller: '2002' };
+    filters.filter = { caller: '2002' };
     const second = calls.refresh();
 
     fast.resolve({ rows: [makeRow(2, { src: '2002' })], next_cursor: null });
@@ -60,7 +62,7 @@ describe('calls store', () => {
 
     expect(calls.rows.map((r) => r.src)).toEqual(['2002']);
     expect(calls.nextCursor).toBeNull();
-    expect(calls.applied).toEqual({ caller: '2002' });
+    expect(filters.applied).toEqual({ caller: '2002' });
     expect(calls.loading).toBe(false);
   });
 
@@ -80,6 +82,7 @@ describe('calls store', () => {
 
   it('ignores a next page that belongs to a query replaced meanwhile', async () => {
     const calls = useCallsStore();
+    const filters = useFilterStore();
     fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(0)], next_cursor: 'cursor-a' });
     await calls.refresh();
 
@@ -87,7 +90,7 @@ describe('calls store', () => {
     fakeApi.calls.page.mockReturnValueOnce(stalePage.promise);
     const more = calls.loadMore();
     fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(5, { src: 'new' })], next_cursor: null });
-    calls.filter = { search: 'new' };
+    filters.filter = { search: 'new' };
     await calls.refresh();
     stalePage.resolve({ rows: [makeRow(1, { src: 'stale' })], next_cursor: 'cursor-b' });
     await more;
@@ -98,7 +101,8 @@ describe('calls store', () => {
 
   it('appends the next page by its keyset cursor with the same filter and sort', async () => {
     const calls = useCallsStore();
-    calls.filter = { status: ['BUSY'] };
+    const filters = useFilterStore();
+    filters.filter = { status: ['BUSY'] };
     fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(0), makeRow(1)], next_cursor: 'after-1' });
     await calls.refresh();
     fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(2)], next_cursor: null });
@@ -114,13 +118,62 @@ describe('calls store', () => {
   it('waits for a pause in typing before querying, then queries once', async () => {
     vi.useFakeTimers();
     const calls = useCallsStore();
-    calls.setFilter({ caller: '1' });
-    calls.setFilter({ caller: '10' });
-    calls.setFilter({ caller: '100' });
+    const filters = useFilterStore();
+    await calls.refresh();
+    fakeApi.calls.page.mockClear();
+    filters.setFilter({ caller: '1' });
+    filters.setFilter({ caller: '10' });
+    filters.setFilter({ caller: '100' });
     expect(fakeApi.calls.page).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(FILTER_DEBOUNCE_MS);
     expect(fakeApi.calls.page).toHaveBeenCalledTimes(1);
     expect(fakeApi.calls.page).toHaveBeenCalledWith(expect.objectContaining({ filter: { caller: '100' } }));
+  });
+
+  it('queries again when a click applies the same filter again, and counts it again', async () => {
+    const calls = useCallsStore();
+    const filters = useFilterStore();
+    filters.applyFilter({ status: ['BUSY'] });
+    await calls.refresh();
+    await flushPromises();
+    filters.applyFilter({ status: ['BUSY'] });
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(2);
+    expect(fakeApi.calls.totals).toHaveBeenCalledTimes(2);
+  });
+
+  it('queries once when the filter and the sort change together', async () => {
+    const calls = useCallsStore();
+    const filters = useFilterStore();
+    await calls.refresh();
+    await flushPromises();
+    filters.replace({ caller: '1001' });
+    calls.setSort({ field: 'billsec', dir: 'asc' });
+    await flushPromises();
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(2);
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(
+      expect.objectContaining({ filter: { caller: '1001' }, sort: { field: 'billsec', dir: 'asc' }, cursor: null }),
+    );
+  });
+
+  it('takes an edit still waiting for its typing pause along with a header click, in one query', async () => {
+    vi.useFakeTimers();
+    const calls = useCallsStore();
+    const filters = useFilterStore();
+    await calls.refresh();
+    filters.setFilter({ caller: '1001' });
+    await calls.toggleSort('src');
+    await vi.runAllTimersAsync();
+    expect(fakeApi.calls.page).toHaveBeenCalledTimes(2);
+    expect(fakeApi.calls.page).toHaveBeenLastCalledWith(expect.objectContaining({ filter: { caller: '1001' }, sort: { field: 'src', dir: 'asc' } }));
+    expect(filters.applied).toEqual({ caller: '1001' });
+  });
+
+  it('leaves a list never shown alone when the filter changes', async () => {
+    useCallsStore();
+    useFilterStore().applyFilter({ caller: '1001' });
+    await flushPromises();
+    expect(fakeApi.calls.page).not.toHaveBeenCalled();
   });
 
   it('flips the direction on a second click of the same header and starts text columns ascending', async () => {
@@ -160,11 +213,12 @@ describe('calls store: first page before totals', () => {
 
   it('never counts a query that was replaced before its page answered', async () => {
     const calls = useCallsStore();
+    const filters = useFilterStore();
     const old = deferred<CallPage>();
     fakeApi.calls.page.mockReturnValueOnce(old.promise);
-    calls.filter = { caller: '1001' };
+    filters.filter = { caller: '1001' };
     const first = calls.refresh();
-    calls.filter = { caller: '2002' };
+    filters.filter = { caller: '2002' };
     await calls.refresh();
     old.resolve({ rows: [makeRow(1)], next_cursor: null });
     await first;
@@ -174,8 +228,9 @@ describe('calls store: first page before totals', () => {
 
   it('keeps the totals when only the sort changes, and counts again on refresh', async () => {
     const calls = useCallsStore();
+    const filters = useFilterStore();
     fakeApi.calls.totals.mockResolvedValue({ count: 7, talk_seconds: 70 });
-    calls.filter = { status: ['BUSY'] };
+    filters.filter = { status: ['BUSY'] };
     await calls.refresh();
     await flushPromises();
     await calls.toggleSort('billsec');
@@ -191,11 +246,12 @@ describe('calls store: first page before totals', () => {
 
   it('counts after a sort change when the filter changed meanwhile', async () => {
     const calls = useCallsStore();
+    const filters = useFilterStore();
     await calls.refresh();
     await flushPromises();
     const page = deferred<CallPage>();
     fakeApi.calls.page.mockReturnValueOnce(page.promise);
-    calls.filter = { direction: ['inbound'] };
+    filters.filter = { direction: ['inbound'] };
     const replaced = calls.refresh();
     await calls.toggleSort('src');
     page.resolve({ rows: [], next_cursor: null });
@@ -205,6 +261,7 @@ describe('calls store: first page before totals', () => {
 
   it('loads more for a new query while a next page of the replaced one is still on its way', async () => {
     const calls = useCallsStore();
+    const filters = useFilterStore();
     fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(0)], next_cursor: 'old-1' });
     await calls.refresh();
     const stale = deferred<CallPage>();
@@ -212,7 +269,7 @@ describe('calls store: first page before totals', () => {
     const staleMore = calls.loadMore();
 
     fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(10)], next_cursor: 'new-1' });
-    calls.filter = { search: 'new' };
+    filters.filter = { search: 'new' };
     await calls.refresh();
     fakeApi.calls.page.mockResolvedValueOnce({ rows: [makeRow(11)], next_cursor: null });
     await calls.loadMore();

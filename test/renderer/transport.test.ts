@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ProgressEvent, UcmApi } from '../../preload/api.js';
+import { API_METHODS, type ApiMethodName, type ProgressEvent, type UcmApi } from '../../preload/api.js';
 import { ApiError } from '../../renderer/src/transport/api-error.js';
 import { wrapDesktopBridge } from '../../renderer/src/transport/desktop.js';
 import { createHttpApi, type EventSourceLike, type HttpApiOptions } from '../../renderer/src/transport/http.js';
@@ -48,6 +48,22 @@ describe('web transport', () => {
     expect(init?.credentials).toBe('same-origin');
     expect(init?.headers).toMatchObject({ 'X-UCM-Token': TOKEN, 'Content-Type': 'application/json' });
     expect(JSON.parse(String(init?.body))).toEqual({ filter: { caller: '1001' } });
+  });
+
+  it('posts every other contract method to its own path, with {} for a method without a request', async () => {
+    // The browser answers these itself (file picker, downloads, window.open) instead of asking the server.
+    const local = new Set<ApiMethodName>(['app/openExternal', 'dialogs/pickImportFiles', 'dialogs/pickSaveFile', 'dialogs/pickFolder']);
+    const { api, fetch } = httpApi();
+    const client = api as unknown as Record<string, Record<string, (request?: unknown) => Promise<unknown>>>;
+    const posted = API_METHODS.filter((method) => !local.has(method));
+    for (const method of posted) {
+      const [area, name] = method.split('/');
+      await client[area][name]();
+      const [url, init] = fetch.mock.lastCall ?? [];
+      expect(url).toBe(`/api/${method}`);
+      expect(init?.body).toBe('{}');
+    }
+    expect(fetch).toHaveBeenCalledTimes(posted.length);
   });
 
   it('turns an error envelope into an ApiError with code, message and details', async () => {
@@ -149,6 +165,19 @@ describe('desktop transport', () => {
     const error = await api.pbx.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'DB_TOO_NEW', message: 'newer cache' });
+  });
+
+  it('calls the bridge method as the caller did, and explains a method an older bridge lacks', async () => {
+    const bridge = bridgeRejecting(null);
+    const list = vi.fn(async () => []);
+    bridge.pbx.list = list;
+    const api = wrapDesktopBridge(bridge);
+    await api.pbx.list();
+    expect(list).toHaveBeenCalledWith();
+    await expect(api.calls.totals({ filter: {} })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringContaining('no calls.totals'),
+    });
   });
 
   it('keeps an unknown code from a newer service as an unexpected error with its words', async () => {

@@ -1,13 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppApi, type AppApi } from '../../main/app-api.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAppApi, type AppApi } from '../../main/app/index.js';
 import { validateRequest } from '../../main/app/validation.js';
 import { createMemorySecrets, type SecretStore } from '../../main/secrets.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
 import { flatCall } from '../store/support.js';
+
+// The desktop shell opens links through Electron's shell module, which only exists inside Electron.
+vi.mock('electron', () => ({ shell: { openExternal: vi.fn() } }));
+const { desktopShell } = await import('../../main/shell/desktop.js');
 
 /** The contract's PBX services for import-only sources, zone changes and removal with calls. */
 let dir: string;
@@ -19,7 +23,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ucm-appapi-sources-'));
   store = openStore(join(dir, 'cache.sqlite'));
   secrets = createMemorySecrets();
-  api = createAppApi({ store, dataDir: dir, secrets, mode: 'desktop', emitProgress: () => undefined });
+  api = createAppApi({ store, dataDir: dir, secrets, shell: desktopShell, emitProgress: () => undefined });
 });
 
 afterEach(async () => {
@@ -30,7 +34,7 @@ afterEach(async () => {
 
 async function officeWithCalls(n: number) {
   const office = await api.pbx.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/Berlin', password: 'pw-1' });
-  store.ingest(office.id, Array.from({ length: n }, (_, i) => flatCall({ session: `s-${i}`, start: '2024-07-01 09:00:00' })), { origin: 'sync' });
+  store.calls.ingest(office.id, Array.from({ length: n }, (_, i) => flatCall({ session: `s-${i}`, start: '2024-07-01 09:00:00' })), { origin: 'sync' });
   return office;
 }
 
@@ -42,7 +46,7 @@ describe('pbx services', () => {
       message: '"office" has 1,200 cached calls: choose whether to delete them with it or keep them as history.',
       details: { id: office.id, calls: 1200 },
     });
-    expect(store.getPbx(office.id)?.calls).toBe(1200);
+    expect(store.profiles.get(office.id)?.calls).toBe(1200);
     expect(secrets.get(office.id)).toBe('pw-1');
   });
 
@@ -56,13 +60,13 @@ describe('pbx services', () => {
     await expect(api.pbx.remove({ id: office.id, calls: 'keep' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await api.pbx.remove({ id: office.id, calls: 'delete' });
     expect(await api.pbx.list()).toEqual([]);
-    expect(store.totals({}).count).toBe(0);
+    expect(store.calls.totals({}).count).toBe(0);
   });
 
   it('deletes the calls with the profile, and removes a profile without calls without being asked', async () => {
     const office = await officeWithCalls(3);
     await api.pbx.remove({ id: office.id, calls: 'delete' });
-    expect(store.totals({}).count).toBe(0);
+    expect(store.calls.totals({}).count).toBe(0);
     expect(secrets.get(office.id)).toBeNull();
     const empty = await api.pbx.save({ name: 'lab', url: 'https://192.0.2.11', api: 'auto', user: 'u', tz: 'UTC' });
     await api.pbx.remove({ id: empty.id });
@@ -72,10 +76,10 @@ describe('pbx services', () => {
   it('creates and edits import-only sources; a new zone re-times their calls', async () => {
     const source = await api.pbx.saveImportSource({ name: 'archive', tz: 'Europe/Vienna', model: 'UCM6208' });
     expect(source).toMatchObject({ kind: 'import', url: '', tz: 'Europe/Vienna', model: 'UCM6208', has_password: false });
-    store.ingest(source.id, [flatCall({ session: 'a', start: '2024-07-01 09:00:00' })], { origin: 'import:a.csv' });
+    store.calls.ingest(source.id, [flatCall({ session: 'a', start: '2024-07-01 09:00:00' })], { origin: 'import:a.csv' });
     const edited = await api.pbx.saveImportSource({ id: source.id, name: 'archive 2019', tz: 'UTC' });
     expect(edited).toMatchObject({ name: 'archive 2019', tz: 'UTC', model: 'UCM6208', calls: 1 });
-    expect(store.page({ filter: {}, limit: 1 }).rows[0]?.start_utc).toBe('2024-07-01T09:00:00Z');
+    expect(store.calls.page({ filter: {}, limit: 1 }).rows[0]?.start_utc).toBe('2024-07-01T09:00:00Z');
     await expect(api.pbx.save({ id: source.id, name: 'x', url: 'https://192.0.2.1', api: 'auto', user: 'u', tz: 'UTC' })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
@@ -86,10 +90,10 @@ describe('pbx services', () => {
 
   it('re-times a PBX\'s calls when the window saves a new zone, keeping the pinned certificate with a new address', async () => {
     const office = await officeWithCalls(2);
-    store.savePbx({ ...store.getPbx(office.id)!, fingerprint: 'AA:BB' });
+    store.profiles.save({ ...store.profiles.get(office.id)!, fingerprint: 'AA:BB' });
     const saved = await api.pbx.save({ id: office.id, name: 'office', url: 'https://192.0.2.99:8443', api: 'auto', user: 'cdrapi', tz: 'Asia/Tokyo' });
     expect(saved).toMatchObject({ tz: 'Asia/Tokyo', url: 'https://192.0.2.99:8443', fingerprint: 'AA:BB' });
-    expect(store.page({ filter: {}, limit: 5 }).rows.map((r) => r.start_utc)).toEqual(['2024-07-01T00:00:00Z', '2024-07-01T00:00:00Z']);
+    expect(store.calls.page({ filter: {}, limit: 5 }).rows.map((r) => r.start_utc)).toEqual(['2024-07-01T00:00:00Z', '2024-07-01T00:00:00Z']);
   });
 
   it('validates the new requests at the boundary', () => {

@@ -2,14 +2,18 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PbxProfile, ProgressEvent } from '../../preload/api.js';
-import { createAppApi, type AppApi } from '../../main/app-api.js';
+import { createAppApi, type AppApi } from '../../main/app/index.js';
 import { FileRefRegistry } from '../../main/app/file-refs.js';
 import { createMemorySecrets, type SecretStore } from '../../main/secrets.js';
 import { openStore } from '../../main/store/store.js';
 import { bigBySizeCsv } from '../importers/files.js';
 import type { Store } from '../../main/store/types.js';
+
+// The desktop shell opens links through Electron's shell module, which only exists inside Electron.
+vi.mock('electron', () => ({ shell: { openExternal: vi.fn() } }));
+const { desktopShell } = await import('../../main/shell/desktop.js');
 
 /**
  * The contract's implementation on the real services: the cache, the in-process simulator behind
@@ -29,7 +33,7 @@ describe('createAppApi', () => {
     store = openStore(join(dir, 'cache.sqlite'));
     secrets = createMemorySecrets();
     files = new FileRefRegistry();
-    api = createAppApi({ store, dataDir: dir, secrets, mode: 'desktop', emitProgress: (e) => events.push(e), files, version: '9.9.9' });
+    api = createAppApi({ store, dataDir: dir, secrets, shell: desktopShell, emitProgress: (e) => events.push(e), files, version: '9.9.9' });
   });
 
   afterAll(async () => {
@@ -173,7 +177,7 @@ describe('createAppApi', () => {
     writeFileSync(csv, 'Caller Number,Callee Number,Start Time,Call Time,Talk Time,Status,Session\n4003,1001,2021-03-18 15:14:33,23,20,ANSWERED,app-api-s-1\n');
     const result = await api.imports.run({ taskId: 'imp-1', files: [files.add(csv, 'file')] });
     expect(result.files[0]).toMatchObject({ imported: 1, error: null });
-    expect((await api.calls.totals({ filter: { pbx: [store.importSource().name] } })).count).toBe(1);
+    expect((await api.calls.totals({ filter: { pbx: [store.profiles.importSource().name] } })).count).toBe(1);
     expect((await api.calls.filterOptions()).pbx).toEqual(expect.arrayContaining(['Demo PBX']));
   });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { handleAppRequest } from '../../main/app/app-protocol.js';
+import { handleAppRequest } from '../../main/shell/app-protocol.js';
 import { recordingsDir } from '../../main/paths.js';
 import type { Store } from '../../main/store/types.js';
 
@@ -20,11 +20,13 @@ writeFileSync(wavPath, wav);
 
 /** The two store reads the protocol makes; the rest of the Store is not involved. */
 const store = {
-  getCall: (id: number) => (id === 7 ? { id: 7, recordings: ['2024-03/a.wav', '2024-03/outside.wav'] } : null),
-  getRecording: (_id: number, path: string) =>
-    path === '2024-03/a.wav'
-      ? { call_id: 7, path, state: 'cached', local_path: wavPath, bytes: wav.length, checked_at: null }
-      : { call_id: 7, path, state: 'cached', local_path: join(root, 'secret.txt'), bytes: 10, checked_at: null },
+  calls: { get: (id: number) => (id === 7 ? { id: 7, recordings: ['2024-03/a.wav', '2024-03/outside.wav'] } : null) },
+  recordings: {
+    get: (_id: number, path: string) =>
+      path === '2024-03/a.wav'
+        ? { call_id: 7, path, state: 'cached', local_path: wavPath, bytes: wav.length, checked_at: null }
+        : { call_id: 7, path, state: 'cached', local_path: join(root, 'secret.txt'), bytes: 10, checked_at: null },
+  },
 } as unknown as Store;
 
 const ctx = { rendererDir, store, dataDir };

@@ -7,7 +7,7 @@ import type { ApiHandlers } from '../../main/app/dispatch.js';
 import { FileRefRegistry } from '../../main/app/file-refs.js';
 
 vi.mock('electron', () => ({ shell: { openExternal: vi.fn() } }));
-const { progressSender, registerIpc, trustedSender } = await import('../../main/ipc.js');
+const { progressSender, registerIpc, trustedSender } = await import('../../main/shell/ipc.js');
 
 type Handler = (event: unknown, payload?: unknown) => Promise<unknown>;
 
@@ -79,11 +79,11 @@ describe('IPC binding', () => {
 
   it('refuses a payload that fails validation with BAD_INPUT before any service runs', async () => {
     const { ipc, ours, calls } = setup();
-    const result = (await ipc.handlers.get('calls/page')?.(ours, { filter: { status: ['MAYBE'] } })) as ApiResult<unknown>;
+    const result = (await ipc.handlers.get('calls/page')?.(ours, { filter: { status: ['MAYBE'] }, limit: 0 })) as ApiResult<unknown>;
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('BAD_INPUT');
-      expect(result.error.message).toContain('filter.status');
+      expect(result.error.message).toContain('limit');
     }
     expect(calls).toEqual([]);
   });

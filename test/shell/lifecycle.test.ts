@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { API_METHODS, DROP_CHANNEL } from '../../preload/api.js';
 
-/** Everything main/index.ts touches in Electron, recorded so the test can read what it did. */
+/** Everything main/shell/index.ts touches in Electron, recorded so the test can read what it did. */
 const electron = vi.hoisted(() => {
   const state = {
     lock: true,
@@ -93,15 +93,15 @@ afterAll(() => {
 });
 
 async function startApp(): Promise<void> {
-  await import('../../main/index.js');
+  await import('../../main/shell/index.js');
   state.ready?.();
   // start() runs after whenReady resolves; wait until it opened the window.
   await vi.waitFor(() => expect(state.windows.length).toBe(1));
 }
 
-describe('main/index.ts lifecycle', () => {
+describe('main/shell/index.ts lifecycle', () => {
   it('registers the privileged app scheme before ready', async () => {
-    await import('../../main/index.js');
+    await import('../../main/shell/index.js');
     expect(state.schemes).toEqual([
       { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true, stream: true }) },
     ]);
@@ -135,7 +135,7 @@ describe('main/index.ts lifecycle', () => {
 
   it('a second instance only hands over to the first and quits', async () => {
     state.lock = false;
-    await import('../../main/index.js');
+    await import('../../main/shell/index.js');
     expect(state.quit).toBe(1);
     expect(state.ready).toBeNull();
     expect(state.appEvents.size).toBe(0);

@@ -39,6 +39,11 @@ describe('the preload bridge', () => {
     expect(invoke).toHaveBeenLastCalledWith('calls/totals', { filter: {} });
   });
 
+  it('invokes a method without a request with undefined, as main expects', async () => {
+    await bridge.pbx.list();
+    expect(invoke).toHaveBeenLastCalledWith('pbx/list', undefined);
+  });
+
   it('rejects with a plain object carrying code, message and details', async () => {
     await expect(bridge.pbx.test({ id: 1 })).rejects.toEqual({
       name: 'ApiError',

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { isHttpUrl } from '../../preload/checks.js';
 
 const openExternal = vi.fn(async (_url: string) => undefined);
 vi.mock('electron', () => ({ shell: { openExternal } }));
 
-const { hardenSession, hardenWebContents, isSafeExternalUrl, openExternalSafely, originOf } = await import(
-  '../../main/security.js'
+const { hardenSession, hardenWebContents, openExternalSafely, originOf } = await import(
+  '../../main/shell/security.js'
 );
 
 type OpenHandler = (details: { url: string }) => { action: string };
@@ -35,7 +36,7 @@ beforeEach(() => openExternal.mockClear());
 describe('the external-link gate', () => {
   it('refuses file:, javascript:, data:, custom schemes and garbage', async () => {
     for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'app://ucm/x', 'smb://h/s', 'not a url', '']) {
-      expect(isSafeExternalUrl(url)).toBe(false);
+      expect(isHttpUrl(url)).toBe(false);
       await expect(openExternalSafely(url)).rejects.toMatchObject({ code: 'BAD_INPUT' });
     }
     expect(openExternal).not.toHaveBeenCalled();

@@ -43,14 +43,16 @@ vi.mock('electron', () => {
   };
 });
 
-const { createMainWindow, menuTemplate, readBounds, visibleBounds, windowOptions } = await import('../../main/window.js');
+const { createMainWindow, menuTemplate, readBounds, visibleBounds, windowOptions } = await import('../../main/shell/window.js');
 
 function memorySettings(initial: Record<string, string> = {}) {
   const values = new Map(Object.entries(initial));
   return {
     values,
-    getSetting: (key: string) => values.get(key) ?? null,
-    setSetting: (key: string, value: string) => void values.set(key, value),
+    settings: {
+      get: (key: string) => values.get(key) ?? null,
+      set: (key: string, value: string) => void values.set(key, value),
+    },
   };
 }
 

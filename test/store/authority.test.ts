@@ -20,12 +20,12 @@ const offered = () => flatCall({ session: 's-1', start: '2025-03-03 08:07:20', s
 
 describe('merging by source rank', () => {
   it('a file never replaces what the PBX API stored; the values it offered are kept aside as conflicts', () => {
-    store.ingest(office, [synced()], { origin: 'sync' });
+    store.calls.ingest(office, [synced()], { origin: 'sync' });
     for (const source of ['page-csv', 'cdrapi-file', 'damaged'] as const) {
-      const counts = store.ingest(office, [offered()], { origin: `import:${source}.csv`, source });
+      const counts = store.calls.ingest(office, [offered()], { origin: `import:${source}.csv`, source });
       expect(counts).toMatchObject({ inserted: 0, merged: 0, kept: 5 });
     }
-    const [detail] = store.findSession('s-1');
+    const [detail] = store.calls.findSession('s-1');
     expect(detail?.call).toMatchObject({ src: '07917330699', caller_name: 'Łukasz' });
     // The number (src, and the caller ID, channel and action owner holding it) and the name: kept aside once per file.
     expect(detail?.conflicts.filter((c) => c.origin === 'import:page-csv.csv').map((c) => c.field).sort()).toEqual([
@@ -37,34 +37,34 @@ describe('merging by source rank', () => {
     ]);
     expect(detail?.conflicts).toContainEqual({ acct_id: '1', field: 'src', kept: '07917330699', offered: '7917330699', origin: 'import:page-csv.csv' });
     expect(detail?.conflicts).toContainEqual({ acct_id: '1', field: 'caller_name', kept: 'Łukasz', offered: 'Lukasz', origin: 'import:page-csv.csv' });
-    expect(store.totals({ caller: '07917330699' }).count).toBe(1);
+    expect(store.calls.totals({ caller: '07917330699' }).count).toBe(1);
   });
 
   it('a better source replaces what a worse one stored, and the replaced value is kept aside with its origin', () => {
-    store.ingest(office, [offered()], { origin: 'import:page.csv', source: 'page-csv' });
-    expect(store.ingest(office, [synced()], { origin: 'sync' })).toMatchObject({ merged: 1, kept: 0 });
-    const [detail] = store.findSession('s-1');
+    store.calls.ingest(office, [offered()], { origin: 'import:page.csv', source: 'page-csv' });
+    expect(store.calls.ingest(office, [synced()], { origin: 'sync' })).toMatchObject({ merged: 1, kept: 0 });
+    const [detail] = store.calls.findSession('s-1');
     expect(detail?.call).toMatchObject({ src: '07917330699', caller_name: 'Łukasz', origin: 'import:page.csv' });
     expect(detail?.conflicts).toContainEqual({ acct_id: '1', field: 'src', kept: '07917330699', offered: '7917330699', origin: 'import:page.csv' });
     // The API's rank stays with the call: the page file offered again changes nothing.
-    expect(store.ingest(office, [offered()], { origin: 'import:page.csv', source: 'page-csv' })).toMatchObject({ merged: 0, kept: 5 });
-    expect(store.findSession('s-1')[0]?.call.src).toBe('07917330699');
+    expect(store.calls.ingest(office, [offered()], { origin: 'import:page.csv', source: 'page-csv' })).toMatchObject({ merged: 0, kept: 5 });
+    expect(store.calls.findSession('s-1')[0]?.call.src).toBe('07917330699');
   });
 
   it('a damaged file fills nothing either: a call it shares with the cache stays as it is', () => {
     const lacking = flatCall({ session: 's-2', start: '2025-03-03 09:00:00', accountcode: '' });
-    store.ingest(office, [lacking], { origin: 'import:a.csv', source: 'page-csv' });
+    store.calls.ingest(office, [lacking], { origin: 'import:a.csv', source: 'page-csv' });
     const damaged = flatCall({ session: 's-2', start: '2025-03-03 09:00:00', accountcode: 'ACC-1' });
-    expect(store.ingest(office, [damaged], { origin: 'import:b.csv', source: 'damaged' })).toMatchObject({ merged: 0, unchanged: 1 });
-    expect(store.findSession('s-2')[0]?.call.account_code).toBe('');
-    expect(store.ingest(office, [damaged], { origin: 'import:c.csv', source: 'page-csv' })).toMatchObject({ merged: 1 });
-    expect(store.findSession('s-2')[0]?.call.account_code).toBe('ACC-1');
+    expect(store.calls.ingest(office, [damaged], { origin: 'import:b.csv', source: 'damaged' })).toMatchObject({ merged: 0, unchanged: 1 });
+    expect(store.calls.findSession('s-2')[0]?.call.account_code).toBe('');
+    expect(store.calls.ingest(office, [damaged], { origin: 'import:c.csv', source: 'page-csv' })).toMatchObject({ merged: 1 });
+    expect(store.calls.findSession('s-2')[0]?.call.account_code).toBe('ACC-1');
   });
 
   it('the PBX API replaces its own earlier answer without calling it a conflict', () => {
-    store.ingest(office, [flatCall({ session: 's-3', start: '2025-03-03 10:00:00', disposition: 'NO ANSWER', billsec: 0 })], { origin: 'sync' });
-    store.ingest(office, [flatCall({ session: 's-3', start: '2025-03-03 10:00:00', disposition: 'ANSWERED', billsec: 12 })], { origin: 'sync' });
-    const [detail] = store.findSession('s-3');
+    store.calls.ingest(office, [flatCall({ session: 's-3', start: '2025-03-03 10:00:00', disposition: 'NO ANSWER', billsec: 0 })], { origin: 'sync' });
+    store.calls.ingest(office, [flatCall({ session: 's-3', start: '2025-03-03 10:00:00', disposition: 'ANSWERED', billsec: 12 })], { origin: 'sync' });
+    const [detail] = store.calls.findSession('s-3');
     expect(detail?.call).toMatchObject({ disposition: 'ANSWERED', billsec: 12 });
     expect(detail?.conflicts).toEqual([]);
   });
@@ -72,28 +72,28 @@ describe('merging by source rank', () => {
 
 describe('finding a call in any source', () => {
   it('merges an import into the source that holds the session and counts it there; without `anywhere` (sync) looks only at its own', () => {
-    const imported = store.importSource().id;
-    store.ingest(office, [synced()], { origin: 'sync' });
+    const imported = store.profiles.importSource().id;
+    store.calls.ingest(office, [synced()], { origin: 'sync' });
     const again = flatCall({ session: 's-1', start: '2025-03-03 08:07:20', src: '07917330699', caller_name: 'Łukasz', accountcode: 'ACC-9' });
-    const counts = store.ingest(imported, [again, flatCall({ session: 'new-1', start: '2025-03-04 08:00:00' })], {
+    const counts = store.calls.ingest(imported, [again, flatCall({ session: 'new-1', start: '2025-03-04 08:00:00' })], {
       origin: 'import:x.csv',
       anywhere: true,
     });
     expect(counts).toMatchObject({ inserted: 1, merged: 1, elsewhere: { [office]: 1 } });
-    expect(store.findSession('s-1').map((d) => [d.call.pbx, d.call.account_code])).toEqual([['office', 'ACC-9']]);
-    expect(store.findSession('new-1').map((d) => d.call.pbx)).toEqual(['Imported']);
-    expect(store.getPbx(office)?.calls).toBe(1);
-    expect(store.getPbx(imported)?.calls).toBe(1);
+    expect(store.calls.findSession('s-1').map((d) => [d.call.pbx, d.call.account_code])).toEqual([['office', 'ACC-9']]);
+    expect(store.calls.findSession('new-1').map((d) => d.call.pbx)).toEqual(['Imported']);
+    expect(store.profiles.get(office)?.calls).toBe(1);
+    expect(store.profiles.get(imported)?.calls).toBe(1);
   });
 });
 
 describe('calls stored before ranks were kept', () => {
   it('are ranked by their origin: a synced call (authority NULL, as schema 2 left it) is not replaced by a file', () => {
-    store.ingest(office, [synced()], { origin: 'sync' });
+    store.calls.ingest(office, [synced()], { origin: 'sync' });
     const raw = new Database(store.path);
     raw.prepare('UPDATE calls SET authority = NULL').run();
     raw.close();
-    expect(store.ingest(office, [offered()], { origin: 'import:page.csv', source: 'page-csv' })).toMatchObject({ merged: 0, kept: 5 });
-    expect(store.findSession('s-1')[0]?.call.src).toBe('07917330699');
+    expect(store.calls.ingest(office, [offered()], { origin: 'import:page.csv', source: 'page-csv' })).toMatchObject({ merged: 0, kept: 5 });
+    expect(store.calls.findSession('s-1')[0]?.call.src).toBe('07917330699');
   });
 });

@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CallFilter, CallPageRequest } from '../../preload/api.js';
 import type { CdrCall } from '../../main/cdr/types.js';
 import { bulkLoadPays, createBulkLoader } from '../../main/store/bulk.js';
-import { openDatabase } from '../../main/store/db.js';
+import { openConnection, upgradeSchema } from '../../main/store/db.js';
 import { MIGRATIONS } from '../../main/store/migrations.js';
+import { BULK_MIN_CALLS } from '../../main/importers/tuning.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
 import { addPbx, flatCall, tempDir, transferCall } from './support.js';
@@ -29,6 +30,9 @@ const SCHEMA_1_INDEX_SQL: Record<string, string> = {
     "CREATE INDEX calls_by_account_code ON calls (account_code, start_utc, id, billsec) WHERE account_code <> ''",
 };
 
+/** A load this big sets the indexes aside on the small caches of these tests (bulkLoadPays). */
+const BIG_LOAD = 1_000_000;
+
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
@@ -38,6 +42,13 @@ function cachePath(): string {
   const temp = tempDir();
   cleanups.push(temp.cleanup);
   return join(temp.dir, 'cache.sqlite');
+}
+
+/** A plain connection to a cache at the current schema, as the store's own connection is. */
+function migratedConnection(path: string): Database.Database {
+  const db = openConnection(path);
+  upgradeSchema(db);
+  return db;
 }
 
 function opened(path: string): Store {
@@ -148,10 +159,10 @@ const FILTERS: CallFilter[] = [
 function answers(store: Store): unknown[] {
   return FILTERS.flatMap((filter) => {
     const first: CallPageRequest = { filter, limit: 7 };
-    const page = store.page(first);
-    const next = page.next_cursor === null ? null : store.page({ ...first, cursor: page.next_cursor });
-    const bySrc = store.page({ filter, limit: 5, sort: { field: 'src', dir: 'asc' } });
-    return [filter, page, next, bySrc, store.totals(filter)];
+    const page = store.calls.page(first);
+    const next = page.next_cursor === null ? null : store.calls.page({ ...first, cursor: page.next_cursor });
+    const bySrc = store.calls.page({ filter, limit: 5, sort: { field: 'src', dir: 'asc' } });
+    return [filter, page, next, bySrc, store.calls.totals(filter)];
   });
 }
 
@@ -191,7 +202,7 @@ function cacheWithCalls(count: number): { path: string; pbx: number } {
   const path = cachePath();
   const store = openStore(path);
   const pbx = addPbx(store, 'Office', 'UTC');
-  store.ingest(pbx, calls(0, count), { origin: 'sync' });
+  store.calls.ingest(pbx, calls(0, count), { origin: 'sync' });
   store.close();
   return { path, pbx };
 }
@@ -261,7 +272,7 @@ describe('opening a cache made by an earlier release', () => {
     db.exec(`DROP INDEX calls_by_src; ${older}`);
     db.close();
     const store = openStore(path);
-    store.beginBulkLoad();
+    store.calls.beginBulkLoad(BIG_LOAD);
     expect(JSON.parse(marker(path) as string).indexes).toMatchObject({ calls_by_src: older });
     // The loader dies: its marker names a process that is gone.
     const raw = new Database(path);
@@ -283,12 +294,12 @@ describe('a bulk load', () => {
     const path = cachePath();
     const store = opened(path);
     const pbx = addPbx(store, 'Office', 'UTC');
-    const load = store.beginBulkLoad();
+    const load = store.calls.beginBulkLoad(BIG_LOAD);
     expectStandIns(path);
     expect(JSON.parse(marker(path) as string)).toMatchObject({ pid: process.pid });
     expect(ftsOptions(path)).toEqual({ automerge: 0, crisismerge: 1000 });
 
-    store.ingest(pbx, calls(0, 50), { origin: 'sync' });
+    store.calls.ingest(pbx, calls(0, 50), { origin: 'sync' });
     load.finish();
     expectFinished(path);
     expect(inspect(path, (db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
@@ -297,14 +308,14 @@ describe('a bulk load', () => {
   it('answers pages and totals like a cache loaded normally, during the load and after', () => {
     const control = opened(cachePath());
     const controlPbx = addPbx(control, 'Office', 'UTC');
-    control.ingest(controlPbx, calls(0, 240), { origin: 'sync' });
+    control.calls.ingest(controlPbx, calls(0, 240), { origin: 'sync' });
     const expected = answers(control);
 
     const path = cachePath();
     const store = opened(path);
     const pbx = addPbx(store, 'Office', 'UTC');
-    const load = store.beginBulkLoad();
-    for (let from = 0; from < 240; from += 60) store.transaction(() => store.ingest(pbx, calls(from, 60), { origin: 'sync' }));
+    const load = store.calls.beginBulkLoad(BIG_LOAD);
+    for (let from = 0; from < 240; from += 60) store.transaction(() => store.calls.ingest(pbx, calls(from, 60), { origin: 'sync' }));
     expectStandIns(path);
     expect(answers(store)).toEqual(expected);
     load.finish();
@@ -315,8 +326,8 @@ describe('a bulk load', () => {
     const path = cachePath();
     const store = opened(path);
     const pbx = addPbx(store, 'Office', 'UTC');
-    const load = store.beginBulkLoad();
-    store.ingest(pbx, calls(0, 100), { origin: 'sync' });
+    const load = store.calls.beginBulkLoad(BIG_LOAD);
+    store.calls.ingest(pbx, calls(0, 100), { origin: 'sync' });
     load.finish();
     const plan = inspect(path, (db) =>
       db
@@ -333,9 +344,9 @@ describe('a bulk load', () => {
     const path = cachePath();
     const store = opened(path);
     const pbx = addPbx(store, 'Office', 'UTC');
-    const first = store.beginBulkLoad();
-    const second = store.beginBulkLoad();
-    store.ingest(pbx, calls(0, 20), { origin: 'sync' });
+    const first = store.calls.beginBulkLoad(BIG_LOAD);
+    const second = store.calls.beginBulkLoad(BIG_LOAD);
+    store.calls.ingest(pbx, calls(0, 20), { origin: 'sync' });
     first.finish();
     first.finish();
     expectStandIns(path);
@@ -343,7 +354,7 @@ describe('a bulk load', () => {
     expectFinished(path);
     second.finish();
     expectFinished(path);
-    expect(store.totals({ caller: '1001' }).count).toBe(1);
+    expect(store.calls.totals({ caller: '1001' }).count).toBe(1);
   });
 
   it('keeps deduplicating and merging sessions while the indexes are away', () => {
@@ -352,36 +363,36 @@ describe('a bulk load', () => {
     const pbx = addPbx(store, 'Office');
     const full = transferCall();
     const partial: CdrCall = { session: full.session, main: full.main, legs: [full.legs[0] as CdrCall['main']] };
-    const load = store.beginBulkLoad();
-    expect(store.ingest(pbx, [partial, ...calls(0, 10)], { origin: 'sync' })).toEqual({ inserted: 11, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
-    expect(store.ingest(pbx, calls(0, 10), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 10, merged: 0, kept: 0, elsewhere: {} });
-    expect(store.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1, kept: 0, elsewhere: {} });
+    const load = store.calls.beginBulkLoad(BIG_LOAD);
+    expect(store.calls.ingest(pbx, [partial, ...calls(0, 10)], { origin: 'sync' })).toEqual({ inserted: 11, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.calls.ingest(pbx, calls(0, 10), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 10, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.calls.ingest(pbx, [full], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1, kept: 0, elsewhere: {} });
     load.finish();
-    expect(store.totals({}).count).toBe(11);
-    const [merged] = store.findSession(full.session);
+    expect(store.calls.totals({}).count).toBe(11);
+    const [merged] = store.calls.findSession(full.session);
     expect(merged?.legs.map((l) => l.acct_id)).toEqual(['1', '2']);
     expect(merged?.call.answered_by).toBe('1002');
-    expect(store.page({ filter: { answered_by: '1002' } }).rows.map((r) => r.session)).toEqual([full.session]);
+    expect(store.calls.page({ filter: { answered_by: '1002' } }).rows.map((r) => r.session)).toEqual([full.session]);
   });
 
   it('leaves a consistent cache when a batch fails half-way and the load is then finished', () => {
     const path = cachePath();
     const store = opened(path);
     const pbx = addPbx(store, 'Office', 'UTC');
-    const load = store.beginBulkLoad();
-    store.transaction(() => store.ingest(pbx, calls(0, 30), { origin: 'sync' }));
+    const load = store.calls.beginBulkLoad(BIG_LOAD);
+    store.transaction(() => store.calls.ingest(pbx, calls(0, 30), { origin: 'sync' }));
     expect(() =>
       store.transaction(() => {
-        store.ingest(pbx, calls(30, 30), { origin: 'sync' });
+        store.calls.ingest(pbx, calls(30, 30), { origin: 'sync' });
         throw new Error('the file ended in the middle of a row');
       }),
     ).toThrow('the file ended');
     load.finish();
 
     expectFinished(path);
-    expect(store.totals({}).count).toBe(30);
-    expect(store.totals({ caller: '1001' }).count).toBe(1);
-    expect(store.page({ filter: { search: 'zygmunt' }, limit: 100 }).rows).toHaveLength(4);
+    expect(store.calls.totals({}).count).toBe(30);
+    expect(store.calls.totals({ caller: '1001' }).count).toBe(1);
+    expect(store.calls.page({ filter: { search: 'zygmunt' }, limit: 100 }).rows).toHaveLength(4);
     inspect(path, (db) => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.prepare('SELECT count(*) FROM calls').pluck().get()).toBe(30);
@@ -395,25 +406,25 @@ describe('a bulk load', () => {
   it('runs beside an export that still reads the calls: the export keeps the calls it started with', () => {
     const { path, pbx } = cacheWithCalls(10);
     const store = opened(path);
-    const rows = store.iterate({});
+    const rows = store.calls.iterate({});
     expect(rows.next().done).toBe(false);
-    const load = store.beginBulkLoad();
+    const load = store.calls.beginBulkLoad(BIG_LOAD);
     expectStandIns(path);
-    store.ingest(pbx, calls(10, 5), { origin: 'sync' });
+    store.calls.ingest(pbx, calls(10, 5), { origin: 'sync' });
     load.finish();
     expectFinished(path);
     expect([...rows]).toHaveLength(9);
-    expect(store.totals({}).count).toBe(15);
+    expect(store.calls.totals({}).count).toBe(15);
   });
 
   it('maps no file memory and checkpoints less often while loading, and restores the connection settings after', () => {
     const path = cachePath();
-    const db = openDatabase(path);
+    const db = migratedConnection(path);
     cleanups.push(() => db.close());
     const setting = (name: string): number => db.pragma(name, { simple: true }) as number;
     const before = { mmap: setting('mmap_size'), checkpoint: setting('wal_autocheckpoint'), temp: setting('temp_store') };
     expect(before.mmap).toBeGreaterThan(0);
-    const load = createBulkLoader(db).begin();
+    const load = createBulkLoader(db).begin(BIG_LOAD);
     expect(setting('mmap_size')).toBe(0);
     expect(setting('wal_autocheckpoint')).toBe(10_000);
     load.finish();
@@ -421,13 +432,13 @@ describe('a bulk load', () => {
   });
 });
 
-describe('a load that keeps the indexes (setIndexesAside: false)', () => {
+describe('a load too small to set the indexes aside', () => {
   it('takes the lean settings only: indexes, text index options and marker stay as they were', () => {
     const path = cachePath();
-    const db = openDatabase(path);
+    const db = migratedConnection(path);
     cleanups.push(() => db.close());
     const fts = ftsOptions(path);
-    const load = createBulkLoader(db).begin({ setIndexesAside: false });
+    const load = createBulkLoader(db).begin(0);
     expect(db.pragma('mmap_size', { simple: true })).toBe(0);
     expect(indexSql(path)).toEqual(FRESH_INDEXES);
     expect(marker(path)).toBeNull();
@@ -441,15 +452,15 @@ describe('a load that keeps the indexes (setIndexesAside: false)', () => {
     const path = cachePath();
     const store = opened(path);
     const pbx = addPbx(store, 'Office', 'UTC');
-    const lean = store.beginBulkLoad({ setIndexesAside: false });
-    const big = store.beginBulkLoad();
+    const lean = store.calls.beginBulkLoad(0);
+    const big = store.calls.beginBulkLoad(BIG_LOAD);
     expectStandIns(path);
-    store.ingest(pbx, calls(0, 20), { origin: 'sync' });
+    store.calls.ingest(pbx, calls(0, 20), { origin: 'sync' });
     big.finish();
     expectStandIns(path);
     lean.finish();
     expectFinished(path);
-    expect(store.totals({ caller: '1001' }).count).toBe(1);
+    expect(store.calls.totals({ caller: '1001' }).count).toBe(1);
   });
 });
 
@@ -459,6 +470,46 @@ describe('when a bulk load pays', () => {
     expect(bulkLoadPays(100_000, 300_000)).toBe(true);
     expect(bulkLoadPays(300_000, 100_000)).toBe(false);
     expect(bulkLoadPays(0, 5_000)).toBe(false);
+  });
+
+  it('is decided by the store from the expected size: a small load keeps the indexes in place, a big one sets them aside', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    store.calls.ingest(pbx, calls(0, 20), { origin: 'sync' });
+
+    const small = store.calls.beginBulkLoad(BULK_MIN_CALLS - 1);
+    expect(small.indexesAside).toBe(false);
+    expect(indexSql(path)).toEqual(FRESH_INDEXES);
+    expect(marker(path)).toBeNull();
+    small.finish();
+
+    const big = store.calls.beginBulkLoad(BULK_MIN_CALLS);
+    expect(big.indexesAside).toBe(true);
+    expectStandIns(path);
+    big.finish();
+    expectFinished(path);
+  });
+
+  it('weighs the expected size against the calls cached: a load less than twice the cache keeps the indexes', () => {
+    const path = cachePath();
+    const store = opened(path);
+    const pbx = addPbx(store, 'Office', 'UTC');
+    // The store counts its calls from the per-PBX tallies; a big cache is simulated by its tally alone.
+    const raw = new Database(path);
+    raw.prepare('UPDATE pbx SET call_count = 300000 WHERE id = ?').run(pbx);
+    raw.close();
+
+    const topUp = store.calls.beginBulkLoad(500_000);
+    expect(topUp.indexesAside).toBe(false);
+    expect(indexSql(path)).toEqual(FRESH_INDEXES);
+    topUp.finish();
+
+    const bigger = store.calls.beginBulkLoad(600_000);
+    expect(bigger.indexesAside).toBe(true);
+    expectStandIns(path);
+    bigger.finish();
+    expectFinished(path);
   });
 });
 
@@ -472,15 +523,15 @@ describe('opening a cache a bulk load did not finish', () => {
 
     const store = opened(path);
     expectFinished(path);
-    expect(store.totals({ caller: '1001' }).count).toBe(2);
-    expect(store.page({ filter: { src_trunk: ['trunk_a'] }, limit: 100 }).rows).toHaveLength(7);
+    expect(store.calls.totals({ caller: '1001' }).count).toBe(2);
+    expect(store.calls.page({ filter: { src_trunk: ['trunk_a'] }, limit: 100 }).rows).toHaveLength(7);
   });
 
   it('finishes a load this process abandoned by closing the store without finish', () => {
     const { path, pbx } = cacheWithCalls(10);
     const store = openStore(path);
-    const load = store.beginBulkLoad();
-    store.ingest(pbx, calls(10, 10), { origin: 'sync' });
+    const load = store.calls.beginBulkLoad(BIG_LOAD);
+    store.calls.ingest(pbx, calls(10, 10), { origin: 'sync' });
     store.close();
     expectStandIns(path);
     // The connection is gone: finishing is left to the next opening.
@@ -488,7 +539,7 @@ describe('opening a cache a bulk load did not finish', () => {
 
     const reopened = opened(path);
     expectFinished(path);
-    expect(reopened.totals({}).count).toBe(20);
+    expect(reopened.calls.totals({}).count).toBe(20);
   });
 
   it('treats an unreadable marker as a loader that died', () => {
@@ -521,13 +572,13 @@ describe('opening a cache a bulk load did not finish', () => {
   it('leaves a load of this process running on another connection alone', () => {
     const { path, pbx } = cacheWithCalls(10);
     const loader = opened(path);
-    const load = loader.beginBulkLoad();
+    const load = loader.calls.beginBulkLoad(BIG_LOAD);
     const reader = opened(path);
     expectStandIns(path);
-    loader.ingest(pbx, calls(10, 10), { origin: 'sync' });
-    expect(reader.totals({ caller: '1001' }).count).toBe(1);
+    loader.calls.ingest(pbx, calls(10, 10), { origin: 'sync' });
+    expect(reader.calls.totals({ caller: '1001' }).count).toBe(1);
     load.finish();
     expectFinished(path);
-    expect(reader.page({ filter: { caller: '1001' } }).rows).toHaveLength(1);
+    expect(reader.calls.page({ filter: { caller: '1001' } }).rows).toHaveLength(1);
   });
 });

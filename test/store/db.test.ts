@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../main/errors.js';
-import { openDatabase } from '../../main/store/db.js';
+import { openConnection, upgradeSchema } from '../../main/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../main/store/migrations.js';
 import { openStore } from '../../main/store/store.js';
 import { tempDir } from './support.js';
@@ -30,8 +30,9 @@ function caught(fn: () => unknown): AppError {
 describe('opening the cache', () => {
   it('creates missing folders and sets WAL, foreign keys, NORMAL sync and a busy timeout', () => {
     const path = join(dir(), 'a', 'b', 'cache.sqlite');
-    const db = openDatabase(path);
+    const db = openConnection(path);
     try {
+      upgradeSchema(db);
       expect(existsSync(path)).toBe(true);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -43,14 +44,29 @@ describe('opening the cache', () => {
     }
   });
 
+  it('opens a plain connection without touching the schema: only opening the store migrates', () => {
+    const path = join(dir(), 'cache.sqlite');
+    const db = openConnection(path);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(0);
+      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'calls'").pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+    openStore(path).close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    check.close();
+  });
+
   it('runs each migration once and keeps data across reopenings', () => {
     const path = join(dir(), 'cache.sqlite');
     const first = openStore(path);
-    first.setSetting('theme', 'dark');
+    first.settings.set('theme', 'dark');
     first.close();
     const second = openStore(path);
     try {
-      expect(second.getSetting('theme')).toBe('dark');
+      expect(second.settings.get('theme')).toBe('dark');
       // A re-run of migration 1 would fail on CREATE TABLE; reaching here with the row intact proves it did not.
       const db = new Database(path, { readonly: true });
       expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
@@ -81,11 +97,11 @@ describe('opening the cache', () => {
     old.close();
     const store = openStore(path);
     try {
-      expect(store.getCall(1)).toMatchObject({ session: 'old-1', origin: 'import:old.csv', imported_at: null });
-      const pbx = store.importSource().id;
+      expect(store.calls.get(1)).toMatchObject({ session: 'old-1', origin: 'import:old.csv', imported_at: null });
+      const pbx = store.profiles.importSource().id;
       const main = { session: 's-2', src: '1000', dst: '1001', start: '2024-03-01 09:00:00', disposition: 'ANSWERED' };
-      store.ingest(pbx, [{ session: 's-2', main, legs: [] }], { origin: 'import:new.csv', imported_at: Date.UTC(2026, 10, 26, 12, 30, 5, 700) });
-      expect(store.findSession('s-2')[0]?.call).toMatchObject({ origin: 'import:new.csv', imported_at: '2026-11-26T12:30:05Z' });
+      store.calls.ingest(pbx, [{ session: 's-2', main, legs: [] }], { origin: 'import:new.csv', imported_at: Date.UTC(2026, 10, 26, 12, 30, 5, 700) });
+      expect(store.calls.findSession('s-2')[0]?.call).toMatchObject({ origin: 'import:new.csv', imported_at: '2026-11-26T12:30:05Z' });
     } finally {
       store.close();
     }
@@ -100,7 +116,7 @@ describe('opening the cache', () => {
     db.exec('CREATE TABLE pbx (id INTEGER PRIMARY KEY)');
     db.close();
     // Migration 1 fails half-way (pbx exists): nothing of it may remain and the version stays 0.
-    const error = caught(() => openDatabase(path));
+    const error = caught(() => openStore(path));
     expect(error.code).toBe('DB_ERROR');
     expect(error.message).toContain(`could not be brought to schema ${SCHEMA_VERSION}`);
     const check = new Database(path, { readonly: true });

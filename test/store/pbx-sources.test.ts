@@ -16,8 +16,8 @@ afterEach(() => cleanup());
 
 /** Every instant stored for a PBX's calls: the call's own and each record's. */
 function instants(pbx: string): { call: string; records: (string | null)[] }[] {
-  return store.page({ filter: { pbx: [pbx] }, sort: { field: 'start', dir: 'asc' }, limit: 1000 }).rows.map((row) => {
-    const detail = store.session(row.id)!;
+  return store.calls.page({ filter: { pbx: [pbx] }, sort: { field: 'start', dir: 'asc' }, limit: 1000 }).rows.map((row) => {
+    const detail = store.calls.session(row.id)!;
     return { call: row.start_utc, records: [detail.main, ...detail.legs].map((r) => r.start_utc) };
   });
 }
@@ -26,15 +26,15 @@ describe('changing the zone of a profile', () => {
   it('re-times the start instant of every call and record of that profile, and of no other', () => {
     const office = addPbx(store, 'Office', 'Europe/Berlin');
     const branch = addPbx(store, 'Branch', 'Europe/Berlin');
-    store.ingest(office, [transferCall(), flatCall({ session: 's-1', start: '2024-07-01 09:00:00' })], { origin: 'sync' });
-    store.ingest(branch, [flatCall({ session: 's-1', start: '2024-07-01 09:00:00' })], { origin: 'sync' });
+    store.calls.ingest(office, [transferCall(), flatCall({ session: 's-1', start: '2024-07-01 09:00:00' })], { origin: 'sync' });
+    store.calls.ingest(branch, [flatCall({ session: 's-1', start: '2024-07-01 09:00:00' })], { origin: 'sync' });
     expect(instants('Office')).toEqual([
       { call: '2016-04-29T00:53:37Z', records: ['2016-04-29T00:53:37Z', '2016-04-29T00:53:37Z', '2016-04-29T00:53:49Z'] },
       { call: '2024-07-01T07:00:00Z', records: ['2024-07-01T07:00:00Z', '2024-07-01T07:00:00Z'] },
     ]);
     const branchBefore = instants('Branch');
 
-    const saved = store.savePbx({ ...store.getPbx(office)!, tz: 'America/New_York' });
+    const saved = store.profiles.save({ ...store.profiles.get(office)!, tz: 'America/New_York' });
     expect(saved.tz).toBe('America/New_York');
     expect(instants('Office')).toEqual([
       { call: '2016-04-29T06:53:37Z', records: ['2016-04-29T06:53:37Z', '2016-04-29T06:53:37Z', '2016-04-29T06:53:49Z'] },
@@ -42,70 +42,70 @@ describe('changing the zone of a profile', () => {
     ]);
     expect(instants('Branch')).toEqual(branchBefore);
     // The wall clock, and with it the day counts, stay as they were.
-    expect(store.page({ filter: { pbx: ['Office'] }, limit: 10 }).rows.map((r) => r.start).sort()).toEqual([
+    expect(store.calls.page({ filter: { pbx: ['Office'] }, limit: 10 }).rows.map((r) => r.start).sort()).toEqual([
       '2016-04-29T02:53:37',
       '2024-07-01T09:00:00',
     ]);
-    expect(store.totals({ pbx: ['Office'], from: '2024-07-01', to: '2024-07-01' }).count).toBe(1);
+    expect(store.calls.totals({ pbx: ['Office'], from: '2024-07-01', to: '2024-07-01' }).count).toBe(1);
   });
 
   it('orders calls of different zones by the new instants', () => {
     const office = addPbx(store, 'Office', 'UTC');
     const branch = addPbx(store, 'Branch', 'UTC');
-    store.ingest(office, [flatCall({ session: 'o', start: '2024-03-01 10:00:00' })], { origin: 'sync' });
-    store.ingest(branch, [flatCall({ session: 'b', start: '2024-03-01 11:00:00' })], { origin: 'sync' });
-    const order = () => store.page({ filter: {}, limit: 10 }).rows.map((r) => r.session);
+    store.calls.ingest(office, [flatCall({ session: 'o', start: '2024-03-01 10:00:00' })], { origin: 'sync' });
+    store.calls.ingest(branch, [flatCall({ session: 'b', start: '2024-03-01 11:00:00' })], { origin: 'sync' });
+    const order = () => store.calls.page({ filter: {}, limit: 10 }).rows.map((r) => r.session);
     expect(order()).toEqual(['b', 'o']);
-    store.savePbx({ ...store.getPbx(branch)!, tz: 'Asia/Tokyo' });
+    store.profiles.save({ ...store.profiles.get(branch)!, tz: 'Asia/Tokyo' });
     expect(order()).toEqual(['o', 'b']);
   });
 
   it('changes nothing when one call cannot be re-timed: profile and instants stay together', () => {
     const office = addPbx(store, 'Office', 'Europe/Berlin');
-    store.ingest(office, [flatCall({ session: 'a', start: '2024-01-01 10:00:00' }), flatCall({ session: 'z', start: '2024-01-02 10:00:00' })], {
+    store.calls.ingest(office, [flatCall({ session: 'a', start: '2024-01-01 10:00:00' }), flatCall({ session: 'z', start: '2024-01-02 10:00:00' })], {
       origin: 'sync',
     });
     const before = instants('Office');
     const raw = new Database(join(dir, 'cache.sqlite'));
     raw.prepare("UPDATE calls SET start = '2024-13-45T99:00:00' WHERE session = 'z'").run();
     raw.close();
-    expect(() => store.savePbx({ ...store.getPbx(office)!, tz: 'Asia/Tokyo' })).toThrow(/2024-13-45T99:00:00/);
-    expect(store.getPbx(office)!.tz).toBe('Europe/Berlin');
+    expect(() => store.profiles.save({ ...store.profiles.get(office)!, tz: 'Asia/Tokyo' })).toThrow(/2024-13-45T99:00:00/);
+    expect(store.profiles.get(office)!.tz).toBe('Europe/Berlin');
     expect(instants('Office')[0]).toEqual(before[0]);
   });
 });
 
 describe('import-only sources', () => {
   it('keeps "Imported" the default source whatever other import-only sources exist', () => {
-    const archive = store.savePbx({ name: 'Archive', kind: 'import', url: '', api: 'auto', user: '', tz: 'UTC' });
-    expect(store.findImportSource()).toBeNull();
-    const imported = store.importSource();
+    const archive = store.profiles.save({ name: 'Archive', kind: 'import', url: '', api: 'auto', user: '', tz: 'UTC' });
+    expect(store.profiles.findImportSource()).toBeNull();
+    const imported = store.profiles.importSource();
     expect(imported).toMatchObject({ name: 'Imported', kind: 'import', default_source: true });
     expect(imported.id).not.toBe(archive.id);
-    expect(store.importSource().id).toBe(imported.id);
-    expect(store.listPbx().map((p) => [p.name, p.default_source ?? false])).toEqual([
+    expect(store.profiles.importSource().id).toBe(imported.id);
+    expect(store.profiles.list().map((p) => [p.name, p.default_source ?? false])).toEqual([
       ['Archive', false],
       ['Imported', true],
     ]);
   });
 
   it('takes the only import source of a cache from before named sources as the default', () => {
-    const legacy = store.importSource();
+    const legacy = store.profiles.importSource();
     const raw = new Database(join(dir, 'cache.sqlite'));
     raw.prepare("DELETE FROM settings WHERE key LIKE 'pbx.%'").run();
     raw.close();
     store.close();
     store = openStore(join(dir, 'cache.sqlite'));
-    expect(store.findImportSource()?.id).toBe(legacy.id);
+    expect(store.profiles.findImportSource()?.id).toBe(legacy.id);
     const office = addPbx(store, 'Office');
-    store.keepPbxHistory(office);
-    expect(store.findImportSource()?.id).toBe(legacy.id);
-    expect(store.getPbx(office)).toMatchObject({ kind: 'import' });
-    expect(store.getPbx(office)?.default_source).toBeUndefined();
+    store.profiles.keepHistory(office);
+    expect(store.profiles.findImportSource()?.id).toBe(legacy.id);
+    expect(store.profiles.get(office)).toMatchObject({ kind: 'import' });
+    expect(store.profiles.get(office)?.default_source).toBeUndefined();
   });
 
   it('turns a PBX into an import-only source that keeps its calls, forgetting address, certificate and position', () => {
-    const office = store.savePbx({
+    const office = store.profiles.save({
       name: 'Office',
       url: 'https://192.0.2.10:8443',
       api: 'ucm63xx',
@@ -117,8 +117,8 @@ describe('import-only sources', () => {
       ca_file: '/ca.pem',
       has_password: true,
     });
-    store.ingest(office.id, [transferCall()], { origin: 'sync' });
-    store.setSyncPosition(office.id, {
+    store.calls.ingest(office.id, [transferCall()], { origin: 'sync' });
+    store.sync.setPosition(office.id, {
       window_start: '2016-04-01T00:00:00',
       window_end: '2016-05-01T00:00:00',
       offset: 1000,
@@ -126,7 +126,7 @@ describe('import-only sources', () => {
       in_progress: true,
       full: false,
     });
-    const kept = store.keepPbxHistory(office.id);
+    const kept = store.profiles.keepHistory(office.id);
     expect(kept).toMatchObject({
       id: office.id,
       name: 'Office',
@@ -142,9 +142,9 @@ describe('import-only sources', () => {
       model: 'UCM6304',
       calls: 1,
     });
-    expect(store.getSyncPosition(office.id)).toBeNull();
-    expect(store.findSession('1461920017104140-1000', 'Office')).toHaveLength(1);
-    expect(store.keepPbxHistory(office.id)).toEqual(kept);
-    expect(() => store.savePbx({ ...kept, kind: 'pbx', url: 'https://192.0.2.10' })).toThrow(/import-only source: it cannot become a PBX/);
+    expect(store.sync.position(office.id)).toBeNull();
+    expect(store.calls.findSession('1461920017104140-1000', 'Office')).toHaveLength(1);
+    expect(store.profiles.keepHistory(office.id)).toEqual(kept);
+    expect(() => store.profiles.save({ ...kept, kind: 'pbx', url: 'https://192.0.2.10' })).toThrow(/import-only source: it cannot become a PBX/);
   });
 });

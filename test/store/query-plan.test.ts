@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallFilter, CallPageRequest } from '../../preload/api.js';
-import { openDatabase, type Db } from '../../main/store/db.js';
+import { openConnection } from '../../main/store/db.js';
+import type { Db } from '../../main/store/db-type.js';
 import type { ProbeLimits } from '../../main/store/plan.js';
 import { buildPageQuery, buildTotalsQuery, type BuiltQuery } from '../../main/store/query.js';
 import type { Store } from '../../main/store/types.js';
@@ -38,8 +39,8 @@ beforeAll(() => {
       accountcode: i % 20 === 0 ? 'PROJ1' : '',
     }),
   );
-  store.ingest(pbx, calls, { origin: 'sync' });
-  db = openDatabase(join(store.path));
+  store.calls.ingest(pbx, calls, { origin: 'sync' });
+  db = openConnection(join(store.path));
 });
 afterAll(() => {
   db.close();
@@ -135,7 +136,7 @@ describe('first page, newest first', () => {
   });
 
   it('continues a page from its cursor inside the same index range', () => {
-    const first = store.page({ filter: { caller: '1002' }, limit: 5 });
+    const first = store.calls.page({ filter: { caller: '1002' }, limit: 5 });
     const plan = pagePlan({ caller: '1002' }, { cursor: first.next_cursor, limit: 5 });
     expect(plan).toMatch(/SEARCH c USING INDEX calls_by_src \(src=\? AND start_utc<\?\)/);
     expect(plan).not.toMatch(/TEMP B-TREE/);
@@ -176,7 +177,7 @@ describe('count and talk time', () => {
   });
 
   it('answers an unfiltered or PBX-only count from the PBX totals', () => {
-    expect(buildTotalsQuery(db, {}, LIMITS)).toEqual({ count: 300, talk_seconds: store.totals({ min_talk: 0 }).talk_seconds });
+    expect(buildTotalsQuery(db, {}, LIMITS)).toEqual({ count: 300, talk_seconds: store.calls.totals({ min_talk: 0 }).talk_seconds });
     expect(buildTotalsQuery(db, { pbx: ['Office'] }, LIMITS)).toMatchObject({ count: 300 });
     expect(buildTotalsQuery(db, { pbx: ['Other'] }, LIMITS)).toMatchObject({ count: 0 });
   });

@@ -85,13 +85,13 @@ beforeAll(() => {
   ({ store, cleanup } = tempStore());
   const office = addPbx(store, 'Office', 'Europe/Berlin');
   const branch = addPbx(store, 'Branch', 'America/New_York');
-  store.ingest(office, specs.filter((s) => s.pbx === 'Office').map(flatCall), { origin: 'sync' });
-  store.ingest(branch, specs.filter((s) => s.pbx === 'Branch').map(flatCall), { origin: 'import:branch.csv' });
+  store.calls.ingest(office, specs.filter((s) => s.pbx === 'Office').map(flatCall), { origin: 'sync' });
+  store.calls.ingest(branch, specs.filter((s) => s.pbx === 'Branch').map(flatCall), { origin: 'import:branch.csv' });
 });
 afterAll(() => cleanup());
 
 function sessions(filter: CallFilter): string[] {
-  return [...store.iterate(filter)].map((r) => r.session).sort();
+  return [...store.calls.iterate(filter)].map((r) => r.session).sort();
 }
 
 function expected(predicate: (s: Spec) => boolean): string[] {
@@ -106,7 +106,7 @@ function expectFilter(filter: CallFilter, predicate: (s: Spec) => boolean): void
   const want = expected(predicate);
   expect(sessions(filter)).toEqual(want);
   const talk = specs.filter(predicate).reduce((n, s) => n + s.billsec, 0);
-  expect(store.totals(filter)).toEqual({ count: want.length, talk_seconds: talk });
+  expect(store.calls.totals(filter)).toEqual({ count: want.length, talk_seconds: talk });
 }
 
 const day = (s: Spec): string => s.start.slice(0, 10);
@@ -181,7 +181,7 @@ describe('filters', () => {
   it('filters by recording', () => {
     expectFilter({ has_recording: true }, (s) => s.recordfiles !== '');
     expectFilter({ has_recording: false }, (s) => s.recordfiles === '');
-    const row = store.page({ filter: { has_recording: true }, limit: 1 }).rows[0] as CallRow;
+    const row = store.calls.page({ filter: { has_recording: true }, limit: 1 }).rows[0] as CallRow;
     expect(row.recordings).toEqual([expect.stringMatching(/^2024-03\/auto-\d+-.+\.wav$/)]);
   });
 
@@ -219,8 +219,8 @@ describe('filters', () => {
 describe('rows', () => {
   it('returns rows exactly as the contract names them', () => {
     const spec = specs.find((s) => s.pbx === 'Branch' && s.disposition === 'ANSWERED') as Spec;
-    const row = store.findSession(spec.session)[0]?.call;
-    expect(store.getCall(row?.id ?? 0)).toEqual(row);
+    const row = store.calls.findSession(spec.session)[0]?.call;
+    expect(store.calls.get(row?.id ?? 0)).toEqual(row);
     expect(row).toMatchObject({
       session: spec.session,
       pbx: 'Branch',
@@ -243,7 +243,7 @@ describe('rows', () => {
   });
 
   it('sorts newest first by default, across PBXs by their instant', () => {
-    const rows = store.page({ filter: {}, limit: 50 }).rows;
+    const rows = store.calls.page({ filter: {}, limit: 50 }).rows;
     const instants = rows.map((r) => r.start_utc);
     expect([...instants].sort().reverse()).toEqual(instants);
   });
@@ -253,7 +253,7 @@ function walk(filter: CallFilter, sort: CallSort | undefined, limit: number): Ca
   const rows: CallRow[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 1000; pages++) {
-    const page = store.page({ filter, sort, limit, cursor });
+    const page = store.calls.page({ filter, sort, limit, cursor });
     rows.push(...page.rows);
     if (page.next_cursor === null) return rows;
     cursor = page.next_cursor;
@@ -301,7 +301,7 @@ describe('keyset pagination', () => {
         return (a.id - b.id) * sign;
       });
       expect(rows.map((r) => r.id)).toEqual(ordered.map((r) => r.id));
-      expect([...store.iterate({}, sort)].map((r) => r.id)).toEqual(rows.map((r) => r.id));
+      expect([...store.calls.iterate({}, sort)].map((r) => r.id)).toEqual(rows.map((r) => r.id));
     });
   }
 
@@ -313,7 +313,7 @@ describe('keyset pagination', () => {
   });
 
   it('has no next page after the last row', () => {
-    const page = store.page({ filter: { caller: '1001' }, limit: 1000 });
+    const page = store.calls.page({ filter: { caller: '1001' }, limit: 1000 });
     expect(page.next_cursor).toBeNull();
     expect(page.rows.length).toBe(specs.filter((s) => s.src === '1001').length);
   });
@@ -321,13 +321,13 @@ describe('keyset pagination', () => {
 
 describe('totals and options', () => {
   it('counts the whole set and sums its talk time', () => {
-    expect(store.totals({})).toEqual({ count: specs.length, talk_seconds: specs.reduce((n, s) => n + s.billsec, 0) });
+    expect(store.calls.totals({})).toEqual({ count: specs.length, talk_seconds: specs.reduce((n, s) => n + s.billsec, 0) });
     const branch = specs.filter((s) => s.pbx === 'Branch');
-    expect(store.totals({ pbx: ['Branch'] })).toEqual({ count: branch.length, talk_seconds: branch.reduce((n, s) => n + s.billsec, 0) });
+    expect(store.calls.totals({ pbx: ['Branch'] })).toEqual({ count: branch.length, talk_seconds: branch.reduce((n, s) => n + s.billsec, 0) });
   });
 
   it('offers the distinct trunks, action kinds, account codes and PBX names', () => {
-    expect(store.filterOptions()).toEqual({
+    expect(store.calls.filterOptions()).toEqual({
       pbx: ['Branch', 'Office'],
       src_trunk: ['Telekom', 'trunk_a'],
       dst_trunk: ['Sipgate', 'trunk_a'],
@@ -350,26 +350,26 @@ function rejection(fn: () => unknown): AppError {
 
 describe('invalid values', () => {
   const cases: [string, () => unknown, RegExp][] = [
-    ['an unknown status', () => store.totals({ status: ['DONE' as never] }), /"DONE".*ANSWERED/],
-    ['an unknown direction', () => store.totals({ direction: ['sideways' as never] }), /"sideways"/],
-    ['min above max talk', () => store.totals({ min_talk: 50, max_talk: 10 }), /min_talk 50 is above max_talk 10/],
-    ['min above max call', () => store.totals({ min_call: 9, max_call: 3 }), /min_call 9 is above max_call 3/],
-    ['a negative time', () => store.totals({ min_call: -1 }), /min_call filter -1/],
-    ['a fractional time', () => store.totals({ max_talk: 1.5 }), /max_talk filter 1\.5/],
-    ['a date that does not exist', () => store.totals({ from: '2024-02-30' }), /"2024-02-30".*does not exist/],
-    ['a date in another format', () => store.totals({ to: '03/01/2024' }), /"03\/01\/2024".*YYYY-MM-DD/],
-    ['from after to', () => store.totals({ from: '2024-03-02', to: '2024-03-01' }), /"2024-03-02" is after to "2024-03-01"/],
-    ['a bad number pattern', () => store.totals({ caller: '5300-5301-5302' }), /caller filter.*"5300-5301-5302"/],
-    ['a misplaced X', () => store.totals({ callee: '3X1' }), /callee filter.*"3X1"/],
-    ['an unknown PBX', () => store.totals({ pbx: ['Nowhere'] }), /"Nowhere".*known: Branch, Office/],
-    ['has_recording as text', () => store.totals({ has_recording: 'yes' as never }), /has_recording filter "yes"/],
-    ['an unknown filter', () => store.totals({ calee: '1001' } as never), /Unknown filter "calee"/],
-    ['a page size of 0', () => store.page({ filter: {}, limit: 0 }), /page size 0/],
-    ['a page size above 1000', () => store.page({ filter: {}, limit: 1001 }), /page size 1001/],
-    ['a damaged cursor', () => store.page({ filter: {}, cursor: 'not a cursor!' }), /cursor/],
-    ['an unknown sort field', () => store.page({ filter: {}, sort: { field: 'colour' as never, dir: 'asc' } }), /"colour"/],
-    ['an unknown sort direction', () => store.page({ filter: {}, sort: { field: 'src', dir: 'up' as never } }), /"up"/],
-    ['a trunk list given as text', () => store.totals({ src_trunk: 'Telekom' as never }), /src_trunk filter "Telekom".*list/],
+    ['an unknown status', () => store.calls.totals({ status: ['DONE' as never] }), /"DONE".*ANSWERED/],
+    ['an unknown direction', () => store.calls.totals({ direction: ['sideways' as never] }), /"sideways"/],
+    ['min above max talk', () => store.calls.totals({ min_talk: 50, max_talk: 10 }), /min_talk 50 is above max_talk 10/],
+    ['min above max call', () => store.calls.totals({ min_call: 9, max_call: 3 }), /min_call 9 is above max_call 3/],
+    ['a negative time', () => store.calls.totals({ min_call: -1 }), /min_call filter -1/],
+    ['a fractional time', () => store.calls.totals({ max_talk: 1.5 }), /max_talk filter 1\.5/],
+    ['a date that does not exist', () => store.calls.totals({ from: '2024-02-30' }), /"2024-02-30".*does not exist/],
+    ['a date in another format', () => store.calls.totals({ to: '03/01/2024' }), /"03\/01\/2024".*YYYY-MM-DD/],
+    ['from after to', () => store.calls.totals({ from: '2024-03-02', to: '2024-03-01' }), /"2024-03-02" is after to "2024-03-01"/],
+    ['a bad number pattern', () => store.calls.totals({ caller: '5300-5301-5302' }), /caller filter.*"5300-5301-5302"/],
+    ['a misplaced X', () => store.calls.totals({ callee: '3X1' }), /callee filter.*"3X1"/],
+    ['an unknown PBX', () => store.calls.totals({ pbx: ['Nowhere'] }), /"Nowhere".*known: Branch, Office/],
+    ['has_recording as text', () => store.calls.totals({ has_recording: 'yes' as never }), /has_recording filter "yes"/],
+    ['an unknown filter', () => store.calls.totals({ calee: '1001' } as never), /Unknown filter "calee"/],
+    ['a page size of 0', () => store.calls.page({ filter: {}, limit: 0 }), /page size 0/],
+    ['a page size above 1000', () => store.calls.page({ filter: {}, limit: 1001 }), /page size 1001/],
+    ['a damaged cursor', () => store.calls.page({ filter: {}, cursor: 'not a cursor!' }), /cursor/],
+    ['an unknown sort field', () => store.calls.page({ filter: {}, sort: { field: 'colour' as never, dir: 'asc' } }), /"colour"/],
+    ['an unknown sort direction', () => store.calls.page({ filter: {}, sort: { field: 'src', dir: 'up' as never } }), /"up"/],
+    ['a trunk list given as text', () => store.calls.totals({ src_trunk: 'Telekom' as never }), /src_trunk filter "Telekom".*list/],
   ];
   for (const [what, run, message] of cases) {
     it(`rejects ${what}, naming the value`, () => {
@@ -378,14 +378,14 @@ describe('invalid values', () => {
   }
 
   it('rejects a cursor from another sort', () => {
-    const page = store.page({ filter: {}, limit: 5 });
-    const error = rejection(() => store.page({ filter: {}, limit: 5, cursor: page.next_cursor, sort: { field: 'src', dir: 'asc' } }));
+    const page = store.calls.page({ filter: {}, limit: 5 });
+    const error = rejection(() => store.calls.page({ filter: {}, limit: 5, cursor: page.next_cursor, sort: { field: 'src', dir: 'asc' } }));
     expect(error.message).toContain('belongs to the sort start desc');
   });
 
   it('rejects a forged cursor whose position is not a row position', () => {
     const forged = Buffer.from(JSON.stringify(['start', 'desc', 'x', 'y', -1])).toString('base64url');
-    expect(rejection(() => store.page({ filter: {}, cursor: forged })).message).toContain('damaged');
+    expect(rejection(() => store.calls.page({ filter: {}, cursor: forged })).message).toContain('damaged');
   });
 });
 
@@ -393,10 +393,10 @@ describe('merges and free text', () => {
   it('finds a transfer target by search only once the leg that reached it has arrived', () => {
     const pbx = addPbx(store, 'Lab', 'UTC');
     const full = transferCall('lab-transfer');
-    store.ingest(pbx, [{ ...full, legs: [full.legs[0] as Record<string, string>] }], { origin: 'sync' });
+    store.calls.ingest(pbx, [{ ...full, legs: [full.legs[0] as Record<string, string>] }], { origin: 'sync' });
     expect(sessions({ pbx: ['Lab'], search: '1002' })).toEqual([]);
-    store.ingest(pbx, [full], { origin: 'sync' });
+    store.calls.ingest(pbx, [full], { origin: 'sync' });
     expect(sessions({ pbx: ['Lab'], search: '1002' })).toEqual(['lab-transfer']);
-    store.removePbx(pbx);
+    store.profiles.remove(pbx);
   });
 });

@@ -194,5 +194,5 @@ export function transferCall(session = '1461920017104140-1000'): CdrCall {
 }
 
 export function addPbx(store: Store, name: string, tz = 'Europe/Berlin'): number {
-  return store.savePbx({ name, url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz }).id;
+  return store.profiles.save({ name, url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz }).id;
 }

@@ -33,7 +33,7 @@ export async function tempCache(): Promise<TempCache> {
 
 /** A profile for the simulator with its certificate pinned, as after the user trusted it. */
 export function addSimulatorProfile(store: Store, sim: RunningSimulator, name = 'Office'): number {
-  return store.savePbx({ name, url: sim.url, api: 'auto', user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
+  return store.profiles.save({ name, url: sim.url, api: 'auto', user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
 }
 
 /** session -> number of leg records, for every call of one PBX in the cache, read page by page. */
@@ -41,7 +41,7 @@ export function cachedCalls(store: Store, pbx: string): Map<string, number> {
   const calls = new Map<string, number>();
   let cursor: string | null = null;
   for (let guard = 0; guard < 10_000; guard += 1) {
-    const page = store.page({ filter: { pbx: [pbx] }, limit: 1000, cursor });
+    const page = store.calls.page({ filter: { pbx: [pbx] }, limit: 1000, cursor });
     for (const row of page.rows) {
       if (calls.has(row.session)) throw new Error(`session ${row.session} is cached twice`);
       calls.set(row.session, row.legs);

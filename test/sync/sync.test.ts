@@ -33,10 +33,10 @@ describe('syncPbx', () => {
     expect(cachedCalls(cache.store, 'Office')).toEqual(servedCalls(sim.calls));
     expect(result.calls_new).toBe(sim.calls.length);
     expect(result.pages).toBeGreaterThanOrEqual(4);
-    const profile = cache.store.getPbx(pbxId)!;
+    const profile = cache.store.profiles.get(pbxId)!;
     expect(profile.detected_api).toBe(api);
     expect(profile.last_sync_state).toBe('ok');
-    expect(cache.store.getSyncPosition(pbxId)).toMatchObject({ in_progress: false });
+    expect(cache.store.sync.position(pbxId)).toMatchObject({ in_progress: false });
     const last = progress.at(-1)!;
     expect(last.calls).toBeGreaterThanOrEqual(sim.calls.length);
     expect(last.done).toBe(last.total);
@@ -79,7 +79,7 @@ describe('syncPbx', () => {
   it('fetches only what is new on the next run, from the newest call minus the safety overlap', async () => {
     const { sim, cache, pbxId } = await setup({ api: 'ucm63xx', calls: 1500 });
     await syncPbx(cache.store, pbxId, PASSWORD, { retryDelay: noWait });
-    const newest = cache.store.getSyncPosition(pbxId)!.newest_start!;
+    const newest = cache.store.sync.position(pbxId)!.newest_start!;
     const before = sim.requests.length;
     const added = sim.addCalls(30);
     const result = await syncPbx(cache.store, pbxId, PASSWORD, { retryDelay: noWait });
@@ -89,7 +89,7 @@ describe('syncPbx', () => {
     const floor = new Date(Date.parse(`${newest}Z`) - SAFETY_OVERLAP_SECONDS * 1000).toISOString().slice(0, 19);
     expect(later.length).toBeGreaterThan(0);
     for (const q of later) expect(q.params.startTime! >= floor).toBe(true);
-    expect(cache.store.getSyncPosition(pbxId)!.newest_start! >= added.at(-1)!.main.start!.replace(' ', 'T')).toBe(true);
+    expect(cache.store.sync.position(pbxId)!.newest_start! >= added.at(-1)!.main.start!.replace(' ', 'T')).toBe(true);
   });
 
   it('retries a page whose connection was cut and doubles nothing', async () => {
@@ -127,18 +127,18 @@ describe('syncPbx', () => {
     const error = await caught(syncPbx(cache.store, pbxId, 'wrong', { retryDelay: async (a) => void attempts.push(a) }));
     expect(error.code).toBe('AUTH_FAILED');
     expect(attempts).toEqual([]);
-    expect(cache.store.totals({}).count).toBe(0);
-    expect(cache.store.getSyncPosition(pbxId)).toBeNull();
-    expect(cache.store.getPbx(pbxId)).toMatchObject({ last_sync_state: 'failed', detected_api: null });
+    expect(cache.store.calls.totals({}).count).toBe(0);
+    expect(cache.store.sync.position(pbxId)).toBeNull();
+    expect(cache.store.profiles.get(pbxId)).toMatchObject({ last_sync_state: 'failed', detected_api: null });
   });
 
   it('stops on a changed certificate with nothing written', async () => {
     const { cache, sim } = await setup({ api: 'ucm63xx', calls: 100 });
     const wrongPin = sim.fingerprint.replace(/^../, sim.fingerprint.startsWith('00') ? '11' : '00');
-    const id = cache.store.savePbx({ name: 'Pinned', url: sim.url, api: 'auto', user: USER, tz: 'UTC', fingerprint: wrongPin }).id;
+    const id = cache.store.profiles.save({ name: 'Pinned', url: sim.url, api: 'auto', user: USER, tz: 'UTC', fingerprint: wrongPin }).id;
     const error = await caught(syncPbx(cache.store, id, PASSWORD, { retryDelay: noWait }));
     expect(error.code).toBe('TLS_FINGERPRINT_MISMATCH');
-    expect(cache.store.totals({ pbx: ['Pinned'] }).count).toBe(0);
+    expect(cache.store.calls.totals({ pbx: ['Pinned'] }).count).toBe(0);
     expect(sim.requests).toHaveLength(0);
   });
 
@@ -155,11 +155,11 @@ describe('syncPbx', () => {
       }),
     );
     expect(error.code).toBe('CANCELLED');
-    const kept = cache.store.totals({}).count;
+    const kept = cache.store.calls.totals({}).count;
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(sim.calls.length);
-    expect(cache.store.getPbx(pbxId)!.last_sync_state).toBe('cancelled');
-    expect(cache.store.getSyncPosition(pbxId)!.in_progress).toBe(true);
+    expect(cache.store.profiles.get(pbxId)!.last_sync_state).toBe('cancelled');
+    expect(cache.store.sync.position(pbxId)!.in_progress).toBe(true);
     await syncPbx(cache.store, pbxId, PASSWORD, { retryDelay: noWait });
     expect(cachedCalls(cache.store, 'Office')).toEqual(servedCalls(sim.calls));
   });
@@ -186,9 +186,9 @@ describe('syncPbx', () => {
 
     const reopened = openStore(cache.dbPath);
     cache.store = reopened;
-    const position = reopened.getSyncPosition(pbxId)!;
+    const position = reopened.sync.position(pbxId)!;
     expect(position.in_progress).toBe(true);
-    const committed = reopened.totals({}).count;
+    const committed = reopened.calls.totals({}).count;
     expect(committed).toBeGreaterThan(0);
     expect(committed).toBeLessThan(sim.calls.length);
 

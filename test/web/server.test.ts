@@ -131,7 +131,7 @@ describe('web mode server', () => {
   it('answers ApiResult envelopes, refuses invalid payloads with BAD_INPUT, unknown methods with 404', async () => {
     const bad = await api('calls/page', { filter: { from: 'yesterday' } });
     expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    if (!bad.ok) expect(bad.error.message).toContain('filter.from');
+    if (!bad.ok) expect(bad.error.message).toContain('Invalid from filter "yesterday"');
     const unknown = await send(server.port, { method: 'POST', path: '/api/calls/drop', headers: auth(), body: '{}' });
     expect(unknown.status).toBe(404);
     const notJson = await send(server.port, { method: 'POST', path: '/api/calls/totals', headers: auth(), body: '{filter' });
@@ -204,16 +204,16 @@ describe('web mode server', () => {
     if (!page.ok) return;
     const call = page.value.rows[0];
     // A recording that the store lists as downloaded, as the recordings service leaves it.
-    store.ingest(store.getPbxByName(call.pbx)?.id ?? 0, [
+    store.calls.ingest(store.profiles.getByName(call.pbx)?.id ?? 0, [
       { session: call.session, main: { session: call.session, src: call.src, dst: call.dst, start: '2024-03-01 08:02:10', recordfiles: '2024-03/a.wav@' }, legs: [] },
     ], { origin: 'sync' });
-    const withRecording = store.getCall(call.id);
+    const withRecording = store.calls.get(call.id);
     expect(withRecording?.recordings).toEqual(['2024-03/a.wav']);
     const file = join(recordingsDir(join(dir, 'data')), 'test', 'a.wav');
     mkdirSync(join(recordingsDir(join(dir, 'data')), 'test'), { recursive: true });
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251));
     writeFileSync(file, bytes);
-    store.setRecording({ call_id: call.id, path: '2024-03/a.wav', state: 'cached', local_path: file, bytes: bytes.length, checked_at: null });
+    store.recordings.set({ call_id: call.id, path: '2024-03/a.wav', state: 'cached', local_path: file, bytes: bytes.length, checked_at: null });
 
     const play = await api<{ url: string; bytes: number }>('recordings/play', { call_id: call.id, recording: '2024-03/a.wav' });
     expect(play).toEqual({ ok: true, value: { url: `/recordings/${call.id}/0`, bytes: 4096 } });

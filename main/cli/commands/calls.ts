@@ -65,7 +65,7 @@ export function* walkCalls(store: Store, filter: CallFilter, sort: CallSort | un
   let toTake = limit;
   while (toTake > 0) {
     const size = Math.min(PAGE, toSkip > 0 ? toSkip : toTake);
-    const page = store.page({ filter, sort, limit: size, cursor });
+    const page = store.calls.page({ filter, sort, limit: size, cursor });
     if (toSkip > 0) toSkip -= page.rows.length;
     else {
       toTake -= page.rows.length;
@@ -102,7 +102,7 @@ async function printCalls(ctx: CliContext, o: CallsOptions): Promise<void> {
     }
     const shown: CallRow[] = [];
     for (const rows of pages) shown.push(...rows);
-    const totals = store.totals(filter);
+    const totals = store.calls.totals(filter);
     const range = shown.length === 0 ? 'none' : `${o.offset + 1}-${o.offset + shown.length}`;
     await writeText(out, shown.length === 0 ? 'No calls match.\n' : renderTable(CALL_COLUMNS, shown));
     await writeText(

@@ -59,7 +59,7 @@ Examples:
     .action(async (o: { format: 'table' | 'json' }) => {
       const ctx = context();
       await withStore(ctx, 'read', async (store) => {
-        const entries = store.listImports();
+        const entries = store.imports.list();
         await writeText(ctx.io.stdout, o.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : listText(entries));
       });
     });
@@ -81,7 +81,7 @@ Examples:
     .action(async (id: number) => {
       const ctx = context();
       await withStore(ctx, 'write', async (store) => {
-        const { entry, removed, restored } = store.undoImport(id);
+        const { entry, removed, restored } = store.imports.undo(id);
         await writeText(
           ctx.io.stdout,
           `Undid import ${entry.id} (${entry.file} into ${entry.source}): ${removed} calls removed, ${restored} calls restored.\n`,

@@ -4,6 +4,7 @@ import type { PbxProfile, PbxTestResult } from '../../../preload/api.js';
 import { defaultTimeZone } from '../../cdr/time.js';
 import { AppError } from '../../errors.js';
 import type { PbxConnection } from '../../pbx/client.js';
+import { saveDetectedApi } from '../../pbx/detected-api.js';
 import { fingerprintMismatch, normalizeFingerprint, probeCertificate } from '../../pbx/tls.js';
 import { parsePbxUrl } from '../../pbx/url.js';
 import type { Store } from '../../store/types.js';
@@ -97,11 +98,11 @@ async function addImportSource(ctx: CliContext, name: string, o: AddOptions, com
     );
   }
   await withStore(ctx, 'write', async (store) => {
-    if (store.getPbxByName(name)) {
+    if (store.profiles.getByName(name)) {
       throw new AppError('BAD_INPUT', `A PBX named "${name}" exists already: pick another name or remove it first.`, { name });
     }
     const tz = o.tz ?? defaultTimeZone();
-    store.savePbx({ name, kind: 'import', url: '', api: 'auto', user: '', tz, model: o.model ?? '' });
+    store.profiles.save({ name, kind: 'import', url: '', api: 'auto', user: '', tz, model: o.model ?? '' });
     await writeText(
       ctx.io.stdout,
       `Added import-only source ${name} (zone ${tz}${o.model ? `, model ${o.model}` : ''}).
@@ -125,7 +126,7 @@ async function addPbx(ctx: CliContext, name: string, o: AddOptions, command: Com
   const url = o.url;
   const user = o.user;
   await withStore(ctx, 'write', async (store) => {
-    if (store.getPbxByName(name)) {
+    if (store.profiles.getByName(name)) {
       throw new AppError('BAD_INPUT', `A PBX named "${name}" exists already: pick another name or remove it first.`, { name });
     }
     const trusted = o.caFile !== undefined && o.fingerprint === undefined && !o.trustOnFirstUse;
@@ -143,7 +144,7 @@ async function addPbx(ctx: CliContext, name: string, o: AddOptions, command: Com
     };
     const detected =
       o.passwordEnv === undefined ? null : (await checkCredentials(ctx, name, draft, o.passwordEnv)).detected_api;
-    const profile = store.savePbx({ ...draft, detected_api: detected });
+    const profile = store.profiles.save({ ...draft, detected_api: detected });
     const lines = [`Added PBX ${pbxLine(profile)}.`];
     if (pin) lines.push(`Pinned certificate SHA-256 ${pin}.`);
     else if (seen) lines.push(`Certificate SHA-256 ${seen} is trusted by this system.`);
@@ -228,7 +229,7 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
       );
     }
     const newName = o.rename ?? profile.name;
-    const taken = newName === profile.name ? null : store.getPbxByName(newName);
+    const taken = newName === profile.name ? null : store.profiles.getByName(newName);
     if (taken) {
       throw new AppError('BAD_INPUT', `A PBX named "${newName}" exists already: pick another name for --rename.`, { name: newName });
     }
@@ -240,7 +241,7 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
     if (retime) {
       await writeText(ctx.io.stderr, `Re-timing ${callsText(profile.calls)} of ${profile.name} from ${profile.tz} to ${tz}…\n`);
     }
-    const saved = store.savePbx({
+    const saved = store.profiles.save({
       id: profile.id,
       name: newName,
       kind: profile.kind,
@@ -304,7 +305,7 @@ async function removePbx(ctx: CliContext, name: string, o: RemoveOptions): Promi
       );
     }
     if (o.keepCalls && profile.calls > 0) {
-      store.keepPbxHistory(profile.id);
+      store.profiles.keepHistory(profile.id);
       await writeText(
         ctx.io.stdout,
         `Removed the PBX profile ${profile.name} (address, user, certificate); its ${callsText(profile.calls)} stay ` +
@@ -312,7 +313,7 @@ async function removePbx(ctx: CliContext, name: string, o: RemoveOptions): Promi
       );
       return;
     }
-    store.removePbx(profile.id);
+    store.profiles.remove(profile.id);
     const what = isImport ? 'import-only source' : 'PBX';
     await writeText(
       ctx.io.stdout,
@@ -393,7 +394,7 @@ Examples:
     .action(async (o: { format: 'table' | 'json' }) => {
       const ctx = context();
       await withStore(ctx, 'write', async (store) => {
-        const profiles = store.listPbx();
+        const profiles = store.profiles.list();
         await writeText(ctx.io.stdout, o.format === 'json' ? `${JSON.stringify(profiles, null, 2)}\n` : listText(profiles));
       });
     });
@@ -430,9 +431,7 @@ Examples:
       await withStore(ctx, 'write', async (store) => {
         const profile = requireRealPbx(store, name, 'tested');
         const result = await withTrustHint(profile.name, () => checkCredentials(ctx, profile.name, profile, o.passwordEnv));
-        if (result.detected_api && result.detected_api !== profile.detected_api) {
-          store.savePbx({ ...profile, detected_api: result.detected_api });
-        }
+        saveDetectedApi(store, profile, result.detected_api);
         await writeText(ctx.io.stdout, `OK: ${profile.name} accepted the credentials (API ${result.detected_api ?? profile.api}).\n`);
       });
     });
@@ -455,7 +454,7 @@ Examples:
       await withStore(ctx, 'write', async (store) => {
         const profile = requireRealPbx(store, name, 'trusted');
         const { pin } = await decidePin(ctx, profile.url, o);
-        store.savePbx({ ...profile, fingerprint: pin });
+        store.profiles.save({ ...profile, fingerprint: pin });
         await writeText(ctx.io.stdout, `Pinned certificate SHA-256 ${pin} for ${profile.name}.\n`);
       });
     });

@@ -44,14 +44,14 @@ Examples:
       const outDir = checkOutDir(o.out);
       await withStore(ctx, 'write', async (store) => {
         const profile = requirePbx(store, o.pbx);
-        const [detail] = store.findSession(session, profile.name);
+        const [detail] = store.calls.findSession(session, profile.name);
         if (!detail) throw new AppError('NOT_FOUND', `No call with session "${session}" on PBX "${profile.name}" in the cache.`, { session });
         if (detail.call.recordings.length === 0) {
           await writeText(ctx.io.stdout, `Call ${session} has no recordings.\n`);
           return;
         }
         // Only recordings not downloaded yet need the PBX, and so a password.
-        const needPbx = detail.call.recordings.some((path) => store.getRecording(detail.call.id, path)?.state !== 'cached');
+        const needPbx = detail.call.recordings.some((path) => store.recordings.get(detail.call.id, path)?.state !== 'cached');
         const password =
           needPbx || o.passwordEnv !== undefined
             ? await obtainPassword(ctx.io, o.passwordEnv, `Password for ${profile.user} on ${profile.name}: `)

@@ -65,7 +65,7 @@ Examples:
       const ctx = context();
       await withStore(ctx, 'read', async (store) => {
         if (o.pbx !== undefined) requirePbx(store, o.pbx);
-        const found = store.findSession(session, o.pbx);
+        const found = store.calls.findSession(session, o.pbx);
         if (found.length === 0) {
           throw new AppError('NOT_FOUND', `No call with session "${session}"${o.pbx ? ` on PBX "${o.pbx}"` : ''} in the cache.`, {
             session,

@@ -1,28 +1,23 @@
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
-import type { CallFilter, CallRow, CallSort, CallTotals, FilterOptions, SortField } from '../../../preload/api.js';
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
+import type { CallFilter, CallRow, CallSort, CallTotals, SortField } from '../../../preload/api.js';
 import { api, toApiError } from '../api.js';
 import { firstSortDir } from '../columns.js';
 import { describeError, type ErrorView } from '../errors.js';
-import { DEFAULT_SORT, cleanFilter, isEmptyFilter, mergeFilter, stateKey } from '../filter-state.js';
+import { DEFAULT_SORT, filterKey } from '../filter-state.js';
 import { FIRST_PAGE_SIZE, PAGE_SIZE } from '../paging.js';
 import { StringPool } from '../string-pool.js';
-
-/** Typing in a filter field waits this long for the next key before querying (clicks query at once). */
-export const FILTER_DEBOUNCE_MS = 250;
-
-const NO_OPTIONS: FilterOptions = { pbx: [], src_trunk: [], dst_trunk: [], action_type: [], account_code: [] };
+import { useFilterStore } from './filter.js';
 
 /**
- * The Calls screen's data: the filter being edited, the filter the rows reflect, sort, the loaded
- * pages (keyset cursor), totals of the whole filtered set, and the selected row.
+ * The Calls screen's data: sort, the loaded pages (keyset cursor), totals of the whole filtered set,
+ * and the selected row. The filter is the filter store's: the list follows its applied filter.
  *
  * Every query carries a generation number; a response from an older generation is dropped, so a slow
  * old answer never overwrites a newer one.
  */
 export const useCallsStore = defineStore('calls', () => {
-  const filter = ref<CallFilter>({});
-  const applied = shallowRef<CallFilter>({});
+  const filters = useFilterStore();
   const sort = ref<CallSort>({ ...DEFAULT_SORT });
 
   // A shallow ref holding a plain array: rows stay raw objects (no per-row proxies), pages are pushed
@@ -38,24 +33,15 @@ export const useCallsStore = defineStore('calls', () => {
   const totalsError = ref<ErrorView | null>(null);
 
   const selectedIndex = ref(-1);
-  const options = ref<FilterOptions>(NO_OPTIONS);
-  const optionsError = ref<ErrorView | null>(null);
 
   let generation = 0;
   /** Repeated field values of the loaded rows, shared; a new query starts a new pool. */
   let pool = new StringPool();
-  let debounce: ReturnType<typeof setTimeout> | null = null;
+  /** The applied filter (the object itself) and the sort of the latest query; its next pages use the same. */
+  let queried: { filter: CallFilter; sort: CallSort } | null = null;
 
   const hasMore = computed(() => nextCursor.value !== null);
   const selectedRow = computed<CallRow | null>(() => rows.value[selectedIndex.value] ?? null);
-  const filterActive = computed(() => !isEmptyFilter(applied.value));
-
-  function cancelDebounce(): void {
-    if (debounce !== null) {
-      clearTimeout(debounce);
-      debounce = null;
-    }
-  }
 
   /** The filter whose totals are shown or being counted (null: none valid), and the latest count request. */
   let totalsKey: string | null = null;
@@ -88,12 +74,14 @@ export const useCallsStore = defineStore('calls', () => {
    * behind the count. A query replaced before its page answers never asks for its totals at all.
    */
   async function query(recount: boolean): Promise<void> {
-    cancelDebounce();
+    // An edit still waiting for its typing pause goes with this query (a header click while typing).
+    filters.commit();
     const gen = ++generation;
-    const queryFilter = cleanFilter(filter.value);
-    const key = stateKey({ filter: queryFilter, sort: DEFAULT_SORT, call: null });
+    const queryFilter = filters.applied;
+    const querySort = { ...sort.value };
+    queried = { filter: queryFilter, sort: querySort };
+    const key = filterKey(queryFilter);
     const needTotals = recount || key !== totalsKey;
-    applied.value = queryFilter;
     loading.value = true;
     // A next page still on its way belongs to the replaced query: its answer is dropped, and it must
     // not keep the new query from loading more.
@@ -101,7 +89,7 @@ export const useCallsStore = defineStore('calls', () => {
     error.value = null;
 
     try {
-      const page = await api.calls.page({ filter: queryFilter, sort: { ...sort.value }, limit: FIRST_PAGE_SIZE, cursor: null });
+      const page = await api.calls.page({ filter: queryFilter, sort: querySort, limit: FIRST_PAGE_SIZE, cursor: null });
       if (gen !== generation) return;
       pool = new StringPool();
       rows.value = pool.pool(page.rows);
@@ -127,14 +115,28 @@ export const useCallsStore = defineStore('calls', () => {
     return query(true);
   }
 
+  /**
+   * The list follows the applied filter and the sort: when either changes, the first page is queried
+   * again, once for changes made together (an address with another filter and another sort). A list
+   * never loaded is left alone until its screen asks for it.
+   */
+  watch([() => filters.applied, () => sort.value.field, () => sort.value.dir], () => {
+    if (!loaded.value && !loading.value) return;
+    const filterChanged = filters.applied !== queried?.filter;
+    if (filterChanged || sort.value.field !== queried?.sort.field || sort.value.dir !== queried.sort.dir) {
+      // A filter applied again is counted again; a new order of the same calls keeps its count.
+      void query(filterChanged);
+    }
+  });
+
   /** Appends the next page, if there is one and nothing is loading. */
   async function loadMore(): Promise<void> {
     const cursor = nextCursor.value;
-    if (cursor === null || loading.value || loadingMore.value) return;
+    if (cursor === null || queried === null || loading.value || loadingMore.value) return;
     const gen = generation;
     loadingMore.value = true;
     try {
-      const page = await api.calls.page({ filter: applied.value, sort: { ...sort.value }, limit: PAGE_SIZE, cursor });
+      const page = await api.calls.page({ filter: queried.filter, sort: { ...queried.sort }, limit: PAGE_SIZE, cursor });
       if (gen !== generation) return;
       rows.value.push(...pool.pool(page.rows));
       triggerRef(rows);
@@ -147,27 +149,9 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
-  /** Edits the filter; the query follows after a short pause so typing does not flood the service. */
-  function setFilter(patch: Partial<CallFilter>): void {
-    filter.value = mergeFilter(filter.value, patch);
-    cancelDebounce();
-    debounce = setTimeout(() => {
-      debounce = null;
-      void refresh();
-    }, FILTER_DEBOUNCE_MS);
-  }
-
-  /** Edits the filter and queries now: for clicks (checkboxes, pickers, quick ranges), where no next key is coming. */
-  function applyFilter(patch: Partial<CallFilter>): Promise<void> {
-    filter.value = mergeFilter(filter.value, patch);
-    return refresh();
-  }
-
-  /** Replaces filter and sort at once (URL navigation, saved filters, reset) and queries now. */
-  function replaceState(next: { filter: CallFilter; sort?: CallSort }): Promise<void> {
-    filter.value = cleanFilter(next.filter);
-    if (next.sort) sort.value = { ...next.sort };
-    return query(false);
+  /** Sets the sort (from the address); the list follows. */
+  function setSort(next: CallSort): void {
+    if (next.field !== sort.value.field || next.dir !== sort.value.dir) sort.value = { ...next };
   }
 
   /** Header click: the same column flips direction, another column starts with its natural order. */
@@ -180,28 +164,12 @@ export const useCallsStore = defineStore('calls', () => {
     return query(false);
   }
 
+  /** The table's choice, already within the loaded rows (-1: none). */
   function select(index: number): void {
-    if (rows.value.length === 0) {
-      selectedIndex.value = -1;
-      return;
-    }
-    selectedIndex.value = Math.min(Math.max(index, 0), rows.value.length - 1);
-    // Keyboard paging near the end fetches ahead so the next key press has rows to land on.
-    if (selectedIndex.value >= rows.value.length - 20) void loadMore();
-  }
-
-  async function loadOptions(): Promise<void> {
-    try {
-      options.value = await api.calls.filterOptions();
-      optionsError.value = null;
-    } catch (e) {
-      optionsError.value = describeError(toApiError(e));
-    }
+    selectedIndex.value = index;
   }
 
   return {
-    filter,
-    applied,
     sort,
     rows,
     nextCursor,
@@ -214,16 +182,10 @@ export const useCallsStore = defineStore('calls', () => {
     totalsError,
     selectedIndex,
     selectedRow,
-    filterActive,
-    options,
-    optionsError,
     refresh,
     loadMore,
-    setFilter,
-    applyFilter,
-    replaceState,
+    setSort,
     toggleSort,
     select,
-    loadOptions,
   };
 });

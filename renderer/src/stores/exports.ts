@@ -14,6 +14,7 @@ import { api, startDownload, toApiError, transportMode } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
 import { newTaskId } from '../task-id.js';
 import { useCallsStore } from './calls.js';
+import { useFilterStore } from './filter.js';
 import { usePbxStore } from './pbx.js';
 
 interface TaskState<R> {
@@ -82,7 +83,7 @@ export const useExportsStore = defineStore('exports', () => {
     const withBom = chosenFormat === 'csv' && bom.value ? { bom: true } : {};
     const fileName = `calls-${stamp()}.${chosenFormat}`;
     return track(data.value, 'export', async (taskId) => {
-      const request = { taskId, filter: calls.applied, sort: { ...calls.sort }, format: chosenFormat, fields: chosenFields, ...withBom };
+      const request = { taskId, filter: useFilterStore().applied, sort: { ...calls.sort }, format: chosenFormat, fields: chosenFields, ...withBom };
       if (transportMode === 'desktop') {
         const target = await api.dialogs.pickSaveFile({ suggested_name: fileName, format: chosenFormat });
         if (target === null) return null;

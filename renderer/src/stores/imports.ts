@@ -6,6 +6,7 @@ import { describeError, type ErrorView } from '../errors.js';
 import { emptyForm, validatePbxForm, type PbxFormErrors } from '../pbx-form.js';
 import { newTaskId } from '../task-id.js';
 import { useCallsStore } from './calls.js';
+import { useFilterStore } from './filter.js';
 import { usePbxStore } from './pbx.js';
 import { useSessionStore } from './session.js';
 
@@ -75,7 +76,7 @@ export const useImportsStore = defineStore('imports', () => {
   /** Calls were added or removed: source counts, the call list and its filter options follow. */
   function cacheChanged(): Promise<unknown> {
     const calls = useCallsStore();
-    return Promise.all([usePbxStore().load(), calls.loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
+    return Promise.all([usePbxStore().load(), useFilterStore().loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
   }
 
   async function loadHistory(): Promise<void> {

@@ -12,6 +12,7 @@ import type {
 import { ApiError, api, toApiError } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
 import { useCallsStore } from './calls.js';
+import { useFilterStore } from './filter.js';
 import { useSessionStore } from './session.js';
 
 export type ConnectionTest =
@@ -135,7 +136,7 @@ export const usePbxStore = defineStore('pbx', () => {
     if (profile && profile.calls > 0) {
       useSessionStore().pbxRemoved(profile.name);
       const callsStore = useCallsStore();
-      await Promise.all([callsStore.loadOptions(), callsStore.loaded ? callsStore.refresh() : Promise.resolve()]);
+      await Promise.all([useFilterStore().loadOptions(), callsStore.loaded ? callsStore.refresh() : Promise.resolve()]);
     }
     return null;
   }

@@ -5,6 +5,7 @@ import { api, toApiError } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
 import { newTaskId } from '../task-id.js';
 import { useCallsStore } from './calls.js';
+import { useFilterStore } from './filter.js';
 import { usePbxStore } from './pbx.js';
 
 export interface SyncRun {
@@ -47,7 +48,7 @@ export const useSyncStore = defineStore('sync', () => {
     }
     // Whatever the outcome, pages committed before a failure or cancel are in the cache.
     const calls = useCallsStore();
-    await Promise.all([pbx.load(), calls.loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
+    await Promise.all([pbx.load(), useFilterStore().loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
   }
 
   async function cancel(pbxId: number): Promise<void> {

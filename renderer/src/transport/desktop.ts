@@ -1,4 +1,5 @@
 import type { FileRef, UcmApi } from '../../../preload/api.js';
+import { createApiClient, splitMethod } from '../../../preload/client.js';
 import { ApiError, toApiError } from './api-error.js';
 
 /**
@@ -10,36 +11,25 @@ export interface DesktopBridge extends UcmApi {
   files?: { fromDrop(files: File[]): Promise<FileRef[]> };
 }
 
-/** Same methods, but every rejection arrives as an ApiError whatever shape crossed the bridge. */
-function guardArea<T extends object>(areaName: string, area: T): T {
-  const guarded: Record<string, unknown> = {};
-  for (const name of Object.keys(area)) {
-    guarded[name] = async (...args: unknown[]) => {
-      const method: unknown = Reflect.get(area, name);
-      if (typeof method !== 'function') {
-        throw new ApiError('INTERNAL', `The desktop bridge has no ${areaName}.${name}. Reinstall the app.`);
-      }
-      try {
-        return await method.apply(area, args);
-      } catch (reason) {
-        throw toApiError(reason);
-      }
-    };
-  }
-  return guarded as T;
-}
-
+/** The bridge's methods, but every rejection arrives as an ApiError whatever shape crossed the bridge. */
 export function wrapDesktopBridge(bridge: DesktopBridge): UcmApi {
+  const client = createApiClient(async (method, request) => {
+    const [areaName, name] = splitMethod(method);
+    // Looked up at each call: a bridge from an older preload may lack a method the contract has.
+    const area: unknown = bridge[areaName];
+    const fn: unknown = typeof area === 'object' && area !== null ? Reflect.get(area, name) : undefined;
+    if (typeof fn !== 'function') {
+      throw new ApiError('INTERNAL', `The desktop bridge has no ${areaName}.${name}. Reinstall the app.`);
+    }
+    try {
+      // A call without a request reaches the bridge without one too, as the caller made it.
+      return await (request === undefined ? fn.call(area) : fn.call(area, request));
+    } catch (reason) {
+      throw toApiError(reason);
+    }
+  });
   return {
-    app: guardArea('app', bridge.app),
-    pbx: guardArea('pbx', bridge.pbx),
-    sync: guardArea('sync', bridge.sync),
-    calls: guardArea('calls', bridge.calls),
-    recordings: guardArea('recordings', bridge.recordings),
-    imports: guardArea('imports', bridge.imports),
-    exports: guardArea('exports', bridge.exports),
-    dialogs: guardArea('dialogs', bridge.dialogs),
-    tasks: guardArea('tasks', bridge.tasks),
+    ...client,
     // Subscribing is synchronous and returns the unsubscribe function: no promise to guard.
     events: { onProgress: (listener) => bridge.events.onProgress(listener) },
   };

@@ -1,4 +1,6 @@
 import type { ApiMethodName, FileRef, ProgressEvent, UcmApi } from '../../../preload/api.js';
+import { httpUrlProblem } from '../../../preload/checks.js';
+import { createApiClient } from '../../../preload/client.js';
 import { ApiError, parseErrorPayload } from './api-error.js';
 import { parseProgressEvent } from './progress.js';
 
@@ -65,12 +67,13 @@ export function createHttpApi(options: HttpApiOptions): UcmApi & { uploadFiles(f
     );
   }
 
-  function call<T>(method: ApiMethodName, request: object = {}): Promise<T> {
+  // A method without a request (`pbx.list()`) posts `{}`.
+  function call(method: ApiMethodName, request: unknown = {}): Promise<unknown> {
     return send(
       `/api/${method}`,
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request) },
       method,
-    ) as Promise<T>;
+    );
   }
 
   async function upload(file: File): Promise<FileRef> {
@@ -109,51 +112,24 @@ export function createHttpApi(options: HttpApiOptions): UcmApi & { uploadFiles(f
     };
   }
 
+  const client = createApiClient(call);
+
   return {
+    ...client,
     uploadFiles,
+    // Only what the browser does differently from posting to /api/<area>/<method> is written here.
     app: {
-      info: () => call('app/info'),
-      getSettings: () => call('app/getSettings'),
-      saveSettings: (req) => call('app/saveSettings', req),
+      ...client.app,
       async openExternal(req) {
-        let url: URL;
-        try {
-          url = new URL(req.url);
-        } catch {
-          throw new ApiError('BAD_INPUT', `"${req.url}" is not a web address.`);
+        // The browser opens the link itself; the one http(s) check decides which links it may open.
+        const problem = httpUrlProblem(req.url);
+        if (problem === 'not-http') {
+          throw new ApiError('BAD_INPUT', `Only http and https links can be opened, not "${new URL(req.url).protocol}".`);
         }
-        if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-          throw new ApiError('BAD_INPUT', `Only http and https links can be opened, not "${url.protocol}".`);
-        }
-        options.openWindow(url.href);
+        if (problem !== null) throw new ApiError('BAD_INPUT', `"${req.url}" is not a web address.`);
+        options.openWindow(new URL(req.url).href);
       },
     },
-    pbx: {
-      list: () => call('pbx/list'),
-      save: (req) => call('pbx/save', req),
-      saveImportSource: (req) => call('pbx/saveImportSource', req),
-      remove: (req) => call('pbx/remove', req),
-      test: (req) => call('pbx/test', req),
-      trust: (req) => call('pbx/trust', req),
-      startDemo: () => call('pbx/startDemo'),
-    },
-    sync: { run: (req) => call('sync/run', req) },
-    calls: {
-      page: (req) => call('calls/page', req),
-      totals: (req) => call('calls/totals', req),
-      session: (req) => call('calls/session', req),
-      filterOptions: () => call('calls/filterOptions'),
-    },
-    recordings: {
-      play: (req) => call('recordings/play', req),
-      export: (req) => call('recordings/export', req),
-    },
-    imports: {
-      run: (req) => call('imports/run', req),
-      list: () => call('imports/list'),
-      undo: (req) => call('imports/undo', req),
-    },
-    exports: { run: (req) => call('exports/run', req) },
     dialogs: {
       async pickImportFiles() {
         return uploadFiles(await options.pickFiles());
@@ -162,7 +138,6 @@ export function createHttpApi(options: HttpApiOptions): UcmApi & { uploadFiles(f
       pickSaveFile: async () => null,
       pickFolder: async () => null,
     },
-    tasks: { cancel: (req) => call('tasks/cancel', req) },
     events: {
       onProgress(listener) {
         listeners.add(listener);

@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Store } from '../store/types.js';
-import { SECURITY_HEADERS } from './csp.js';
-import { cachedRecordingFile, parseRange } from './recording-files.js';
+import { SECURITY_HEADERS } from '../app/csp.js';
+import { cachedRecordingFile, parseRange } from '../app/recording-files.js';
 
 /** The desktop app's own scheme: the renderer at app://ucm/, recordings at app://ucm/recordings/<call>/<n>. */
 export const APP_SCHEME = 'app';

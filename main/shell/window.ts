@@ -6,7 +6,7 @@ import {
   type MenuItemConstructorOptions,
   type Rectangle,
 } from 'electron';
-import type { Store } from './store/types.js';
+import type { Store } from '../store/types.js';
 
 const BOUNDS_KEY = 'window.bounds';
 const MIN_WIDTH = 960;
@@ -27,8 +27,8 @@ function isInt(value: unknown): value is number {
 }
 
 /** Saved bounds, or the defaults when absent or damaged. */
-export function readBounds(store: Pick<Store, 'getSetting'>): SavedBounds {
-  const text = store.getSetting(BOUNDS_KEY);
+export function readBounds(store: Pick<Store, 'settings'>): SavedBounds {
+  const text = store.settings.get(BOUNDS_KEY);
   if (text === null) return DEFAULT_BOUNDS;
   try {
     const v = JSON.parse(text) as Record<string, unknown>;
@@ -85,12 +85,12 @@ export function windowOptions(preloadPath: string, bounds: SavedBounds): Browser
   };
 }
 
-function rememberBounds(win: BrowserWindow, store: Pick<Store, 'setSetting'>): void {
+function rememberBounds(win: BrowserWindow, store: Pick<Store, 'settings'>): void {
   const save = (): void => {
     if (win.isDestroyed() || win.isMinimized()) return;
     const maximized = win.isMaximized() || win.isFullScreen();
     const { x, y, width, height } = win.getNormalBounds();
-    store.setSetting(BOUNDS_KEY, JSON.stringify({ x, y, width, height, maximized }));
+    store.settings.set(BOUNDS_KEY, JSON.stringify({ x, y, width, height, maximized }));
   };
   // Saving on close covers every way the window goes away; the resize/move events would write far too often.
   win.on('close', save);
@@ -98,7 +98,7 @@ function rememberBounds(win: BrowserWindow, store: Pick<Store, 'setSetting'>): v
 
 export interface MainWindowOptions {
   preloadPath: string;
-  store: Pick<Store, 'getSetting' | 'setSetting'>;
+  store: Pick<Store, 'settings'>;
   /** What to load: the dev server in development, app://ucm/index.html otherwise. */
   url: string;
 }

@@ -1,6 +1,7 @@
 import { shell, type App, type Session, type WebContents } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './app/csp.js';
-import { AppError } from './errors.js';
+import { isHttpUrl } from '../../preload/checks.js';
+import { CONTENT_SECURITY_POLICY } from '../app/csp.js';
+import { webLink } from '../app/shell.js';
 
 /**
  * The desktop shell's gates: what the renderer may navigate to, open, ask for, or embed. Each gate
@@ -17,26 +18,13 @@ export function originOf(url: string): string | null {
   }
 }
 
-/** Only web links leave the app; file:, javascript:, custom schemes and malformed text never do. */
-export function isSafeExternalUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 /** THE one way to open a link in the system browser (lint forbids calling shell.openExternal elsewhere). */
 export async function openExternalSafely(url: string): Promise<void> {
-  if (!isSafeExternalUrl(url)) {
-    throw new AppError('BAD_INPUT', `Only http(s) links can be opened, not "${url.slice(0, 80)}".`);
-  }
-  await shell.openExternal(new URL(url).href);
+  await shell.openExternal(webLink(url).href);
 }
 
 function openIfWebLink(url: string): void {
-  if (isSafeExternalUrl(url)) openExternalSafely(url).catch(() => undefined);
+  if (isHttpUrl(url)) openExternalSafely(url).catch(() => undefined);
 }
 
 /**

@@ -3,7 +3,7 @@ import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { FileRef } from '../../preload/api.js';
 import { AppError } from '../errors.js';
-import type { FileRefRegistry } from './file-refs.js';
+import type { FileRefRegistry } from '../app/file-refs.js';
 
 const dropSchema = z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) });
 

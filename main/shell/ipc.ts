@@ -1,9 +1,9 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
-import { API_METHODS, DROP_CHANNEL, PROGRESS_CHANNEL, type ApiMethodName, type ApiResult, type ProgressEvent } from '../preload/api.js';
-import { dispatch, type ApiHandlers } from './app/dispatch.js';
-import { toErrorPayload } from './errors.js';
-import { refsForDroppedFiles } from './app/dropped-files.js';
-import type { FileRefRegistry } from './app/file-refs.js';
+import { API_METHODS, DROP_CHANNEL, PROGRESS_CHANNEL, type ApiMethodName, type ApiResult, type ProgressEvent } from '../../preload/api.js';
+import { dispatch, type ApiHandlers } from '../app/dispatch.js';
+import { toErrorPayload } from '../errors.js';
+import { refsForDroppedFiles } from './dropped-files.js';
+import type { FileRefRegistry } from '../app/file-refs.js';
 import { originOf } from './security.js';
 
 /** Decides whether an invoke comes from a frame allowed to use the contract. */

@@ -1,21 +1,23 @@
 import { app, dialog, ipcMain, protocol, safeStorage, session, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAppApi, type AppApi } from './app-api.js';
-import { APP_ORIGIN, APP_SCHEME, handleAppRequest } from './app/app-protocol.js';
-import { FileRefRegistry } from './app/file-refs.js';
-import { createNativeDialogs } from './app/native-dialogs.js';
-import { toAppError } from './errors.js';
+import { createAppApi, type AppApi } from '../app/index.js';
+import { APP_ORIGIN, APP_SCHEME, handleAppRequest } from './app-protocol.js';
+import { FileRefRegistry } from '../app/file-refs.js';
+import { desktopShell } from './desktop.js';
+import { createNativeDialogs } from './native-dialogs.js';
+import { toAppError } from '../errors.js';
 import { progressSender, registerIpc, trustedSender } from './ipc.js';
-import { defaultDbPath } from './paths.js';
-import { createKeychainSecrets } from './secrets.js';
-import { hardenApp, hardenSession, openExternalSafely, originOf } from './security.js';
-import { openStore } from './store/store.js';
-import type { Store } from './store/types.js';
+import { defaultDbPath } from '../paths.js';
+import { createKeychainSecrets } from '../secrets.js';
+import { hardenApp, hardenSession, originOf } from './security.js';
+import { openStore } from '../store/store.js';
+import type { Store } from '../store/types.js';
 import { createMainWindow, installMenu } from './window.js';
 
-/** App lifecycle only: the pieces live in window.ts, security.ts, ipc.ts, app-api.ts. */
+/** App lifecycle only: the pieces live beside it (window.ts, security.ts, ipc.ts, desktop.ts) and in main/app/. */
 
+// The built entry's folder (out/main, see electron.vite.config.ts), beside out/preload and out/renderer.
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const appOrigin = (): string => (devServerUrl ? (originOf(devServerUrl) ?? APP_ORIGIN) : APP_ORIGIN);
@@ -68,10 +70,9 @@ async function start(): Promise<void> {
     store: cacheStore,
     dataDir,
     secrets,
-    mode: 'desktop',
+    shell: desktopShell,
     emitProgress: progressSender(getWindow),
     files,
-    openExternal: openExternalSafely,
     version: app.getVersion(),
   });
   registerIpc(ipcMain, { ...appApi, dialogs: createNativeDialogs(getWindow, files) }, trustedSender(getWindow, appOrigin), {

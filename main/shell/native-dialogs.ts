@@ -1,7 +1,7 @@
 import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { basename } from 'node:path';
 import type { ExportFormat, FileRef, UcmApi } from '../../preload/api.js';
-import type { FileRefRegistry } from './file-refs.js';
+import type { FileRefRegistry } from '../app/file-refs.js';
 
 const IMPORT_FILTERS = [
   { name: 'CDR files (CSV, JSON, XML, ZIP)', extensions: ['csv', 'json', 'xml', 'zip', 'txt'] },

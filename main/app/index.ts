@@ -1,0 +1,67 @@
+import type { ProgressEvent, UcmApi } from '../../preload/api.js';
+import type { SecretStore } from '../secrets.js';
+import type { Store } from '../store/types.js';
+import { createAppArea } from './app.js';
+import { createCallsArea } from './calls.js';
+import type { AppContext } from './context.js';
+import { DemoPbx } from './demo.js';
+import { createExportsArea } from './exports.js';
+import { FileRefRegistry } from './file-refs.js';
+import { createImportsArea } from './imports.js';
+import { createPbxArea } from './pbx.js';
+import { createRecordingsArea } from './recordings.js';
+import { createReportsArea } from './reports.js';
+import type { Shell } from './shell.js';
+import { createSyncArea } from './sync.js';
+import { TaskRegistry, createTasksArea } from './tasks.js';
+
+export type { Shell } from './shell.js';
+
+export interface AppApiDeps {
+  store: Store;
+  dataDir: string;
+  secrets: SecretStore;
+  /** What differs between the desktop app and the web mode (main/shell/desktop.ts, main/web/shell.ts). */
+  shell: Shell;
+  emitProgress(event: ProgressEvent): void;
+  /** Shared with the dialogs (desktop) or the uploads (web). */
+  files?: FileRefRegistry;
+  /** The desktop passes Electron's app.getVersion(); otherwise it is read from package.json. */
+  version?: string;
+}
+
+/** The contract's services (dialogs and events belong to the shell), plus the shutdown hook. */
+export type AppApi = Omit<UcmApi, 'events' | 'dialogs'> & { close(): Promise<void> };
+
+/**
+ * The contract's services for one shell: one module per contract area, all on the same cache,
+ * file refs and task registry. IPC (main/shell/ipc.ts) and the web mode (main/web/server.ts) both
+ * serve what this returns.
+ */
+export function createAppApi(deps: AppApiDeps): AppApi {
+  const ctx: AppContext = {
+    store: deps.store,
+    dataDir: deps.dataDir,
+    secrets: deps.secrets,
+    shell: deps.shell,
+    files: deps.files ?? new FileRefRegistry(),
+    tasks: new TaskRegistry(),
+    emitProgress: deps.emitProgress,
+  };
+  const demo = new DemoPbx(ctx.store, ctx.dataDir, ctx.secrets);
+  return {
+    app: createAppArea(ctx, deps.version),
+    pbx: createPbxArea(ctx, demo),
+    sync: createSyncArea(ctx),
+    calls: createCallsArea(ctx),
+    recordings: createRecordingsArea(ctx),
+    imports: createImportsArea(ctx),
+    reports: createReportsArea(ctx),
+    exports: createExportsArea(ctx),
+    tasks: createTasksArea(ctx.tasks),
+    async close() {
+      ctx.tasks.cancelAll();
+      await demo.stop();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Checks of values that cross the contract, made alike by main (schemas, services, the external-link
+ * gate) and the renderer (forms, the web transport), so both sides always agree on what passes. No
+ * electron or Node import: every process loads this file.
+ */
+
+/** Why a text is not an http(s) address: it does not parse, has another scheme, or names no host. */
+export type HttpUrlProblem = 'not-a-url' | 'not-http' | 'no-host';
+
+/**
+ * THE http(s) address check (a PBX address, a link to open): null when the text is an http(s) URL
+ * with a host. Parsed with `URL`, never matched as text, so scheme and host are the ones a browser
+ * would use.
+ */
+export function httpUrlProblem(text: string): HttpUrlProblem | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'not-a-url';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'not-http';
+  return url.hostname === '' ? 'no-host' : null;
+}
+
+export function isHttpUrl(text: string): boolean {
+  return httpUrlProblem(text) === null;
+}
+
+// Zones that passed: creating an Intl.DateTimeFormat costs microseconds, and the check runs for every
+// call derived at ingest. Only valid names are kept, so the cache is bounded by the zone database.
+const knownZones = new Set<string>();
+
+/** THE time-zone check: a name this runtime's Intl knows (IANA names such as Europe/London, or UTC). */
+export function isValidTimeZone(tz: string): boolean {
+  if (typeof tz !== 'string' || tz.trim() === '') return false;
+  if (knownZones.has(tz)) return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    return false;
+  }
+  knownZones.add(tz);
+  return true;
+}
