@@ -153,7 +153,7 @@ export interface CallFilter {
   caller_name?: string;
   status?: Disposition[];
   direction?: Direction[];
-  /** Action kinds, e.g. RINGGROUP, DIAL, QUEUE. */
+  /** Action kinds, e.g. RINGGROUP, DIAL, QUEUE: a call matches when its action or any step of its route is one. */
   action_type?: string[];
   src_trunk?: string[];
   dst_trunk?: string[];
@@ -165,6 +165,8 @@ export interface CallFilter {
   has_recording?: boolean;
   /** Free text over numbers, names and trunks. */
   search?: string;
+  /** What became of the call (CallRow.outcome): answered, voicemail, unanswered, failed. */
+  outcome?: Outcome[];
 }
 
 export const SORT_FIELDS = [

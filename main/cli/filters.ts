@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CallFilter, Direction, Disposition } from '../../preload/api.js';
+import { OUTCOMES, type CallFilter, type Direction, type Disposition, type Outcome } from '../../preload/api.js';
 import { DIRECTIONS } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import {
@@ -36,6 +36,7 @@ export interface FilterOptionValues {
   maxCall?: number;
   hasRecording?: boolean;
   search?: string;
+  outcome?: Outcome[];
 }
 
 const LISTS = 'repeatable or comma-separated';
@@ -57,7 +58,8 @@ export function addFilterOptions(command: Command): Command {
     .option('--caller-name <text>', 'caller name contains (case-insensitive)')
     .option('--status <list>', `ANSWERED, NO_ANSWER, BUSY, FAILED, CONGESTION (${LISTS})`, listOf(parseStatus))
     .option('--direction <list>', `${DIRECTIONS.join(', ')} (${LISTS})`, listOf(choice(DIRECTIONS)))
-    .option('--action-type <list>', `action kinds such as DIAL, RINGGROUP, QUEUE, IVR (${LISTS})`, listOf((v) => v.toUpperCase()))
+    .option('--action-type <list>', `action kinds such as DIAL, RINGGROUP, QUEUE, IVR, TRANSFER: the call's action or any step of its route (${LISTS})`, listOf((v) => v.toUpperCase()))
+    .option('--outcome <list>', `answered, voicemail, unanswered, failed: what became of the call (${LISTS})`, listOf(choice(OUTCOMES)))
     .option('--src-trunk <names>', `source trunk names (${LISTS})`, listOf(anyText))
     .option('--dst-trunk <names>', `destination trunk names (${LISTS})`, listOf(anyText))
     .option('--account-code <codes>', `account codes (${LISTS})`, listOf(anyText))
@@ -100,6 +102,7 @@ export function filterFromOptions(o: FilterOptionValues): CallFilter {
   if (o.maxCall !== undefined) filter.max_call = o.maxCall;
   if (o.hasRecording !== undefined) filter.has_recording = o.hasRecording;
   if (o.search !== undefined) filter.search = o.search;
+  if (o.outcome) filter.outcome = o.outcome;
   checkRange('--min-talk', o.minTalk, '--max-talk', o.maxTalk);
   checkRange('--min-call', o.minCall, '--max-call', o.maxCall);
   checkRange('--from', filter.from, '--to', filter.to);

@@ -43,6 +43,7 @@ const FILTER_WORDS: Record<keyof CallFilter, string> = {
   max_call: 'call time at most (s)',
   has_recording: 'recorded',
   search: 'text',
+  outcome: 'outcome',
 };
 
 /** The filter in words: `PBX office; from 2025-03-01; status NO ANSWER, BUSY`, or `all calls`. */

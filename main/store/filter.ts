@@ -4,7 +4,8 @@ import { readWallClockBound, wallClockSeconds } from '../cdr/time.js';
 import { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../cdr/types.js';
 import { AppError, isAppError } from '../errors.js';
 import { DAY_SECONDS } from './call-days.js';
-import { directionCode, dispositionCode } from './codes.js';
+import { OUTCOMES, type Outcome } from '../cdr/outcome.js';
+import { directionCode, dispositionCode, outcomeCode } from './codes.js';
 import { charLength, foldText } from './text.js';
 
 /**
@@ -71,6 +72,7 @@ const FILTER_KEYS: readonly (keyof CallFilter)[] = [
   'max_call',
   'has_recording',
   'search',
+  'outcome',
 ];
 
 /** Extremes of real UTC offsets (UTC-12 .. UTC+14): widen a wall-clock window into a UTC window. */
@@ -212,6 +214,17 @@ function valuesTerm(column: string, index: string, values: string[], partial: bo
   };
 }
 
+/**
+ * An action kind matches a call whose own action (the first record's, `calls_by_action_kind`) is that
+ * kind, or any step of whose route is (a transfer, ring group or queue further down the call). Steps
+ * are stored as `KIND:target` joined by `>` (main/cdr/outcome.ts), so `>KIND:` finds a step.
+ */
+function actionTerm(kinds: string[]): Term {
+  const upper = kinds.map((k) => k.toUpperCase());
+  const sql = `(c.action_kind IN (${marks(upper)}) OR ${upper.map(() => "instr('>' || c.route, ?) > 0").join(' OR ')})`;
+  return plainTerm(sql, [...upper, ...upper.map((k) => `>${k}:`)], false);
+}
+
 function plainTerm(sql: string, params: unknown[], inStartIndex: boolean, day?: Term['day']): Term {
   return { sql, plainSql: sql, params, inStartIndex, ...(day ? { day } : {}) };
 }
@@ -343,7 +356,12 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
     terms.push(plainTerm(`c.direction IN (${marks(codes)})`, codes, true, { sql: `d.direction IN (${marks(codes)})`, params: codes }));
   }
   const kinds = inList('action_type');
-  if (kinds.length) terms.push(valuesTerm('action_kind', 'calls_by_action_kind', kinds, false));
+  if (kinds.length) terms.push(actionTerm(kinds));
+  const outcomes = inList('outcome', OUTCOMES);
+  if (outcomes.length) {
+    const codes = outcomes.map((name) => outcomeCode(name as Outcome));
+    terms.push(plainTerm(`c.outcome IN (${marks(codes)})`, codes, false));
+  }
   const srcTrunks = inList('src_trunk');
   if (srcTrunks.length) terms.push(valuesTerm('src_trunk_name', 'calls_by_src_trunk', srcTrunks, true));
   const dstTrunks = inList('dst_trunk');

@@ -286,6 +286,29 @@ describe.each(FILTERS)('reports of the calls selected by %j', (...filter) => {
   });
 });
 
+describe('the outcome filter and action types along the route', () => {
+  it('--outcome selects exactly the calls with those outcomes', async () => {
+    all = all.length > 0 ? all : await rows([]);
+    for (const outcome of ['answered', 'voicemail', 'unanswered', 'failed'] as const) {
+      const got = await rows(['--outcome', outcome]);
+      expect(got.map((r) => r.id).sort()).toEqual(all.filter((r) => r.outcome === outcome).map((r) => r.id).sort());
+    }
+    expect(new Set(all.map((r) => r.outcome))).toEqual(new Set(['answered', 'voicemail', 'unanswered', 'failed']));
+  });
+
+  it('--action-type matches a call when its action or any step of its route is that kind', async () => {
+    for (const kind of ['TRANSFER', 'QUEUE', 'IVR', 'RINGGROUP', 'VM']) {
+      const got = await rows(['--action-type', kind.toLowerCase()]);
+      const expected = all.filter((r) => r.action_kind === kind || r.route.some((step) => step.kind === kind));
+      expect(got.length, kind).toBeGreaterThan(0);
+      expect(got.map((r) => r.id).sort(), kind).toEqual(expected.map((r) => r.id).sort());
+    }
+    // Transfers hide behind a DIAL action: the route is what finds them.
+    const transfers = await rows(['--action-type', 'TRANSFER']);
+    expect(transfers.some((r) => r.action_kind !== 'TRANSFER')).toBe(true);
+  });
+});
+
 describe('report options and files', () => {
   it('activity --compare previous adds the same figures for the period of the same length before', async () => {
     const got = await report<ActivityReport>('activity', ['--from', '2024-03-11', '--to', '2024-03-17'], ['--compare', 'previous']);
