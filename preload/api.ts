@@ -468,6 +468,23 @@ export interface ExportRequest {
   target?: FileRef;
 }
 
+/** What the save dialog offers to name: an export's format, or a report's (HTML page, PDF of it). */
+export const SAVE_FORMATS = [...EXPORT_FORMATS, 'html', 'pdf'] as const;
+export type SaveFormat = (typeof SAVE_FORMATS)[number];
+
+/** A report as a file: the HTML page of `ucmcdr report --format html`, or (desktop only) a PDF of it. */
+export interface ReportSaveRequest {
+  request: ReportRequest;
+  format: 'html' | 'pdf';
+  /** Desktop: a handle from dialogs.pickSaveFile. Web mode: omitted; the result carries a download URL. */
+  target?: FileRef;
+}
+
+export interface ReportSaveResult {
+  /** Web mode: where the browser downloads the file. */
+  download_url?: string;
+}
+
 export interface ExportResult {
   rows: number;
   /** Web mode: where the browser downloads the file. */
@@ -574,6 +591,8 @@ export interface UcmApi {
   reports: {
     /** One report of the calls a filter selects (docs/reports.md). */
     run(req: ReportRequest): Promise<ReportResult>;
+    /** The report as a file; a PDF only where the shell can print (the desktop app). */
+    save(req: ReportSaveRequest): Promise<ReportSaveResult>;
   };
   exports: {
     run(req: ExportRequest): Promise<ExportResult>;
@@ -581,7 +600,7 @@ export interface UcmApi {
   dialogs: {
     /** Desktop: native open dialog; web mode: browser file picker + upload. Empty when cancelled. */
     pickImportFiles(): Promise<FileRef[]>;
-    pickSaveFile(req: { suggested_name: string; format: ExportFormat }): Promise<FileRef | null>;
+    pickSaveFile(req: { suggested_name: string; format: SaveFormat }): Promise<FileRef | null>;
     pickFolder(): Promise<FileRef | null>;
   };
   tasks: {
@@ -639,6 +658,7 @@ export const API_METHODS = [
   'imports/list',
   'imports/undo',
   'reports/run',
+  'reports/save',
   'exports/run',
   'dialogs/pickImportFiles',
   'dialogs/pickSaveFile',

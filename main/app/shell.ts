@@ -22,6 +22,11 @@ export interface Shell {
    * the web mode only vouches for the scheme, and the browser opens the link itself.
    */
   openExternal(url: string): Promise<void>;
+  /**
+   * `reports/save` as PDF: the desktop prints the report's HTML page with Chromium's printToPDF; the
+   * web mode refuses (the browser prints the saved HTML page itself).
+   */
+  printToPdf(html: string): Promise<Buffer>;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   EXPORT_FIELDS,
   EXPORT_FORMATS,
   REPORT_KINDS,
+  SAVE_FORMATS,
   SORT_FIELDS,
   TOP_OF,
   type ApiMethodName,
@@ -42,6 +43,15 @@ const callFilter = z.custom<CallFilter>(
 
 const callSort = z.object({ field: z.enum(SORT_FIELDS), dir: z.enum(['asc', 'desc']) });
 const fileRef = z.object({ ref: z.string().min(1).max(100), name: z.string().max(1000) });
+const reportRequest = z.object({
+  kind: z.enum(REPORT_KINDS),
+  filter: callFilter,
+  by: z.enum(ACTIVITY_BUCKETS).optional(),
+  compare: z.literal('previous').optional(),
+  of: z.enum(TOP_OF).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  trunk: z.string().min(1).max(SHORT).optional(),
+});
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]).transform(() => undefined);
 
 const settings = z.object({
@@ -115,15 +125,8 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     mapping: z.record(z.string().max(SHORT), z.string().max(64)).optional(),
   }),
   'imports/list': none,
-  'reports/run': z.object({
-    kind: z.enum(REPORT_KINDS),
-    filter: callFilter,
-    by: z.enum(ACTIVITY_BUCKETS).optional(),
-    compare: z.literal('previous').optional(),
-    of: z.enum(TOP_OF).optional(),
-    limit: z.number().int().min(1).max(1000).optional(),
-    trunk: z.string().min(1).max(SHORT).optional(),
-  }),
+  'reports/run': reportRequest,
+  'reports/save': z.object({ request: reportRequest, format: z.enum(['html', 'pdf']), target: fileRef.optional() }),
   'imports/undo': z.object({ id }),
   'exports/run': z.object({
     taskId,
@@ -135,7 +138,7 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     target: fileRef.optional(),
   }),
   'dialogs/pickImportFiles': none,
-  'dialogs/pickSaveFile': z.object({ suggested_name: z.string().max(255), format: z.enum(EXPORT_FORMATS) }),
+  'dialogs/pickSaveFile': z.object({ suggested_name: z.string().max(255), format: z.enum(SAVE_FORMATS) }),
   'dialogs/pickFolder': none,
   'tasks/cancel': z.object({ taskId }),
 };

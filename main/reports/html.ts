@@ -95,7 +95,8 @@ export interface HtmlReportContext {
 const STYLE = `
   @page { margin: 16mm 14mm; }
   @media print { body { margin: 0; } }
-  body { font: 10pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; margin: 24px; }
+  body { font: 10pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2933; margin: 24px;
+    font-variant-ligatures: none; }
   h1 { font-size: 16pt; margin: 0 0 4px; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0 16px; }
   dt { font-weight: 600; }

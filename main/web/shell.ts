@@ -1,4 +1,5 @@
 import { webLink, type Shell } from '../app/shell.js';
+import { AppError } from '../errors.js';
 import type { DownloadRegistry } from './downloads.js';
 
 /** The web mode's side of the services (see main/app/shell.ts), on the server's one-shot downloads. */
@@ -12,6 +13,12 @@ export function createWebShell(downloads: Pick<DownloadRegistry, 'reserve'>): Sh
     async openExternal(url) {
       // The browser opens the link itself; the server only vouches for the scheme.
       webLink(url);
+    },
+    async printToPdf() {
+      // The server has no Chromium of its own to print with; the browser prints the HTML page as well.
+      throw new AppError('BAD_INPUT', 'PDF files are made by the desktop app. Save the report as HTML and print it to PDF from the browser.', {
+        field: 'format',
+      });
     },
   };
 }
