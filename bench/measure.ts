@@ -31,6 +31,25 @@ export interface PartResult {
   figures: Record<string, number | string | null>;
   /** Per-filter latencies of the query part. */
   queries?: { name: string; filter: string; page_p50: number; page_p95: number; count_p50: number; count_p95: number; matches: number }[];
+  /**
+   * Per-report latencies of the reports part (ms), per scope (the whole cache or one month), with the
+   * same report computed by DuckDB where there is an anchor (duckdb_same: its result equals ours).
+   */
+  reports?: {
+    kind: string;
+    /** The report with its options, as the table names it ("activity by day"). */
+    name: string;
+    /** Rows the report returned. */
+    rows: number;
+    scope: 'cache' | 'month';
+    request: string;
+    runs: number;
+    p50: number;
+    p95: number;
+    duckdb_p50: number | null;
+    duckdb_p95: number | null;
+    duckdb_same: boolean | null;
+  }[];
   notes?: string[];
   /** Set by bench/run.ts: the command and time of the run that measured this part. */
   measured?: { command: string; date: string };

@@ -10,15 +10,17 @@ import type { PartResult } from './measure.js';
 import { printSummary, writeReport, type BenchRun } from './report.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PARTS = ['ingest', 'queries', 'export', 'sync', 'import', 'ui'] as const;
+const PARTS = ['ingest', 'queries', 'reports', 'export', 'sync', 'import', 'ui'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
-  --parts LIST         ${PARTS.join(',')} (default: all; queries, export and ui use the database ingest builds);
+  --parts LIST         ${PARTS.join(',')} (default: all; queries, reports, export and ui use the database ingest
+                       builds);
                        "none" with --reuse only writes the report again from the saved results
   --calls N            calls generated for ingest and queries (default 1000000)
   --batch N            calls per ingest batch/transaction (default 1000)
-  --runs N             timed runs per query filter (default 30)
+  --runs N             timed runs per query filter (default 30); reports: a third of it (at least 5) per
+                       report and scope, fewer where a report's runs pass 20 s
   --sync-calls N       calls the simulator serves for the sync part (default 100000)
   --import-rows N      rows of the generated UCM CSV export (default 1000000)
   --data DIR           working folder (default .bench-data)
@@ -142,6 +144,10 @@ for (const part of o.parts) {
     results.push(await runPart('ingest-store', { calls: o.calls, batch: o.batch, db }));
   } else if (part === 'queries') {
     results.push(await runPart('queries', { db, runs: o.runs }));
+  } else if (part === 'reports') {
+    // A report over a million calls takes up to seconds where a query page takes milliseconds, so
+    // fewer runs (10 by default) keep the part within minutes.
+    results.push(await runPart('reports', { db, runs: Math.max(5, Math.ceil(o.runs / 3)) }));
   } else if (part === 'sync') {
     results.push(await runPart('sync-baseline', { calls: o.syncCalls, dir: o.data }));
     results.push(await runPart('sync', { calls: o.syncCalls, dir: o.data }));

@@ -449,6 +449,8 @@ export const EXPORT_FIELDS = [
   'pbx',
   'direction',
   'recordings',
+  'outcome',
+  'route',
 ] as const;
 export type ExportField = (typeof EXPORT_FIELDS)[number];
 

@@ -1,10 +1,24 @@
-import type { ReportResult } from './reports.js';
+import type { ReportKind, ReportResult } from './reports.js';
 
 /**
  * Each report as a table: its columns and rows (one per JSON row, as `--format csv` writes them) and
  * a totals line where adding up means something. The CLI's table and CSV, the HTML report and the
  * window all show these, so a figure has one label everywhere.
  */
+
+/** Each report's title, in the window's picker, the HTML page and its file. */
+export const REPORT_TITLES: Record<ReportKind, string> = {
+  summary: 'Summary',
+  activity: 'Activity',
+  heatmap: 'Calls by weekday and hour',
+  top: 'Top numbers',
+  extensions: 'Extensions',
+  trunks: 'Trunks',
+  groups: 'Ring groups and queues',
+  concurrency: 'Concurrent calls',
+  missed: 'Missed, not called back',
+  accounts: 'Account codes',
+};
 
 export interface ReportColumn {
   key: string;
@@ -139,4 +153,27 @@ export function reportTable(report: ReportResult): ReportTable {
       };
     }
   }
+}
+
+const ROUTE_KIND_LABELS: Record<string, string> = {
+  RINGGROUP: 'Ring group',
+  QUEUE: 'Queue',
+  IVR: 'IVR',
+  TRANSFER: 'Transfer',
+  VM: 'Voicemail',
+  PARKEDCALL: 'Parked',
+  DIAL: 'Dial',
+};
+
+/** A route step's kind in words: `RINGGROUP` -> `Ring group`, others title-cased (`CALLFORWARD` -> `Callforward`). */
+export function routeKindLabel(kind: string): string {
+  const known = ROUTE_KIND_LABELS[kind.toUpperCase()];
+  if (known) return known;
+  const words = kind.replace(/[_-]+/g, ' ').trim().toLowerCase();
+  return words.replace(/(^|\s)\S/g, (c) => c.toUpperCase());
+}
+
+/** A call's route on one line: `IVR 7000 → Ring group 6400 → Transfer 1005`. */
+export function describeRoute(route: readonly { kind: string; target: string }[]): string {
+  return route.map((step) => (step.target ? `${routeKindLabel(step.kind)} ${step.target}` : routeKindLabel(step.kind))).join(' → ');
 }

@@ -1,3 +1,4 @@
+import { describeRoute } from '../../preload/report-tables.js';
 import type { CallRow, DecodedChannel } from '../../preload/api.js';
 
 /** Seconds as the UCM's CDR page shows them: `0:00:23`, `12:04:05`. */
@@ -64,7 +65,8 @@ export const CALL_COLUMNS: readonly Column<CallRow>[] = [
   { header: 'NAME', value: (r) => r.caller_name, max: 24 },
   { header: 'TO', value: (r) => r.dst, max: 20 },
   { header: 'ANSWERED BY', value: (r) => r.answered_by, max: 12 },
-  { header: 'ACTION', value: (r) => r.action_type, max: 20 },
+  { header: 'ACTION', value: (r) => (r.route.length > 0 ? describeRoute(r.route) : r.action_type), max: 40 },
+  { header: 'OUTCOME', value: (r) => r.outcome },
   { header: 'DIRECTION', value: (r) => r.direction },
   { header: 'CALL', value: (r) => hms(r.duration), align: 'right' },
   { header: 'TALK', value: (r) => hms(r.billsec), align: 'right' },

@@ -1,5 +1,6 @@
 import type { CallRow, ExportField } from '../../preload/api.js';
 import { EXPORT_FIELDS } from '../../preload/api.js';
+import { encodeRoute } from '../cdr/outcome.js';
 import type { CdrRecord } from '../cdr/types.js';
 
 /** A value as it appears in a JSON export; CSV renders it with `csvText`. */
@@ -43,6 +44,8 @@ const SPECS: Record<ExportField, FieldSpec> = {
   pbx: { label: 'PBX', value: { row: (r) => r.pbx } },
   direction: { label: 'Direction', value: { row: (r) => r.direction } },
   recordings: { label: 'Recordings', value: { row: (r) => r.recordings } },
+  outcome: { label: 'Outcome', value: { row: (r) => r.outcome } },
+  route: { label: 'Route', value: { row: (r) => encodeRoute(r.route) } },
 };
 
 export function exportFieldLabel(field: ExportField): string {

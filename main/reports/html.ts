@@ -1,6 +1,6 @@
 import type { CallFilter } from '../../preload/api.js';
 import { reportChart, type ChartOption } from '../../preload/report-charts.js';
-import { reportTable } from '../../preload/report-tables.js';
+import { REPORT_TITLES, reportTable } from '../../preload/report-tables.js';
 import type { ReportRequest, ReportResult } from '../../preload/reports.js';
 
 /**
@@ -9,19 +9,6 @@ import type { ReportRequest, ReportResult } from '../../preload/reports.js';
  * ECharts option the window draws. The page size is left to the printer (A4 or Letter): margins fit
  * both, and charts and table rows never break across pages; table headers repeat on each page.
  */
-
-export const REPORT_TITLES: Record<ReportResult['kind'], string> = {
-  summary: 'Summary',
-  activity: 'Activity',
-  heatmap: 'Calls by weekday and hour',
-  top: 'Top numbers',
-  extensions: 'Extensions',
-  trunks: 'Trunks',
-  groups: 'Ring groups and queues',
-  concurrency: 'Concurrent calls',
-  missed: 'Missed, not called back',
-  accounts: 'Account codes',
-};
 
 const FILTER_WORDS: Record<keyof CallFilter, string> = {
   pbx: 'PBX',

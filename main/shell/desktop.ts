@@ -1,6 +1,7 @@
 import type { Shell } from '../app/shell.js';
 import { AppError } from '../errors.js';
 import { APP_ORIGIN } from './app-protocol.js';
+import { printHtmlToPdf } from './report-pdf.js';
 import { openExternalSafely } from './security.js';
 
 /** The desktop app's side of the services (see main/app/shell.ts). */
@@ -13,4 +14,5 @@ export const desktopShell: Shell = {
     throw new AppError('BAD_INPUT', 'Choose where to save first (target is missing).', { field: 'target' });
   },
   openExternal: openExternalSafely,
+  printToPdf: printHtmlToPdf,
 };

@@ -1,6 +1,6 @@
 import { dialog, type BrowserWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { basename } from 'node:path';
-import type { ExportFormat, FileRef, UcmApi } from '../../preload/api.js';
+import type { FileRef, SaveFormat, UcmApi } from '../../preload/api.js';
 import type { FileRefRegistry } from '../app/file-refs.js';
 
 const IMPORT_FILTERS = [
@@ -8,12 +8,13 @@ const IMPORT_FILTERS = [
   { name: 'All files', extensions: ['*'] },
 ];
 
-const SAVE_FILTER_NAMES: Record<ExportFormat, string> = { csv: 'CSV', json: 'JSON', xlsx: 'Excel workbook' };
+const SAVE_FILTER_NAMES: Record<SaveFormat, string> = { csv: 'CSV', json: 'JSON', xlsx: 'Excel workbook', html: 'Web page (HTML)', pdf: 'PDF' };
+const SAVE_TITLES: Record<SaveFormat, string> = { csv: 'Export calls', json: 'Export calls', xlsx: 'Export calls', html: 'Save report', pdf: 'Save report' };
 
 /** A suggested file name without folders, so the dialog cannot be steered to another directory. */
-function safeSuggestion(name: string, format: ExportFormat): string {
+function safeSuggestion(name: string, format: SaveFormat): string {
   const base = basename(name.replace(/\\/g, '/')).trim();
-  const clean = base === '' || base.startsWith('.') ? `calls.${format}` : base;
+  const clean = base === '' || base.startsWith('.') ? `${format === 'html' || format === 'pdf' ? 'report' : 'calls'}.${format}` : base;
   return clean.toLowerCase().endsWith(`.${format}`) ? clean : `${clean}.${format}`;
 }
 
@@ -40,7 +41,7 @@ export function createNativeDialogs(getWindow: () => BrowserWindow | null, files
     },
     async pickSaveFile({ suggested_name, format }): Promise<FileRef | null> {
       const path = await save({
-        title: 'Export calls',
+        title: SAVE_TITLES[format],
         defaultPath: safeSuggestion(suggested_name, format),
         filters: [{ name: SAVE_FILTER_NAMES[format], extensions: [format] }],
         // Windows and macOS always ask before replacing a file; GTK only when told to.

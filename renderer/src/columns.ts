@@ -16,7 +16,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'from', label: 'Call from', width: 176, sort: 'src' },
   { id: 'to', label: 'Call to', width: 172, sort: 'dst' },
   { id: 'answered_by', label: 'Answered by', width: 104, sort: 'answered_by' },
-  { id: 'action_type', label: 'Action type', width: 128, sort: 'action_type' },
+  { id: 'action_type', label: 'Action', width: 220, sort: 'action_type' },
   { id: 'start', label: 'Start time', width: 152, sort: 'start' },
   { id: 'call_time', label: 'Call time', width: 80, sort: 'duration', align: 'end' },
   { id: 'talk_time', label: 'Talk time', width: 80, sort: 'billsec', align: 'end' },

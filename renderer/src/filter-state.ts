@@ -6,11 +6,13 @@
  * sent to the query engine.
  */
 import {
+  OUTCOMES,
   SORT_FIELDS,
   type CallFilter,
   type CallSort,
   type Direction,
   type Disposition,
+  type Outcome,
   type SortField,
 } from '../../preload/api.js';
 
@@ -26,11 +28,11 @@ export interface CallsUrlState {
   call: number | null;
 }
 
-type ListKey = 'pbx' | 'status' | 'direction' | 'action_type' | 'src_trunk' | 'dst_trunk' | 'account_code';
+type ListKey = 'pbx' | 'status' | 'outcome' | 'direction' | 'action_type' | 'src_trunk' | 'dst_trunk' | 'account_code';
 type TextKey = 'from' | 'to' | 'caller' | 'callee' | 'answered_by' | 'caller_name' | 'search';
 type NumberKey = 'min_talk' | 'max_talk' | 'min_call' | 'max_call';
 
-const LIST_KEYS: readonly ListKey[] = ['pbx', 'status', 'direction', 'action_type', 'src_trunk', 'dst_trunk', 'account_code'];
+const LIST_KEYS: readonly ListKey[] = ['pbx', 'status', 'outcome', 'direction', 'action_type', 'src_trunk', 'dst_trunk', 'account_code'];
 const TEXT_KEYS: readonly TextKey[] = ['from', 'to', 'caller', 'callee', 'answered_by', 'caller_name', 'search'];
 const NUMBER_KEYS: readonly NumberKey[] = ['min_talk', 'max_talk', 'min_call', 'max_call'];
 
@@ -135,6 +137,11 @@ export function readFilterParams(params: URLSearchParams, problems: string[]): C
       for (const v of bad) problems.push(`"status=${v}" is not a call status (${DISPOSITIONS.join(', ')})`);
       const good = values.filter((v): v is Disposition => DISPOSITIONS.includes(v as Disposition));
       if (good.length > 0) filter.status = good;
+    } else if (key === 'outcome') {
+      const bad = values.filter((v) => !OUTCOMES.includes(v as Outcome));
+      for (const v of bad) problems.push(`"outcome=${v}" is not a call outcome (${OUTCOMES.join(', ')})`);
+      const good = values.filter((v): v is Outcome => OUTCOMES.includes(v as Outcome));
+      if (good.length > 0) filter.outcome = good;
     } else if (key === 'direction') {
       const bad = values.filter((v) => !DIRECTIONS.includes(v as Direction));
       for (const v of bad) problems.push(`"direction=${v}" is not a call direction (${DIRECTIONS.join(', ')})`);

@@ -1,4 +1,5 @@
 import type { CallRow, Direction } from '../../preload/api.js';
+import { describeRoute } from '../../preload/report-tables.js';
 import { formatDuration, formatWallClock } from './format.js';
 
 /**
@@ -17,6 +18,8 @@ export interface RowView {
   name: string;
   srcTrunkTitle: string;
   dstTrunkTitle: string;
+  /** The call's path, `IVR 7000 → Ring group 6400 → Transfer 1005`; the PBX's action type for a row without one. */
+  route: string;
   start: string;
   callTime: string;
   talkTime: string;
@@ -54,6 +57,7 @@ export function rowView(index: number, row: CallRow): RowView {
     name: row.caller_name && row.caller_name !== row.src ? row.caller_name : '',
     srcTrunkTitle: row.src_trunk_name ? `Trunk ${row.src_trunk_name}` : '',
     dstTrunkTitle: row.dst_trunk_name ? `Trunk ${row.dst_trunk_name}` : '',
+    route: row.route.length > 0 ? describeRoute(row.route) : row.action_type,
     start: formatWallClock(row.start),
     callTime: formatDuration(row.duration),
     talkTime: formatDuration(row.billsec),

@@ -7,7 +7,7 @@ import {
   splitActionType,
 } from '../../main/cdr/derive.js';
 import { AppError } from '../../main/errors.js';
-import { call, record } from './records.js';
+import { call, record } from '../support/calls.js';
 
 const TZ = 'Europe/London';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeCalls } from '../../main/cdr/merge.js';
 import type { CdrCall } from '../../main/cdr/types.js';
-import { call, record } from './records.js';
+import { call, record } from '../support/calls.js';
 
 function snapshot(value: CdrCall): string {
   return JSON.stringify(value);

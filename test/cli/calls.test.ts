@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { cli } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 import { seedCache } from './data.js';
 
 const tmp = tempDir('ucmcdr-calls-');

@@ -1,39 +1,6 @@
-import type { CdrCall, CdrRecord } from '../../main/cdr/types.js';
+import type { CdrCall } from '../../main/cdr/types.js';
 import { openStore } from '../../main/store/store.js';
-
-/** A flat (single-record) call as a UCM sends it, with the fields the filters read. */
-export function flatCall(fields: Partial<CdrRecord> & { session: string; start: string }): CdrCall {
-  const record: CdrRecord = {
-    AcctId: String(Math.abs([...fields.session].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7))),
-    accountcode: '',
-    src: '',
-    dst: '',
-    dcontext: 'from-internal',
-    clid: '',
-    channel: '',
-    dstchannel: '',
-    lastapp: 'Dial',
-    lastdata: '',
-    answer: '',
-    end: '',
-    duration: '0',
-    billsec: '0',
-    disposition: 'ANSWERED',
-    amaflags: 'DOCUMENTATION',
-    uniqueid: '',
-    userfield: 'Internal',
-    dstchannel_ext: '',
-    caller_name: '',
-    recordfiles: '',
-    dstanswer: '',
-    action_owner: '',
-    action_type: 'DIAL',
-    src_trunk_name: '',
-    dst_trunk_name: '',
-    ...fields,
-  };
-  return { session: fields.session, main: record, legs: [record] };
-}
+import { flatCall } from '../support/calls.js';
 
 /**
  * Five calls on two PBXs, each filter option of `ucmcdr calls` singles out a known subset of them.
@@ -45,7 +12,7 @@ export const CALLS: { pbx: 'office' | 'branch'; call: CdrCall }[] = [
     call: flatCall({
       session: 'a', start: '2024-03-01 08:00:00', answer: '2024-03-01 08:00:10', end: '2024-03-01 08:00:40',
       src: '1001', dst: '1002', caller_name: 'Anna Müller', clid: '"Anna Müller" <1001>', dstanswer: '1002',
-      duration: '40', billsec: '30', userfield: 'Internal', channel: 'PJSIP/1001-00000001', dstchannel: 'PJSIP/1002-00000002',
+      duration: 40, billsec: 30, userfield: 'Internal', channel: 'PJSIP/1001-00000001', dstchannel: 'PJSIP/1002-00000002',
     }),
   },
   {
@@ -53,7 +20,7 @@ export const CALLS: { pbx: 'office' | 'branch'; call: CdrCall }[] = [
     call: flatCall({
       session: 'b', start: '2024-03-05 12:00:00', end: '2024-03-05 12:00:20', src: '07911123456', dst: '6400',
       caller_name: 'Bob', disposition: 'NO ANSWER', userfield: 'Inbound', action_type: 'RINGGROUP[6400]',
-      src_trunk_name: 'Daisy', duration: '20', billsec: '0', channel: 'PJSIP/trunk_2-00000003', dcontext: 'from-trunk',
+      src_trunk_name: 'Daisy', duration: 20, billsec: 0, channel: 'PJSIP/trunk_2-00000003', dcontext: 'from-trunk',
     }),
   },
   {
@@ -61,7 +28,7 @@ export const CALLS: { pbx: 'office' | 'branch'; call: CdrCall }[] = [
     call: flatCall({
       session: 'c', start: '2024-03-10 09:00:00', answer: '2024-03-10 09:00:10', end: '2024-03-10 09:05:10',
       src: '1003', dst: '004930123456', caller_name: '=HYPERLINK("x")', dstanswer: '004930123456', userfield: 'Outbound',
-      dst_trunk_name: 'CarrierOne', accountcode: '4711', duration: '310', billsec: '300', recordfiles: 'auto-c.wav@',
+      dst_trunk_name: 'CarrierOne', accountcode: '4711', duration: 310, billsec: 300, recordfiles: 'auto-c.wav@',
       channel: 'PJSIP/1003-00000004', dstchannel: 'PJSIP/trunk_1-00000005', dcontext: 'from-internal', lastapp: 'Dial',
     }),
   },
@@ -69,14 +36,14 @@ export const CALLS: { pbx: 'office' | 'branch'; call: CdrCall }[] = [
     pbx: 'branch',
     call: flatCall({
       session: 'd', start: '2024-04-01 10:00:00', end: '2024-04-01 10:00:05', src: '2001', dst: '2002',
-      caller_name: 'Dora', disposition: 'BUSY', duration: '5', billsec: '0',
+      caller_name: 'Dora', disposition: 'BUSY', duration: 5, billsec: 0,
     }),
   },
   {
     pbx: 'office',
     call: flatCall({
       session: 'e', start: '2024-03-20 15:00:00', end: '2024-03-20 15:00:08', src: '1004', dst: '6500',
-      caller_name: 'Emil', disposition: 'FAILED', action_type: 'QUEUE[6500]', duration: '8', billsec: '0',
+      caller_name: 'Emil', disposition: 'FAILED', action_type: 'QUEUE[6500]', duration: 8, billsec: 0,
     }),
   },
 ];

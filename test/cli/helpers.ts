@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { runCli } from '../../main/cli/run.js';
 
@@ -49,8 +46,5 @@ export async function cli(
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-/** A temp folder for one test file, removed by the returned cleanup. */
-export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
+// test/reports imports tempDir from here; it lives in test/support/fs.ts.
+export { tempDir } from '../support/fs.js';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSummary } from '../../main/cli/commands/import.js';
 import { bigBySizeCsv } from '../importers/files.js';
-import { cli, tempDir } from './helpers.js';
+import { cli } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const tmp = tempDir('ucmcdr-import-');
 const db = join(tmp.dir, 'cache.sqlite');

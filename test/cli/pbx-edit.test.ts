@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRow, PbxProfile } from '../../preload/api.js';
 import { startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
 import { openStore } from '../../main/store/store.js';
-import { cli, tempDir } from './helpers.js';
-import { flatCall } from './data.js';
+import { cli } from './helpers.js';
+import { tempDir } from '../support/fs.js';
+import { flatCall } from '../support/calls.js';
 
 const USER = 'cdrapi';
 const PASSWORD = 'S3cret-for-edit-tests';

@@ -6,8 +6,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { wallClockToUtc } from '../../main/cdr/time.js';
 import { openStore } from '../../main/store/store.js';
-import { flatCall } from '../store/support.js';
-import { tempDir } from './helpers.js';
+import { flatCall } from '../support/calls.js';
+import { tempDir } from '../support/fs.js';
 
 /**
  * `pbx set --tz` and `pbx remove --keep-calls` killed with SIGKILL while they write: the cache must

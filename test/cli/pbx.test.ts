@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRow, PbxProfile } from '../../preload/api.js';
 import { startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
-import { cli, tempDir } from './helpers.js';
+import { cli } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const USER = 'cdrapi';
 const PASSWORD = 'S3cret-for-tests';

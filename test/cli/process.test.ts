@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCache } from './data.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ucmcdr.js');
 const tmp = tempDir('ucmcdr-process-');

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, collector, tempDir, type CliOutcome } from './helpers.js';
+import { cli, collector, type CliOutcome } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const tmp = tempDir('ucmcdr-servers-');
 const db = join(tmp.dir, 'cache.sqlite');

@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionDetail } from '../../preload/api.js';
 import { openStore } from '../../main/store/store.js';
-import { cli, tempDir } from './helpers.js';
-import { flatCall, seedCache } from './data.js';
+import { cli } from './helpers.js';
+import { tempDir } from '../support/fs.js';
+import { seedCache } from './data.js';
+import { flatCall } from '../support/calls.js';
 
 const tmp = tempDir('ucmcdr-session-');
 const db = join(tmp.dir, 'cache.sqlite');
@@ -12,17 +14,17 @@ const db = join(tmp.dir, 'cache.sqlite');
 function transfer() {
   const main = flatCall({
     session: 't1', start: '2024-05-02 10:00:00', end: '2024-05-02 10:03:00', src: '07911123456', dst: '1001',
-    userfield: 'Inbound', duration: '180', billsec: '170', dstanswer: '1002', AcctId: '',
+    userfield: 'Inbound', duration: 180, billsec: 170, dstanswer: '1002', AcctId: '',
   }).main;
   const leg1 = flatCall({
     session: 't1', AcctId: '501', start: '2024-05-02 10:00:00', answer: '2024-05-02 10:00:05', end: '2024-05-02 10:01:00',
     src: '07911123456', dst: '1001', channel: 'PJSIP/trunk_2-0000000a', dstchannel: 'PJSIP/1001-0000000b',
-    userfield: 'Inbound', duration: '60', billsec: '55', dstanswer: '1001', src_trunk_name: 'Daisy',
+    userfield: 'Inbound', duration: 60, billsec: 55, dstanswer: '1001', src_trunk_name: 'Daisy',
   }).main;
   const leg2 = flatCall({
     session: 't1', AcctId: '502', start: '2024-05-02 10:01:00', answer: '2024-05-02 10:01:02', end: '2024-05-02 10:03:00',
     src: '1001', dst: '1002', channel: 'PJSIP/1001-0000000c', dstchannel: 'PJSIP/trunk_1/2000',
-    duration: '120', billsec: '118', dstanswer: '1002', dcontext: 'from-internal-xfer',
+    duration: 120, billsec: 118, dstanswer: '1002', dcontext: 'from-internal-xfer',
   }).main;
   return { session: 't1', main, legs: [leg1, leg2] };
 }

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRow } from '../../preload/api.js';
 import { startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
-import { cli, collector, tempDir } from './helpers.js';
+import { cli, collector } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const ENV = { UCM_PW: 'pw-for-cancel' };
 const tmp = tempDir('ucmcdr-cancel-');

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli, tempDir } from './helpers.js';
+import { cli } from './helpers.js';
+import { tempDir } from '../support/fs.js';
 
 const tmp = tempDir('ucmcdr-usage-');
 afterAll(() => tmp.cleanup());

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCalls } from '../../main/export/export.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
-import { flatCall } from '../cli/data.js';
-import { tempDir } from '../cli/helpers.js';
+import { flatCall } from '../support/calls.js';
+import { tempDir } from '../support/fs.js';
 
 const tmp = tempDir('ucm-export-');
 let store: Store;
@@ -46,8 +46,8 @@ beforeAll(() => {
       dcontext: `ctx-${i}`,
       uniqueid: `u-${i}`,
       lastdata: `PJSIP/2000/sip:2000@192.0.2.1:5060,60,zb(callee-handler^s^1),${'x'.repeat(150)}`,
-      billsec: String(i % 7),
-      duration: String(i % 7),
+      billsec: i % 7,
+      duration: i % 7,
     }),
   );
   store.calls.ingest(pbx.id, calls, { origin: 'sync' });
@@ -66,7 +66,7 @@ describe('exportCalls', () => {
     });
     expect(rows).toBe(COUNT);
     const lines = out.text().split('\r\n');
-    expect(lines[0]).toMatch(/^Account Code,Session,Action Owner,.*,NAT,PBX,Direction,Recordings$/);
+    expect(lines[0]).toMatch(/^Account Code,Session,Action Owner,.*,NAT,PBX,Direction,Recordings,Outcome,Route$/);
     expect(lines).toHaveLength(COUNT + 2);
     expect(lines[1]).toContain(',s-1199,');
     expect(lines[1]).toContain(',ctx-1199,');

@@ -36,12 +36,12 @@ const row: CallRow = {
 };
 
 describe('export fields', () => {
-  it('names the CSV columns as the UCM page\'s "Export File Data" list, then PBX, Direction, Recordings', () => {
+  it('names the CSV columns as the UCM page\'s "Export File Data" list, then PBX, Direction, Recordings, Outcome, Route', () => {
     expect(EXPORT_FIELDS.map(exportFieldLabel)).toEqual([
       'Account Code', 'Session', 'Action Owner', 'Action Type', 'Source Trunk Name', 'Dest Trunk Name', 'Caller Name',
       'Caller Number', 'Caller ID', 'Callee Number', 'Answer By', 'Context', 'Start Time', 'Answer Time', 'End Time',
       'Call Time', 'Talk Time', 'Source Channel', 'Dest Channel', 'Last App', 'Dest Channel Extension', 'Disposition',
-      'Last Data', 'AMA Flags', 'Unique ID', 'User Field', 'NAT', 'PBX', 'Direction', 'Recordings',
+      'Last Data', 'AMA Flags', 'Unique ID', 'User Field', 'NAT', 'PBX', 'Direction', 'Recordings', 'Outcome', 'Route',
     ]);
   });
 

@@ -9,8 +9,8 @@ import { exportCalls } from '../../main/export/export.js';
 import { XlsxCallsWriter, xlsxValue } from '../../main/export/xlsx.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
-import { flatCall } from '../cli/data.js';
-import { tempDir } from '../cli/helpers.js';
+import { flatCall } from '../support/calls.js';
+import { tempDir } from '../support/fs.js';
 
 const tmp = tempDir('ucm-xlsx-');
 let store: Store;
@@ -35,8 +35,8 @@ beforeAll(() => {
         accountcode: '000123',
         uniqueid: '1711846798.0042',
         src_trunk_name: '0800',
-        duration: '67',
-        billsec: '60',
+        duration: 67,
+        billsec: 60,
         recordfiles: '2024-03/auto-1.wav@2024-03/auto-2.wav@',
       }),
       flatCall({
@@ -46,8 +46,8 @@ beforeAll(() => {
         dst: '2000',
         caller_name: '=HYPERLINK("http://evil.example","x")',
         disposition: 'NO ANSWER',
-        duration: '12',
-        billsec: '0',
+        duration: 12,
+        billsec: 0,
       }),
     ],
     { origin: 'sync' },

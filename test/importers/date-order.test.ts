@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFiles } from '../../main/importers/index.js';
-import { dumpDatabase, tempStore } from './helpers.js';
+import { dumpDatabase } from './helpers.js';
+import { tempStore } from '../support/store.js';
 
 let ctx: ReturnType<typeof tempStore>;
 beforeEach(() => {

@@ -7,7 +7,8 @@ import type { ImportProgress } from '../../main/importers/index.js';
 import { BATCH_ROWS, MAX_LISTED_REJECTS } from '../../main/importers/tuning.js';
 import { schemaIndexSql } from '../../main/store/migrations.js';
 import { bigBySizeCsv } from './files.js';
-import { dumpDatabase, fixture, makeZip, tempStore } from './helpers.js';
+import { dumpDatabase, fixture, makeZip } from './helpers.js';
+import { tempStore } from '../support/store.js';
 
 let ctx: ReturnType<typeof tempStore>;
 beforeEach(() => {

@@ -4,7 +4,8 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionDetail } from '../../preload/api.js';
 import { importFiles } from '../../main/importers/index.js';
-import { dumpDatabase, fixture, makeZip, tempStore } from './helpers.js';
+import { dumpDatabase, fixture, makeZip } from './helpers.js';
+import { tempStore } from '../support/store.js';
 
 let ctx: ReturnType<typeof tempStore>;
 beforeEach(() => {

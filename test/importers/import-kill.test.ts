@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../main/store/store.js';
-import { cli, tempDir } from '../cli/helpers.js';
-import { flatCall } from '../store/support.js';
+import { cli } from '../cli/helpers.js';
+import { tempDir } from '../support/fs.js';
+import { flatCall } from '../support/calls.js';
 
 /**
  * An import that merges into synced calls, and `imports undo`, killed with SIGKILL while they write.

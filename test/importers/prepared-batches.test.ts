@@ -8,7 +8,7 @@ import { planColumns } from '../../main/importers/header-map.js';
 import { preparedBatches } from '../../main/importers/prepared-batches.js';
 import { fileSource } from '../../main/importers/sources.js';
 import { BATCH_ROWS, CHUNKS_AHEAD, WORKER_MIN_BYTES } from '../../main/importers/tuning.js';
-import { tempStore } from './helpers.js';
+import { tempStore } from '../support/store.js';
 
 let ctx: ReturnType<typeof tempStore>;
 beforeEach(() => {

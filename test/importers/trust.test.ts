@@ -6,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRow, ImportEntry, SessionDetail } from '../../preload/api.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
-import { cli, tempDir } from '../cli/helpers.js';
-import { flatCall } from '../cli/data.js';
+import { cli } from '../cli/helpers.js';
+import { tempDir } from '../support/fs.js';
+import { flatCall } from '../support/calls.js';
 
 /**
  * The three workflows of "Trust in the cached history", as a user meets them through `ucmcdr`: a
@@ -34,8 +35,8 @@ function seedSynced(store: Store): number {
       src: `07917330${String(i).padStart(3, '0')}`,
       dst: i % 2 === 0 ? `0044192460${String(i).padStart(4, '0')}` : '6001',
       caller_name: i % 3 === 0 ? 'Łukasz Müller' : 'Zoë Brontë',
-      duration: String(30 + i),
-      billsec: String(20 + i),
+      duration: 30 + i,
+      billsec: 20 + i,
       disposition: 'ANSWERED',
       nat_call: 'no',
     }),

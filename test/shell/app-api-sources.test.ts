@@ -7,7 +7,7 @@ import { validateRequest } from '../../main/app/validation.js';
 import { createMemorySecrets, type SecretStore } from '../../main/secrets.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
-import { flatCall } from '../store/support.js';
+import { flatCall } from '../support/calls.js';
 
 // The desktop shell opens links through Electron's shell module, which only exists inside Electron.
 vi.mock('electron', () => ({ shell: { openExternal: vi.fn() } }));

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../main/store/types.js';
-import { addPbx, flatCall, tempStore } from './support.js';
+import { flatCall } from '../support/calls.js';
+import { addPbx, tempStore } from '../support/store.js';
 
 /** Merges by source rank (main/cdr/authority.ts), conflicts kept aside, and sessions found in any source. */
 

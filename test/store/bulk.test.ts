@@ -11,7 +11,9 @@ import { MIGRATIONS } from '../../main/store/migrations.js';
 import { BULK_MIN_CALLS } from '../../main/importers/tuning.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
-import { addPbx, flatCall, tempDir, transferCall } from './support.js';
+import { flatCall, transferCall } from '../support/calls.js';
+import { tempDir } from '../support/fs.js';
+import { addPbx } from '../support/store.js';
 
 /** The index SQL schema 1 creates, verbatim from sqlite_master of caches made by every release. */
 const SCHEMA_1_INDEX_SQL: Record<string, string> = {

@@ -6,7 +6,7 @@ import { AppError } from '../../main/errors.js';
 import { openConnection, upgradeSchema } from '../../main/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../main/store/migrations.js';
 import { openStore } from '../../main/store/store.js';
-import { tempDir } from './support.js';
+import { tempDir } from '../support/fs.js';
 
 let cleanup: () => void = () => {};
 afterEach(() => cleanup());

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CdrCall } from '../../main/cdr/types.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
-import { addPbx, flatCall, record, tempStore, transferCall } from './support.js';
+import { flatCall, record, transferCall } from '../support/calls.js';
+import { addPbx, tempStore } from '../support/store.js';
 
 let store: Store;
 let cleanup: () => void;

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
-import { addPbx, flatCall, tempStore, transferCall } from './support.js';
+import { flatCall, transferCall } from '../support/calls.js';
+import { addPbx, tempStore } from '../support/store.js';
 
 let store: Store;
 let dir: string;

@@ -4,7 +4,8 @@ import type { CdrCall } from '../../main/cdr/types.js';
 import { toWire, fromWire } from '../../main/importers/prepare-protocol.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, type PreparedRow } from '../../main/store/prepare.js';
 import type { Store } from '../../main/store/types.js';
-import { addPbx, flatCall, tempStore, transferCall } from './support.js';
+import { flatCall, transferCall } from '../support/calls.js';
+import { addPbx, tempStore } from '../support/store.js';
 
 let store: Store;
 let cleanup: () => void;

@@ -6,7 +6,8 @@ import type { Db } from '../../main/store/db-type.js';
 import type { ProbeLimits } from '../../main/store/plan.js';
 import { buildPageQuery, buildTotalsQuery, type BuiltQuery } from '../../main/store/query.js';
 import type { Store } from '../../main/store/types.js';
-import { addPbx, flatCall, tempStore } from './support.js';
+import { flatCall } from '../support/calls.js';
+import { addPbx, tempStore } from '../support/store.js';
 
 /**
  * The indexes are chosen for a million calls; these checks pin, with EXPLAIN QUERY PLAN, that each

@@ -3,7 +3,8 @@ import type { CallFilter, CallRow, CallSort } from '../../preload/api.js';
 import { AppError } from '../../main/errors.js';
 import { foldText } from '../../main/store/text.js';
 import type { Store } from '../../main/store/types.js';
-import { addPbx, flatCall, tempStore, transferCall, type CallSpec } from './support.js';
+import { flatCall, transferCall, type CallSpec } from '../support/calls.js';
+import { addPbx, tempStore } from '../support/store.js';
 
 /**
  * A few hundred generated calls of two PBXs in different zones. Each filter is checked against a

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CallFilter, CallRow, CallSort } from '../../../preload/api.js';
 import type { Store } from '../../store/types.js';
+import { encodeRoute } from '../../cdr/outcome.js';
 import { csvLine } from '../../export/csv.js';
 import { type CliContext, withStore } from '../context.js';
 import { addFilterOptions, filterFromOptions, type FilterOptionValues } from '../filters.js';
@@ -47,9 +48,13 @@ const ROW_FIELDS = [
   'nat',
   'origin',
   'imported_at',
+  'outcome',
+  'route',
 ] as const satisfies readonly (keyof CallRow)[];
 
-function csvCellText(value: CallRow[keyof CallRow]): string {
+function csvCellText(field: (typeof ROW_FIELDS)[number], row: CallRow): string {
+  if (field === 'route') return encodeRoute(row.route);
+  const value = row[field];
   if (value === null) return '';
   if (Array.isArray(value)) return value.map((v) => `${v}@`).join('');
   return String(value);
@@ -96,7 +101,7 @@ async function printCalls(ctx: CliContext, o: CallsOptions): Promise<void> {
     if (o.format === 'csv') {
       await writeText(out, csvLine(ROW_FIELDS));
       for (const rows of pages) {
-        await writeText(out, rows.map((row) => csvLine(ROW_FIELDS.map((f) => csvCellText(row[f])))).join(''));
+        await writeText(out, rows.map((row) => csvLine(ROW_FIELDS.map((f) => csvCellText(f, row)))).join(''));
       }
       return;
     }

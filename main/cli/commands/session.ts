@@ -1,3 +1,4 @@
+import { describeRoute } from '../../../preload/report-tables.js';
 import type { Command } from 'commander';
 import type { LegView, SessionDetail } from '../../../preload/api.js';
 import { AppError } from '../../errors.js';
@@ -31,6 +32,7 @@ export function sessionText(detail: SessionDetail): string {
     `Start     ${c.start.replace('T', ' ')} (${c.start_utc})`,
     `Call      ${c.src}${c.caller_name ? ` "${c.caller_name}"` : ''} -> ${c.dst}${c.answered_by ? `, answered by ${c.answered_by}` : ''}`,
     `Status    ${c.disposition || '-'}, ${c.direction}, ${c.action_type || '-'}`,
+    `Outcome   ${c.outcome}, route ${describeRoute(c.route) || '-'}`,
     `Duration  call ${hms(c.duration)}, talk ${hms(c.billsec)}`,
     `Trunks    ${c.src_trunk_name || '-'} -> ${c.dst_trunk_name || '-'}`,
     `Recording ${c.recordings.length > 0 ? c.recordings.join(', ') : '-'}`,
@@ -38,6 +40,14 @@ export function sessionText(detail: SessionDetail): string {
     `Origin    ${c.origin}${c.imported_at === null ? '' : `, imported ${c.imported_at}`}`,
   ].join('\n');
   const parts = [`${summary}\n`, recordText('Main record (main)', detail.main)];
+  if (detail.conflicts.length > 0) {
+    // Values a delivery offered that the cache did not take: shown, never dropped (docs: README, import).
+    const lines = detail.conflicts.map((x) => {
+      const source = x.origin === 'sync' ? 'the PBX' : x.origin.replace(/^import:/, '');
+      return `  ${x.field}${x.acct_id ? ` (AcctId ${x.acct_id})` : ''}: kept ${x.kept || '(empty)'}; ${source} said ${x.offered || '(empty)'}`;
+    });
+    parts.push(`Other values seen\n${lines.join('\n')}\n`);
+  }
   detail.legs.forEach((leg, i) => {
     const title = `Leg ${i + 1} of ${detail.legs.length} (AcctId ${leg.acct_id})`;
     // A flat call (one record) is its own only leg: say so instead of printing it twice.
