@@ -272,11 +272,25 @@ const schema4: Migration = (db) => {
 };
 
 /**
+ * Schema 5: covering indexes for reports (docs/benchmarks.md, issue 12). Reports aggregate every call
+ * of a period: read from the table, a million calls took 450-650 ms for summary, activity and heatmap
+ * and 2.3 s for the top callers; from these indexes 210-330 ms and 100 ms. calls_for_reports is led by
+ * the wall clock (what buckets and period filters read) and carries start_utc for the period terms;
+ * calls_for_top is led by the caller number, so grouping by it needs no sort of the whole cache.
+ */
+const schema5: Migration = (db) => {
+  db.exec(`
+    CREATE INDEX calls_for_reports ON calls (start_wall, pbx_id, direction, outcome, billsec, duration, start_utc);
+    CREATE INDEX calls_for_top ON calls (src, outcome, billsec, caller_name);
+  `);
+};
+
+/**
  * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
  * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
  * only the steps it lacks and never rewrites what an earlier release built.
  */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

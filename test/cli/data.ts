@@ -13,6 +13,7 @@ export const CALLS: { pbx: 'office' | 'branch'; call: CdrCall }[] = [
       session: 'a', start: '2024-03-01 08:00:00', answer: '2024-03-01 08:00:10', end: '2024-03-01 08:00:40',
       src: '1001', dst: '1002', caller_name: 'Anna Müller', clid: '"Anna Müller" <1001>', dstanswer: '1002',
       duration: 40, billsec: 30, userfield: 'Internal', channel: 'PJSIP/1001-00000001', dstchannel: 'PJSIP/1002-00000002',
+      action_owner: '',
     }),
   },
   {

@@ -140,9 +140,11 @@ describe('xlsx export', () => {
     const header = sheet.getRow(1);
     expect(header.getCell(1).value).toBe('Account Code');
     expect(header.getCell(30).value).toBe('Recordings');
-    expect(header.getCell(31).value).toBeNull();
+    expect(header.getCell(31).value).toBe('Outcome');
+    expect(header.getCell(32).value).toBe('Route');
+    expect(header.getCell(33).value).toBeNull();
     header.eachCell((cell) => expect(cell.font?.bold).toBe(true));
-    expect(sheet.autoFilter).toBe('A1:AD3');
+    expect(sheet.autoFilter).toBe('A1:AF3');
   });
 
   it('has the same columns as the CSV export for a choice of fields', async () => {

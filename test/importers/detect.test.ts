@@ -1,18 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { detectFormat } from '../../main/importers/detect.js';
 import { readWhole, type ByteSource } from '../../main/importers/sources.js';
 import { Readable } from 'node:stream';
+import { it } from '../support/fixtures.js';
 import { fixture, makeZip } from './files.js';
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ucmcdr-detect-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('detectFormat', () => {
   it('recognises a UCM page export and maps its header for the mapping step', async () => {
@@ -28,7 +22,7 @@ describe('detectFormat', () => {
     expect(detected.files[0]?.headers[0]).toBe('Start Time');
   });
 
-  it('tells cdrapi CSV, JSON and XML apart by content, whatever the file is called', async () => {
+  it('tells cdrapi CSV, JSON and XML apart by content, whatever the file is called', async ({ dir }) => {
     const json = join(dir, 'export.csv');
     writeFileSync(json, '{"cdr_root":[]}');
     expect((await detectFormat(json)).files[0]?.format).toBe('cdrapi-json');
@@ -47,7 +41,7 @@ describe('detectFormat', () => {
     expect((await detectFormat(fixture('not-cdr-login.html'))).files[0]).toMatchObject({ format: 'not-cdr', reason: 'it is an HTML page' });
   });
 
-  it('lists the files inside a zip archive with their own encodings and separators', async () => {
+  it('lists the files inside a zip archive with their own encodings and separators', async ({ dir }) => {
     const zip = join(dir, 'gdms.zip');
     writeFileSync(zip, makeZip([
       { name: 'a.csv', data: Buffer.from('Start Time;Caller Number\n2021-03-18 15:14:33;1001\n') },

@@ -1,7 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../support/fixtures.js';
 import { createPbxClient, type PbxClient, type PbxConnection } from '../../main/pbx/client.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../main/simulator/index.js';
 import { caught } from '../support/caught.js';
@@ -206,14 +206,6 @@ describe('UCM63xx API (challenge/login/cookie)', () => {
 });
 
 describe('TLS trust', () => {
-  let dirs: string[] = [];
-  beforeAll(() => {
-    dirs = [];
-  });
-  afterAll(async () => {
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
-
   it('refuses an unknown self-signed certificate as TLS_UNTRUSTED and shows its fingerprint', async () => {
     const sim = await simulator({ api: 'legacy' });
     const error = await caught(client(sim, { fingerprint: null }).queryCdr({ numRecords: 1 }));
@@ -222,10 +214,10 @@ describe('TLS trust', () => {
     expect(sim.requests).toHaveLength(0);
   });
 
-  it('refuses a changed certificate with both fingerprints and sends nothing to it', async () => {
-    const first = await mkdtemp(join(tmpdir(), 'ucmcdr-cert-a-'));
-    const second = await mkdtemp(join(tmpdir(), 'ucmcdr-cert-b-'));
-    dirs.push(first, second);
+  it('refuses a changed certificate with both fingerprints and sends nothing to it', async ({ dir }) => {
+    // Two certificate folders: the simulator makes a new certificate in the second one.
+    const first = join(dir, 'a');
+    const second = join(dir, 'b');
     const original = await simulator({ api: 'legacy', certDir: first });
     const pinned = original.fingerprint;
     const port = original.port;
@@ -240,9 +232,7 @@ describe('TLS trust', () => {
     expect(replaced.requests).toHaveLength(0);
   });
 
-  it('keeps a pinned certificate valid across a restart with the same certificate folder', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ucmcdr-cert-c-'));
-    dirs.push(dir);
+  it('keeps a pinned certificate valid across a restart with the same certificate folder', async ({ dir }) => {
     const first = await simulator({ api: 'legacy', certDir: dir });
     const pinned = first.fingerprint;
     await first.close();
@@ -250,10 +240,8 @@ describe('TLS trust', () => {
     expect((await client(again, { fingerprint: pinned }).queryCdr({ numRecords: 1 })).calls).toHaveLength(1);
   });
 
-  it('trusts a certificate through a CA file instead of a pin', async () => {
+  it('trusts a certificate through a CA file instead of a pin', async ({ dir }) => {
     const sim = await simulator({ api: 'legacy' });
-    const dir = await mkdtemp(join(tmpdir(), 'ucmcdr-ca-'));
-    dirs.push(dir);
     const caFile = join(dir, 'pbx.pem');
     await writeFile(caFile, sim.certificatePem);
     expect((await client(sim, { fingerprint: null, ca_file: caFile }).queryCdr({ numRecords: 1 })).calls).toHaveLength(1);

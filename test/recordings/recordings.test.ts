@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fs.js';
+import { tempStore } from '../support/store.js';
 import type { CallRow } from '../../preload/api.js';
 import type { CdrCall } from '../../main/cdr/types.js';
 import { createPbxClient } from '../../main/pbx/client.js';
@@ -10,7 +11,6 @@ import { recordingsDir } from '../../main/paths.js';
 import { cacheFileName, exportFileName } from '../../main/recordings/names.js';
 import { exportRecordings, fetchRecording } from '../../main/recordings/recordings.js';
 import { startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
-import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
 import { caught } from '../support/caught.js';
 
@@ -32,12 +32,8 @@ interface Setup {
 async function setup(api: 'legacy' | 'ucm63xx'): Promise<Setup> {
   const sim = await startSimulator({ port: 0, api, seed: 5, calls: 300, days: 30, user: USER, password: PASSWORD });
   cleanups.push(() => sim.close());
-  const dataDir = await mkdtemp(join(tmpdir(), 'ucmcdr-rec-'));
-  const store = openStore(join(dataDir, 'cache.sqlite'));
-  cleanups.push(async () => {
-    store.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const { dir: dataDir, store, cleanup } = tempStore('ucmcdr-rec-');
+  cleanups.push(async () => cleanup());
   const pbxId = store.profiles.save({ name: 'Office', url: sim.url, api, user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
   store.calls.ingest(pbxId, sim.calls, { origin: 'sync' });
   return { sim, store, dataDir, pbxId };
@@ -103,18 +99,14 @@ describe('fetchRecording', () => {
   });
 
   it('refuses a file without a RIFF/WAVE header and does not cache it', async () => {
-    const spool = await mkdtemp(join(tmpdir(), 'ucmcdr-spool-'));
-    cleanups.push(() => rm(spool, { recursive: true, force: true }));
+    const { dir: spool, cleanup: removeSpool } = tempDir('ucmcdr-spool-');
+    cleanups.push(async () => removeSpool());
     await mkdir(join(spool, 'monitor', '2024-03'), { recursive: true });
     await writeFile(join(spool, 'monitor', '2024-03', 'auto-1709280000-1000-1001.wav'), 'this is not audio');
     const sim = await startSimulator({ port: 0, api: 'legacy', calls: 5, days: 2, user: USER, password: PASSWORD, recordingsDir: spool });
     cleanups.push(() => sim.close());
-    const dataDir = await mkdtemp(join(tmpdir(), 'ucmcdr-rec-'));
-    const store = openStore(join(dataDir, 'cache.sqlite'));
-    cleanups.push(async () => {
-      store.close();
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    const { dir: dataDir, store, cleanup } = tempStore('ucmcdr-rec-');
+    cleanups.push(async () => cleanup());
     const pbxId = store.profiles.save({ name: 'Office', url: sim.url, api: 'legacy', user: USER, tz: 'UTC', fingerprint: sim.fingerprint }).id;
     const path = '2024-03/auto-1709280000-1000-1001.wav';
     const leg = { ...sim.calls[0]!.legs[0]!, recordfiles: `${path}@`, session: 'broken-1', cdr: 'broken-1' };

@@ -1,46 +1,33 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { createAppApi, type AppApi } from '../../main/app/index.js';
 import { validateRequest } from '../../main/app/validation.js';
-import { createMemorySecrets, type SecretStore } from '../../main/secrets.js';
-import { openStore } from '../../main/store/store.js';
+import { createMemorySecrets } from '../../main/secrets.js';
 import type { Store } from '../../main/store/types.js';
 import { flatCall } from '../support/calls.js';
+import { test } from '../support/fixtures.js';
 
 // The desktop shell opens links through Electron's shell module, which only exists inside Electron.
 vi.mock('electron', () => ({ shell: { openExternal: vi.fn() } }));
 const { desktopShell } = await import('../../main/shell/desktop.js');
 
 /** The contract's PBX services for import-only sources, zone changes and removal with calls. */
-let dir: string;
-let store: Store;
-let secrets: SecretStore;
-let api: AppApi;
+const it = test
+  .extend('secrets', () => createMemorySecrets())
+  .extend('api', ({ store, dir, secrets }, { onCleanup }) => {
+    const api = createAppApi({ store, dataDir: dir, secrets, shell: desktopShell, emitProgress: () => undefined });
+    onCleanup(() => api.close());
+    return api;
+  });
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ucm-appapi-sources-'));
-  store = openStore(join(dir, 'cache.sqlite'));
-  secrets = createMemorySecrets();
-  api = createAppApi({ store, dataDir: dir, secrets, shell: desktopShell, emitProgress: () => undefined });
-});
-
-afterEach(async () => {
-  await api.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function officeWithCalls(n: number) {
+async function officeWithCalls(api: AppApi, store: Store, n: number) {
   const office = await api.pbx.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/Berlin', password: 'pw-1' });
   store.calls.ingest(office.id, Array.from({ length: n }, (_, i) => flatCall({ session: `s-${i}`, start: '2024-07-01 09:00:00' })), { origin: 'sync' });
   return office;
 }
 
 describe('pbx services', () => {
-  it('refuses to remove a profile with calls unless told what becomes of them, naming the count', async () => {
-    const office = await officeWithCalls(1200);
+  it('refuses to remove a profile with calls unless told what becomes of them, naming the count', async ({ api, store, secrets }) => {
+    const office = await officeWithCalls(api, store, 1200);
     await expect(api.pbx.remove({ id: office.id })).rejects.toMatchObject({
       code: 'BAD_INPUT',
       message: '"office" has 1,200 cached calls: choose whether to delete them with it or keep them as history.',
@@ -50,8 +37,8 @@ describe('pbx services', () => {
     expect(secrets.get(office.id)).toBe('pw-1');
   });
 
-  it('keeps the calls as an import-only source and forgets the stored password', async () => {
-    const office = await officeWithCalls(3);
+  it('keeps the calls as an import-only source and forgets the stored password', async ({ api, store, secrets }) => {
+    const office = await officeWithCalls(api, store, 3);
     await api.pbx.remove({ id: office.id, calls: 'keep' });
     expect(secrets.get(office.id)).toBeNull();
     const [kept] = await api.pbx.list();
@@ -63,8 +50,8 @@ describe('pbx services', () => {
     expect(store.calls.totals({}).count).toBe(0);
   });
 
-  it('deletes the calls with the profile, and removes a profile without calls without being asked', async () => {
-    const office = await officeWithCalls(3);
+  it('deletes the calls with the profile, and removes a profile without calls without being asked', async ({ api, store, secrets }) => {
+    const office = await officeWithCalls(api, store, 3);
     await api.pbx.remove({ id: office.id, calls: 'delete' });
     expect(store.calls.totals({}).count).toBe(0);
     expect(secrets.get(office.id)).toBeNull();
@@ -73,7 +60,7 @@ describe('pbx services', () => {
     expect(await api.pbx.list()).toEqual([]);
   });
 
-  it('creates and edits import-only sources; a new zone re-times their calls', async () => {
+  it('creates and edits import-only sources; a new zone re-times their calls', async ({ api, store }) => {
     const source = await api.pbx.saveImportSource({ name: 'archive', tz: 'Europe/Vienna', model: 'UCM6208' });
     expect(source).toMatchObject({ kind: 'import', url: '', tz: 'Europe/Vienna', model: 'UCM6208', has_password: false });
     store.calls.ingest(source.id, [flatCall({ session: 'a', start: '2024-07-01 09:00:00' })], { origin: 'import:a.csv' });
@@ -83,13 +70,13 @@ describe('pbx services', () => {
     await expect(api.pbx.save({ id: source.id, name: 'x', url: 'https://192.0.2.1', api: 'auto', user: 'u', tz: 'UTC' })).rejects.toMatchObject({
       code: 'BAD_INPUT',
     });
-    const office = await officeWithCalls(0);
+    const office = await officeWithCalls(api, store, 0);
     await expect(api.pbx.saveImportSource({ id: office.id, name: 'office', tz: 'UTC' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
     await expect(api.pbx.saveImportSource({ name: 'office', tz: 'UTC' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 
-  it('re-times a PBX\'s calls when the window saves a new zone, keeping the pinned certificate with a new address', async () => {
-    const office = await officeWithCalls(2);
+  it('re-times a PBX\'s calls when the window saves a new zone, keeping the pinned certificate with a new address', async ({ api, store }) => {
+    const office = await officeWithCalls(api, store, 2);
     store.profiles.save({ ...store.profiles.get(office.id)!, fingerprint: 'AA:BB' });
     const saved = await api.pbx.save({ id: office.id, name: 'office', url: 'https://192.0.2.99:8443', api: 'auto', user: 'cdrapi', tz: 'Asia/Tokyo' });
     expect(saved).toMatchObject({ tz: 'Asia/Tokyo', url: 'https://192.0.2.99:8443', fingerprint: 'AA:BB' });

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../support/fs.js';
 import type { PbxProfile, ProgressEvent } from '../../preload/api.js';
 import { createAppApi, type AppApi } from '../../main/app/index.js';
 import { FileRefRegistry } from '../../main/app/file-refs.js';
@@ -21,6 +21,7 @@ const { desktopShell } = await import('../../main/shell/desktop.js');
  */
 describe('createAppApi', () => {
   let dir: string;
+  let removeDir: () => void;
   let store: Store;
   let secrets: SecretStore;
   let files: FileRefRegistry;
@@ -29,7 +30,7 @@ describe('createAppApi', () => {
   const events: ProgressEvent[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ucm-appapi-'));
+    ({ dir, cleanup: removeDir } = tempDir('ucm-appapi-'));
     store = openStore(join(dir, 'cache.sqlite'));
     secrets = createMemorySecrets();
     files = new FileRefRegistry();
@@ -39,7 +40,7 @@ describe('createAppApi', () => {
   afterAll(async () => {
     await api.close();
     store.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
   });
 
   it('tells its mode, version, cache path and whether a keychain keeps passwords', async () => {

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fs.js';
 import { handleAppRequest } from '../../main/shell/app-protocol.js';
 import { recordingsDir } from '../../main/paths.js';
 import type { Store } from '../../main/store/types.js';
 
-const root = mkdtempSync(join(tmpdir(), 'ucm-proto-'));
+const { dir: root, cleanup } = tempDir('ucm-proto-');
 const rendererDir = join(root, 'renderer');
 const dataDir = join(root, 'data');
 mkdirSync(join(rendererDir, 'assets'), { recursive: true });
@@ -32,7 +32,7 @@ const store = {
 const ctx = { rendererDir, store, dataDir };
 const get = (url: string, headers: Record<string, string> = {}) => handleAppRequest(new Request(url, { headers }), ctx);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(cleanup);
 
 describe('the app:// protocol', () => {
   it('serves the renderer with the CSP header, and the app page for routes', async () => {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../support/fixtures.js';
 import { FileRefRegistry } from '../../main/app/file-refs.js';
 import { parseRange } from '../../main/app/recording-files.js';
 import { createKeychainSecrets, createMemorySecrets, type SafeStorageLike } from '../../main/secrets.js';
@@ -55,14 +55,7 @@ function fakeKeychain(backend = 'gnome_libsecret'): SafeStorageLike {
 }
 
 describe('secrets', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('keeps passwords encrypted in their own file across instances', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ucm-secrets-'));
-    dirs.push(dir);
+  it('keeps passwords encrypted in their own file across instances', ({ dir }) => {
     const file = join(dir, 'secrets.json');
     const first = createKeychainSecrets(fakeKeychain(), file);
     expect(first.available).toBe(true);
@@ -74,9 +67,7 @@ describe('secrets', () => {
     expect(createKeychainSecrets(fakeKeychain(), file).get(3)).toBeNull();
   });
 
-  it('falls back to session memory when the keychain is only basic_text, and says so', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ucm-secrets-'));
-    dirs.push(dir);
+  it('falls back to session memory when the keychain is only basic_text, and says so', ({ dir }) => {
     const secrets = createKeychainSecrets(fakeKeychain('basic_text'), join(dir, 'secrets.json'));
     expect(secrets.available).toBe(false);
     secrets.set(1, 'pw');

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../support/fs.js';
 import { API_METHODS, DROP_CHANNEL, PROGRESS_CHANNEL, type ApiResult, type FileRef } from '../../preload/api.js';
 import type { ApiHandlers } from '../../main/app/dispatch.js';
 import { FileRefRegistry } from '../../main/app/file-refs.js';
@@ -46,8 +46,8 @@ function fakeWindow(url = 'app://ucm/index.html') {
 }
 
 describe('IPC binding', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'ucm-ipc-'));
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const { dir: tmp, cleanup } = tempDir('ucm-ipc-');
+  afterAll(cleanup);
 
   function setup(url?: string) {
     const ipc = fakeIpcMain();

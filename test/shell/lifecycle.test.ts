@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../support/fs.js';
 import { API_METHODS, DROP_CHANNEL } from '../../preload/api.js';
 
 /** Everything main/shell/index.ts touches in Electron, recorded so the test can read what it did. */
@@ -77,19 +77,20 @@ vi.mock('electron', async () => {
 });
 
 const { state } = electron;
-const dirs: string[] = [];
+const cleanups: (() => void)[] = [];
 
 beforeEach(() => {
   vi.resetModules();
   Object.assign(state, { lock: true, ready: null, quit: 0, schemes: [], ipcChannels: [], windows: [], permissionHandlerSet: false });
   state.appEvents = new Map();
   state.protocolHandlers = new Map();
-  state.userData = mkdtempSync(join(tmpdir(), 'ucm-life-'));
-  dirs.push(state.userData);
+  const userData = tempDir('ucm-life-');
+  state.userData = userData.dir;
+  cleanups.push(userData.cleanup);
 });
 
 afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const cleanup of cleanups) cleanup();
 });
 
 async function startApp(): Promise<void> {

@@ -1,14 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, vi } from 'vitest';
 import { createAppApi, type AppApi, type Shell } from '../../main/app/index.js';
 import { FileRefRegistry } from '../../main/app/file-refs.js';
 import { createMemorySecrets } from '../../main/secrets.js';
-import { openStore } from '../../main/store/store.js';
-import type { Store } from '../../main/store/types.js';
 import { DownloadRegistry } from '../../main/web/downloads.js';
 import { createWebShell } from '../../main/web/shell.js';
+import { test } from '../support/fixtures.js';
 
 const openExternal = vi.fn(async (_url: string) => undefined);
 vi.mock('electron', () => ({ shell: { openExternal } }));
@@ -24,40 +22,33 @@ const CSV = [
  * The services are the same for both shells; the Shell each one provides says what differs. These
  * run the same contract calls on the desktop's and the web mode's Shell and pin what each answers.
  */
-let dir: string;
-let store: Store;
-let files: FileRefRegistry;
-let downloads: DownloadRegistry;
-let api: AppApi | null;
+const it = test
+  .extend('downloads', ({ dir }) => new DownloadRegistry(join(dir, 'downloads')))
+  /** The services on the given shell, with two calls imported through the contract; closed after the test. */
+  .extend('servicesOn', ({ store, dir }, { onCleanup }) => {
+    const files = new FileRefRegistry();
+    const made: AppApi[] = [];
+    onCleanup(async () => {
+      for (const api of made) await api.close();
+    });
+    return async (shell: Shell): Promise<AppApi> => {
+      const api = createAppApi({ store, dataDir: dir, secrets: createMemorySecrets(), shell, emitProgress: () => undefined, files });
+      made.push(api);
+      const csv = join(dir, 'calls.csv');
+      writeFileSync(csv, CSV);
+      await api.imports.run({ taskId: 'imp', files: [files.add(csv, 'file')] });
+      return api;
+    };
+  });
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ucm-shells-'));
-  store = openStore(join(dir, 'cache.sqlite'));
-  files = new FileRefRegistry();
-  downloads = new DownloadRegistry(join(dir, 'downloads'));
-  api = null;
   openExternal.mockClear();
 });
-
-afterEach(async () => {
-  await api?.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** The services on the given shell, with two calls imported through the contract. */
-async function servicesOn(shell: Shell): Promise<AppApi> {
-  api = createAppApi({ store, dataDir: dir, secrets: createMemorySecrets(), shell, emitProgress: () => undefined, files });
-  const csv = join(dir, 'calls.csv');
-  writeFileSync(csv, CSV);
-  await api.imports.run({ taskId: 'imp', files: [files.add(csv, 'file')] });
-  return api;
-}
 
 const MISSING_TARGET = { code: 'BAD_INPUT', message: 'Choose where to save first (target is missing).', details: { field: 'target' } };
 
 describe('exports without a target', () => {
-  it('web: the calls become a one-shot download the browser fetches once', async () => {
+  it('web: the calls become a one-shot download the browser fetches once', async ({ servicesOn, downloads }) => {
     const services = await servicesOn(createWebShell(downloads));
     const result = await services.exports.run({ taskId: 'exp', filter: {}, format: 'csv', fields: ['session', 'disposition'] });
     expect(result.rows).toBe(2);
@@ -69,7 +60,7 @@ describe('exports without a target', () => {
     expect(downloads.take(id)).toBeNull();
   });
 
-  it('web: the recordings become a one-shot tar download', async () => {
+  it('web: the recordings become a one-shot tar download', async ({ servicesOn, downloads }) => {
     const services = await servicesOn(createWebShell(downloads));
     const result = await services.recordings.export({ taskId: 'rec', filter: {} });
     expect(result).toMatchObject({ copied: 0, download_url: expect.stringMatching(/^\/download\/[\w-]+$/) });
@@ -77,7 +68,7 @@ describe('exports without a target', () => {
     expect(ready).toMatchObject({ contentType: 'application/x-tar', fileName: expect.stringMatching(/^recordings-\d{8}-\d{6}\.tar$/) });
   });
 
-  it('desktop: the calls and the recordings are refused until a target is chosen', async () => {
+  it('desktop: the calls and the recordings are refused until a target is chosen', async ({ servicesOn }) => {
     const services = await servicesOn(desktopShell);
     await expect(services.exports.run({ taskId: 'exp', filter: {}, format: 'csv' })).rejects.toMatchObject(MISSING_TARGET);
     await expect(services.recordings.export({ taskId: 'rec', filter: {} })).rejects.toMatchObject(MISSING_TARGET);
@@ -85,18 +76,20 @@ describe('exports without a target', () => {
 });
 
 describe('what else the shells decide', () => {
-  it('reports the mode each shell runs in', async () => {
-    expect((await (await servicesOn(desktopShell)).app.info()).mode).toBe('desktop');
-    await api?.close();
+  it('reports the mode each shell runs in', async ({ servicesOn, downloads }) => {
+    const desktop = await servicesOn(desktopShell);
+    expect((await desktop.app.info()).mode).toBe('desktop');
+    // One set of services at a time on the cache, as each shell runs alone.
+    await desktop.close();
     expect((await (await servicesOn(createWebShell(downloads))).app.info()).mode).toBe('web');
   });
 
-  it('names recordings on the app scheme (desktop) or on the server (web)', () => {
+  it('names recordings on the app scheme (desktop) or on the server (web)', ({ downloads }) => {
     expect(desktopShell.recordingUrl(12, 1)).toBe('app://ucm/recordings/12/1');
     expect(createWebShell(downloads).recordingUrl(12, 1)).toBe('/recordings/12/1');
   });
 
-  it('refuses other than http(s) links in both; only the desktop opens them itself', async () => {
+  it('refuses other than http(s) links in both; only the desktop opens them itself', async ({ downloads }) => {
     const web = createWebShell(downloads);
     for (const either of [desktopShell, web]) {
       for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'not a url']) {

@@ -1,21 +1,14 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { connect } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fs.js';
 import { AppError } from '../../main/errors.js';
 import { describeSimulator, startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
 import { httpsRequest } from './client.js';
 
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ucm-sim-cert-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const { dir, cleanup } = tempDir('ucm-sim-cert-');
+afterAll(cleanup);
 
 /** Completes a TLS handshake that verifies the certificate for a host name, returning the peer's DER. */
 function handshake(sim: RunningSimulator, servername: string): Promise<Buffer> {

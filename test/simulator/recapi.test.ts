@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fs.js';
 import { startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
 import { apiCall, DigestClient, login } from './client.js';
 
@@ -11,6 +11,7 @@ let sim: RunningSimulator;
 let client: DigestClient;
 let recordings: string[];
 let folder: string;
+let removeFolder: () => void;
 
 function recordingsOf(s: RunningSimulator): string[] {
   return s.calls.flatMap((c) => c.legs.flatMap((l) => String(l.recordfiles).split('@').filter((f) => f !== '')));
@@ -58,7 +59,7 @@ function encoded(names: readonly string[]): string {
 }
 
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'ucm-sim-rec-'));
+  ({ dir: folder, cleanup: removeFolder } = tempDir('ucm-sim-rec-'));
   await mkdir(join(folder, 'monitor', '2020-01'), { recursive: true });
   await writeFile(join(folder, 'monitor', '2020-01', 'auto-1577000000-1000-1001.wav'), 'RIFF-from-disk');
   sim = await startSimulator({ calls: 400, seed: 9, recordingsDir: folder, now: new Date('2024-09-01T12:00:00Z') });
@@ -67,7 +68,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sim.close();
-  await rm(folder, { recursive: true, force: true });
+  removeFolder();
 });
 
 describe('recapi', () => {

@@ -1,26 +1,19 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../main/store/types.js';
+import { describe, expect } from 'vitest';
 import { flatCall } from '../support/calls.js';
-import { addPbx, tempStore } from '../support/store.js';
+import { test } from '../support/fixtures.js';
+import { addPbx } from '../support/store.js';
 
 /** Merges by source rank (main/cdr/authority.ts), conflicts kept aside, and sessions found in any source. */
 
-let store: Store;
-let cleanup: () => void;
-let office: number;
-
-beforeEach(() => {
-  ({ store, cleanup } = tempStore());
-  office = addPbx(store, 'office');
-});
-afterEach(() => cleanup());
+// Every test starts from a fresh cache holding one PBX, office (auto: made even where a test does not name it).
+const it = test.extend('office', { auto: true }, ({ store }) => addPbx(store, 'office'));
 
 const synced = () => flatCall({ session: 's-1', start: '2025-03-03 08:07:20', src: '07917330699', caller_name: 'Łukasz', billsec: 20, duration: 30 });
 const offered = () => flatCall({ session: 's-1', start: '2025-03-03 08:07:20', src: '7917330699', caller_name: 'Lukasz', billsec: 20, duration: 30 });
 
 describe('merging by source rank', () => {
-  it('a file never replaces what the PBX API stored; the values it offered are kept aside as conflicts', () => {
+  it('a file never replaces what the PBX API stored; the values it offered are kept aside as conflicts', ({ store, office }) => {
     store.calls.ingest(office, [synced()], { origin: 'sync' });
     for (const source of ['page-csv', 'cdrapi-file', 'damaged'] as const) {
       const counts = store.calls.ingest(office, [offered()], { origin: `import:${source}.csv`, source });
@@ -41,7 +34,7 @@ describe('merging by source rank', () => {
     expect(store.calls.totals({ caller: '07917330699' }).count).toBe(1);
   });
 
-  it('a better source replaces what a worse one stored, and the replaced value is kept aside with its origin', () => {
+  it('a better source replaces what a worse one stored, and the replaced value is kept aside with its origin', ({ store, office }) => {
     store.calls.ingest(office, [offered()], { origin: 'import:page.csv', source: 'page-csv' });
     expect(store.calls.ingest(office, [synced()], { origin: 'sync' })).toMatchObject({ merged: 1, kept: 0 });
     const [detail] = store.calls.findSession('s-1');
@@ -52,7 +45,7 @@ describe('merging by source rank', () => {
     expect(store.calls.findSession('s-1')[0]?.call.src).toBe('07917330699');
   });
 
-  it('a damaged file fills nothing either: a call it shares with the cache stays as it is', () => {
+  it('a damaged file fills nothing either: a call it shares with the cache stays as it is', ({ store, office }) => {
     const lacking = flatCall({ session: 's-2', start: '2025-03-03 09:00:00', accountcode: '' });
     store.calls.ingest(office, [lacking], { origin: 'import:a.csv', source: 'page-csv' });
     const damaged = flatCall({ session: 's-2', start: '2025-03-03 09:00:00', accountcode: 'ACC-1' });
@@ -62,7 +55,7 @@ describe('merging by source rank', () => {
     expect(store.calls.findSession('s-2')[0]?.call.account_code).toBe('ACC-1');
   });
 
-  it('the PBX API replaces its own earlier answer without calling it a conflict', () => {
+  it('the PBX API replaces its own earlier answer without calling it a conflict', ({ store, office }) => {
     store.calls.ingest(office, [flatCall({ session: 's-3', start: '2025-03-03 10:00:00', disposition: 'NO ANSWER', billsec: 0 })], { origin: 'sync' });
     store.calls.ingest(office, [flatCall({ session: 's-3', start: '2025-03-03 10:00:00', disposition: 'ANSWERED', billsec: 12 })], { origin: 'sync' });
     const [detail] = store.calls.findSession('s-3');
@@ -72,7 +65,7 @@ describe('merging by source rank', () => {
 });
 
 describe('finding a call in any source', () => {
-  it('merges an import into the source that holds the session and counts it there; without `anywhere` (sync) looks only at its own', () => {
+  it('merges an import into the source that holds the session and counts it there; without `anywhere` (sync) looks only at its own', ({ store, office }) => {
     const imported = store.profiles.importSource().id;
     store.calls.ingest(office, [synced()], { origin: 'sync' });
     const again = flatCall({ session: 's-1', start: '2025-03-03 08:07:20', src: '07917330699', caller_name: 'Łukasz', accountcode: 'ACC-9' });
@@ -89,7 +82,7 @@ describe('finding a call in any source', () => {
 });
 
 describe('calls stored before ranks were kept', () => {
-  it('are ranked by their origin: a synced call (authority NULL, as schema 2 left it) is not replaced by a file', () => {
+  it('are ranked by their origin: a synced call (authority NULL, as schema 2 left it) is not replaced by a file', ({ store, office }) => {
     store.calls.ingest(office, [synced()], { origin: 'sync' });
     const raw = new Database(store.path);
     raw.prepare('UPDATE calls SET authority = NULL').run();

@@ -1,21 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { AppError } from '../../main/errors.js';
 import { openConnection, upgradeSchema } from '../../main/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../main/store/migrations.js';
 import { openStore } from '../../main/store/store.js';
-import { tempDir } from '../support/fs.js';
-
-let cleanup: () => void = () => {};
-afterEach(() => cleanup());
-
-function dir(): string {
-  const temp = tempDir();
-  cleanup = temp.cleanup;
-  return temp.dir;
-}
+import { it } from '../support/fixtures.js';
 
 function caught(fn: () => unknown): AppError {
   try {
@@ -28,8 +19,8 @@ function caught(fn: () => unknown): AppError {
 }
 
 describe('opening the cache', () => {
-  it('creates missing folders and sets WAL, foreign keys, NORMAL sync and a busy timeout', () => {
-    const path = join(dir(), 'a', 'b', 'cache.sqlite');
+  it('creates missing folders and sets WAL, foreign keys, NORMAL sync and a busy timeout', ({ dir }) => {
+    const path = join(dir, 'a', 'b', 'cache.sqlite');
     const db = openConnection(path);
     try {
       upgradeSchema(db);
@@ -44,8 +35,8 @@ describe('opening the cache', () => {
     }
   });
 
-  it('opens a plain connection without touching the schema: only opening the store migrates', () => {
-    const path = join(dir(), 'cache.sqlite');
+  it('opens a plain connection without touching the schema: only opening the store migrates', ({ dir }) => {
+    const path = join(dir, 'cache.sqlite');
     const db = openConnection(path);
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(0);
@@ -59,8 +50,8 @@ describe('opening the cache', () => {
     check.close();
   });
 
-  it('runs each migration once and keeps data across reopenings', () => {
-    const path = join(dir(), 'cache.sqlite');
+  it('runs each migration once and keeps data across reopenings', ({ dir }) => {
+    const path = join(dir, 'cache.sqlite');
     const first = openStore(path);
     first.settings.set('theme', 'dark');
     first.close();
@@ -78,8 +69,8 @@ describe('opening the cache', () => {
     }
   });
 
-  it('brings a schema 1 cache with calls to schema 2: its calls stay, with no import time', () => {
-    const path = join(dir(), 'cache.sqlite');
+  it('brings a schema 1 cache with calls to schema 2: its calls stay, with no import time', ({ dir }) => {
+    const path = join(dir, 'cache.sqlite');
     const old = new Database(path);
     old.transaction(() => {
       (MIGRATIONS[0] as (db: Database.Database) => void)(old);
@@ -110,8 +101,8 @@ describe('opening the cache', () => {
     check.close();
   });
 
-  it('applies a pending migration in a transaction together with its user_version', () => {
-    const path = join(dir(), 'cache.sqlite');
+  it('applies a pending migration in a transaction together with its user_version', ({ dir }) => {
+    const path = join(dir, 'cache.sqlite');
     const db = new Database(path);
     db.exec('CREATE TABLE pbx (id INTEGER PRIMARY KEY)');
     db.close();
@@ -125,8 +116,8 @@ describe('opening the cache', () => {
     check.close();
   });
 
-  it('refuses a cache from a newer version with DB_TOO_NEW and leaves the file byte-identical', () => {
-    const path = join(dir(), 'newer.sqlite');
+  it('refuses a cache from a newer version with DB_TOO_NEW and leaves the file byte-identical', ({ dir }) => {
+    const path = join(dir, 'newer.sqlite');
     const db = new Database(path);
     db.exec("CREATE TABLE future (x); INSERT INTO future VALUES ('kept')");
     db.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
@@ -142,8 +133,8 @@ describe('opening the cache', () => {
     expect(existsSync(`${path}-wal`)).toBe(false);
   });
 
-  it('refuses a file that is not SQLite with DB_ERROR naming the file', () => {
-    const path = join(dir(), 'notes.sqlite');
+  it('refuses a file that is not SQLite with DB_ERROR naming the file', ({ dir }) => {
+    const path = join(dir, 'notes.sqlite');
     writeFileSync(path, 'session,src,dst\n1,1000,1001\n'.repeat(200));
     const before = readFileSync(path);
     const error = caught(() => openStore(path));
@@ -153,8 +144,8 @@ describe('opening the cache', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it('refuses a folder given as the cache file', () => {
-    const error = caught(() => openStore(dir()));
+  it('refuses a folder given as the cache file', ({ dir }) => {
+    const error = caught(() => openStore(dir));
     expect(error.code).toBe('DB_ERROR');
     expect(error.message).toContain('is a folder');
   });

@@ -1,26 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { CdrCall } from '../../main/cdr/types.js';
 import { openStore } from '../../main/store/store.js';
-import type { Store } from '../../main/store/types.js';
 import { flatCall, record, transferCall } from '../support/calls.js';
+import { test } from '../support/fixtures.js';
 import { addPbx, tempStore } from '../support/store.js';
 
-let store: Store;
-let cleanup: () => void;
-let pbx: number;
-
-beforeEach(() => {
-  ({ store, cleanup } = tempStore());
-  pbx = addPbx(store, 'Office');
-});
-afterEach(() => cleanup());
+// Every test starts from a fresh cache holding one PBX, Office (auto: made even where a test does not name it).
+const it = test.extend('pbx', { auto: true }, ({ store }) => addPbx(store, 'Office'));
 
 function clone(call: CdrCall): CdrCall {
   return JSON.parse(JSON.stringify(call)) as CdrCall;
 }
 
 describe('ingest', () => {
-  it('stores a call once when the same call is delivered twice, in one batch and later', () => {
+  it('stores a call once when the same call is delivered twice, in one batch and later', ({ store, pbx }) => {
     const call = flatCall({ session: '1700000000-1000', start: '2024-03-01 08:02:00' });
     expect(store.calls.ingest(pbx, [call, clone(call)], { origin: 'sync' })).toEqual({ inserted: 1, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
     expect(store.calls.ingest(pbx, [clone(call)], { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
@@ -29,7 +22,7 @@ describe('ingest', () => {
     expect(store.profiles.get(pbx)?.calls).toBe(1);
   });
 
-  it('reports an exact repeat of a flat, a transferred and a summary-only call as already present, writing nothing', () => {
+  it('reports an exact repeat of a flat, a transferred and a summary-only call as already present, writing nothing', ({ store, pbx }) => {
     const transfer = transferCall();
     const summaryOnly: CdrCall = { session: 'summary-only', main: { ...transfer.main, session: 'summary-only' }, legs: [] };
     const calls = [flatCall({ session: 'flat-1', start: '2024-03-01 08:02:00' }), transfer, summaryOnly];
@@ -40,7 +33,7 @@ describe('ingest', () => {
     expect(store.profiles.get(pbx)?.calls).toBe(3);
   });
 
-  it('takes writes while an iterator (an export) is open, the iterator keeping the calls it started with', () => {
+  it('takes writes while an iterator (an export) is open, the iterator keeping the calls it started with', ({ store, pbx }) => {
     const first = ['it-1', 'it-2', 'it-3'].map((session, i) => flatCall({ session, start: `2024-03-01 08:0${i}:00` }));
     store.calls.ingest(pbx, first, { origin: 'sync' });
     const iterator = store.calls.iterate({}, { field: 'start', dir: 'asc' });
@@ -75,7 +68,7 @@ describe('ingest', () => {
     }
   });
 
-  it('updates a call when a later delivery is more complete, never losing what it had', () => {
+  it('updates a call when a later delivery is more complete, never losing what it had', ({ store, pbx }) => {
     const full = transferCall();
     const partial: CdrCall = {
       session: full.session,
@@ -105,7 +98,7 @@ describe('ingest', () => {
     expect(store.calls.findSession(full.session)[0]?.legs).toHaveLength(2);
   });
 
-  it('moves a call between statuses in the counts when a later delivery changes its outcome', () => {
+  it('moves a call between statuses in the counts when a later delivery changes its outcome', ({ store, pbx }) => {
     const ringing = flatCall({ session: 'late', start: '2024-05-02 10:00:00', disposition: 'NO ANSWER', duration: 30, billsec: 0 });
     const answered = flatCall({ session: 'late', start: '2024-05-02 10:00:00', disposition: 'ANSWERED', duration: 30, billsec: 20 });
     store.calls.ingest(pbx, [ringing], { origin: 'import:day.csv' });
@@ -121,7 +114,7 @@ describe('ingest', () => {
     expect(store.calls.totals({ status: ['NO ANSWER'] })).toEqual({ count: 0, talk_seconds: 0 });
   });
 
-  it('keeps every field the PBX sent, including ones the guide does not list', () => {
+  it('keeps every field the PBX sent, including ones the guide does not list', ({ store, pbx }) => {
     const call = flatCall({ session: '1661159747-203', start: '2022-08-22 10:15:47' });
     call.main.gdms_unique_code = 'abc';
     call.main.recordfiles_desc = 'duration=31,size=489324B,start-time=1661159747@';
@@ -130,7 +123,7 @@ describe('ingest', () => {
     expect(detail?.legs[0]?.fields).toEqual(call.main);
   });
 
-  it('shows a session with its summary record, legs in order, decoded channels and derived times', () => {
+  it('shows a session with its summary record, legs in order, decoded channels and derived times', ({ store, pbx }) => {
     store.calls.ingest(pbx, [transferCall()], { origin: 'sync' });
     const [detail] = store.calls.findSession('1461920017104140-1000');
     expect(detail).toBeDefined();
@@ -154,7 +147,7 @@ describe('ingest', () => {
     expect(store.calls.session(call.id)).toEqual(detail);
   });
 
-  it('keeps the same session of two PBXs apart and limits findSession to one PBX', () => {
+  it('keeps the same session of two PBXs apart and limits findSession to one PBX', ({ store, pbx }) => {
     const other = addPbx(store, 'Branch', 'America/New_York');
     const call = flatCall({ session: 'same-session', start: '2024-01-10 09:00:00' });
     store.calls.ingest(pbx, [call], { origin: 'sync' });
@@ -167,7 +160,7 @@ describe('ingest', () => {
     expect(() => store.calls.findSession('same-session', 'Nowhere')).toThrow(/Unknown PBX "Nowhere"/);
   });
 
-  it('rolls the whole batch back when one call cannot be read', () => {
+  it('rolls the whole batch back when one call cannot be read', ({ store, pbx }) => {
     const good = flatCall({ session: 'good', start: '2024-01-10 09:00:00' });
     const bad: CdrCall = { session: 'bad', main: record({ session: 'bad', start: 'yesterday' }), legs: [] };
     expect(() => store.calls.ingest(pbx, [good, bad], { origin: 'sync' })).toThrow(/bad/);
@@ -175,7 +168,7 @@ describe('ingest', () => {
     expect(store.calls.findSession('good')).toEqual([]);
   });
 
-  it('still reads records with new fields after a rolled-back batch introduced those fields', () => {
+  it('still reads records with new fields after a rolled-back batch introduced those fields', ({ store, pbx }) => {
     const novel = flatCall({ session: 'novel-1', start: '2024-01-10 09:00:00' });
     novel.main.wave_src_seqid = '7';
     expect(() =>
@@ -197,7 +190,7 @@ describe('ingest', () => {
     }
   });
 
-  it('refuses calls for a PBX that does not exist, a missing origin and an import time that is not one', () => {
+  it('refuses calls for a PBX that does not exist, a missing origin and an import time that is not one', ({ store, pbx }) => {
     const call = flatCall({ session: 's', start: '2024-01-10 09:00:00' });
     expect(() => store.calls.ingest(999, [call], { origin: 'sync' })).toThrow(/no PBX with id 999/);
     expect(() => store.calls.ingest(pbx, [call], { origin: '' })).toThrow(/origin/);
@@ -207,7 +200,7 @@ describe('ingest', () => {
     expect(store.calls.totals({}).count).toBe(0);
   });
 
-  it('commits a page together with its sync position, or neither (nested transactions)', () => {
+  it('commits a page together with its sync position, or neither (nested transactions)', ({ store, pbx }) => {
     const position = {
       window_start: '2024-01-01T00:00:00',
       window_end: '2024-02-01T00:00:00',

@@ -1,23 +1,17 @@
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { CdrCall } from '../../main/cdr/types.js';
 import { toWire, fromWire } from '../../main/importers/prepare-protocol.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, type PreparedRow } from '../../main/store/prepare.js';
 import type { Store } from '../../main/store/types.js';
 import { flatCall, transferCall } from '../support/calls.js';
-import { addPbx, tempStore } from '../support/store.js';
+import { test } from '../support/fixtures.js';
+import { addPbx } from '../support/store.js';
 
-let store: Store;
-let cleanup: () => void;
-let pbx: number;
+// Every test starts from a fresh cache holding one PBX, Office (auto: made even where a test does not name it).
+const it = test.extend('pbx', { auto: true }, ({ store }) => addPbx(store, 'Office'));
 
-beforeEach(() => {
-  ({ store, cleanup } = tempStore());
-  pbx = addPbx(store, 'Office');
-});
-afterEach(() => cleanup());
-
-function prepared(calls: CdrCall[]) {
+function prepared(store: Store, pbx: number, calls: CdrCall[]) {
   const { tz, model } = store.profiles.get(pbx)!;
   const encoder = new RecordEncoder();
   // A structured clone, as a batch crossing from the preparing thread gets.
@@ -41,11 +35,11 @@ describe('prepared calls', () => {
     expect(prepareCall({ ...call, legs: [{ ...call.main }] }, 'UTC', '', new RecordEncoder()).legs).toEqual([]);
   });
 
-  it('are stored exactly as ingest stores the calls themselves', () => {
+  it('are stored exactly as ingest stores the calls themselves', ({ store, pbx }) => {
     const calls = [flatCall({ session: 's-1', start: '2024-03-01 08:00:00' }), transferCall()];
     const other = addPbx(store, 'Branch');
     expect(store.calls.ingest(other, calls, { origin: 'import:a.csv' })).toEqual({ inserted: 2, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
-    expect(store.calls.ingestPrepared(pbx, prepared(calls), { origin: 'import:a.csv' })).toEqual({ inserted: 2, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.calls.ingestPrepared(pbx, prepared(store, pbx, calls), { origin: 'import:a.csv' })).toEqual({ inserted: 2, unchanged: 0, merged: 0, kept: 0, elsewhere: {} });
     for (const call of calls) {
       const [a, b] = store.calls.findSession(call.session);
       expect(a && b).toBeTruthy();
@@ -55,17 +49,17 @@ describe('prepared calls', () => {
     expect(store.calls.totals({ pbx: ['Office'] })).toEqual(store.calls.totals({ pbx: ['Branch'] }));
   });
 
-  it('merge into a call already present, and count as already present when they add nothing', () => {
+  it('merge into a call already present, and count as already present when they add nothing', ({ store, pbx }) => {
     const full = transferCall();
     const partial: CdrCall = { session: full.session, main: { ...full.main, billsec: '' }, legs: [full.legs[0]!] };
-    expect(store.calls.ingestPrepared(pbx, prepared([partial]), { origin: 'import:old.csv' }).inserted).toBe(1);
-    expect(store.calls.ingestPrepared(pbx, prepared([full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1, kept: 0, elsewhere: {} });
-    expect(store.calls.ingestPrepared(pbx, prepared([full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
+    expect(store.calls.ingestPrepared(pbx, prepared(store, pbx, [partial]), { origin: 'import:old.csv' }).inserted).toBe(1);
+    expect(store.calls.ingestPrepared(pbx, prepared(store, pbx, [full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 0, merged: 1, kept: 0, elsewhere: {} });
+    expect(store.calls.ingestPrepared(pbx, prepared(store, pbx, [full]), { origin: 'sync' })).toEqual({ inserted: 0, unchanged: 1, merged: 0, kept: 0, elsewhere: {} });
     expect(store.calls.findSession(full.session)[0]?.legs).toHaveLength(full.legs.length);
   });
 
-  it('land each value of their row in the column of the same name, the one list ROW_COLUMNS naming them all', () => {
-    const [call] = prepared([flatCall({ session: 's-columns', start: '2024-03-01 08:00:00' })]);
+  it('land each value of their row in the column of the same name, the one list ROW_COLUMNS naming them all', ({ store, pbx }) => {
+    const [call] = prepared(store, pbx, [flatCall({ session: 's-columns', start: '2024-03-01 08:00:00' })]);
     // A distinct value per column, so that any two columns swapped anywhere on the way would show.
     const numbers = new Set(['start_utc', 'start_wall', 'src_num', 'dst_num', 'answered_by_num', 'duration', 'billsec', 'legs']);
     const codes: Partial<PreparedRow> = { disposition: 1, direction: 2, has_recording: 1, nat: 1, recordings: '["2024-03/x.wav"]' };
@@ -109,8 +103,8 @@ describe('prepared calls', () => {
     });
   });
 
-  it('refuse a batch that is not prepared calls, writing nothing', () => {
-    const good = prepared([flatCall({ session: 's-good', start: '2024-03-01 08:00:00' })]);
+  it('refuse a batch that is not prepared calls, writing nothing', ({ store, pbx }) => {
+    const good = prepared(store, pbx, [flatCall({ session: 's-good', start: '2024-03-01 08:00:00' })]);
     // A row lacking one of its columns (here its start).
     const { start: _start, ...partial } = good[0]!.row;
     const broken = { ...good[0]!, row: partial as typeof good[0]['row'] };

@@ -1,21 +1,12 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../main/store/types.js';
+import { describe, expect } from 'vitest';
 import { flatCall, transferCall } from '../support/calls.js';
-import { addPbx, tempStore } from '../support/store.js';
-
-let store: Store;
-let dir: string;
-let cleanup: () => void;
-
-beforeEach(() => {
-  ({ store, dir, cleanup } = tempStore());
-});
-afterEach(() => cleanup());
+import { it } from '../support/fixtures.js';
+import { addPbx } from '../support/store.js';
 
 describe('PBX profiles', () => {
-  it('creates, lists, renames and reads profiles without any secret', () => {
+  it('creates, lists, renames and reads profiles without any secret', ({ store }) => {
     const saved = store.profiles.save({
       name: 'Head office',
       url: 'https://192.0.2.10:8443',
@@ -47,7 +38,7 @@ describe('PBX profiles', () => {
     expect(store.profiles.list().map((p) => p.name)).toEqual(['HQ']);
   });
 
-  it('refuses a taken name, an unknown zone, a bad URL and an unknown id', () => {
+  it('refuses a taken name, an unknown zone, a bad URL and an unknown id', ({ store }) => {
     addPbx(store, 'Office');
     const base = { url: 'https://192.0.2.1', api: 'auto' as const, user: 'u', tz: 'UTC' };
     expect(() => store.profiles.save({ ...base, name: 'Office' })).toThrow(/"Office" already exists/);
@@ -58,7 +49,7 @@ describe('PBX profiles', () => {
     expect(store.profiles.list()).toHaveLength(1);
   });
 
-  it('records the outcome of a sync', () => {
+  it('records the outcome of a sync', ({ store }) => {
     const id = addPbx(store, 'Office');
     store.sync.setOutcome(id, { state: 'failed', error: 'Wrong user or password.', at: '2024-03-01T10:00:00Z' });
     expect(store.profiles.get(id)).toMatchObject({
@@ -69,13 +60,13 @@ describe('PBX profiles', () => {
     expect(() => store.sync.setOutcome(id, { state: 'done' as never })).toThrow(/"done"/);
   });
 
-  it('creates the "Imported" source once, in the local zone', () => {
+  it('creates the "Imported" source once, in the local zone', ({ store }) => {
     const first = store.profiles.importSource();
     expect(first).toMatchObject({ name: 'Imported', kind: 'import' });
     expect(store.profiles.importSource().id).toBe(first.id);
   });
 
-  it('removes a PBX with its calls, legs, free text, recordings, sync position and import log, and nothing else', () => {
+  it('removes a PBX with its calls, legs, free text, recordings, sync position and import log, and nothing else', ({ store, dir }) => {
     const gone = addPbx(store, 'Old');
     const kept = addPbx(store, 'Kept');
     store.calls.ingest(gone, [transferCall('shared'), flatCall({ session: 'only-old', start: '2024-01-01 10:00:00', caller_name: 'Zygmunt' })], { origin: 'sync' });
@@ -113,7 +104,7 @@ describe('PBX profiles', () => {
 });
 
 describe('bookkeeping', () => {
-  it('keeps the sync position per PBX and clears it', () => {
+  it('keeps the sync position per PBX and clears it', ({ store }) => {
     const id = addPbx(store, 'Office');
     expect(store.sync.position(id)).toBeNull();
     const position = {
@@ -132,7 +123,7 @@ describe('bookkeeping', () => {
     expect(store.sync.position(id)).toBeNull();
   });
 
-  it('remembers what is known about a recording', () => {
+  it('remembers what is known about a recording', ({ store }) => {
     const id = addPbx(store, 'Office');
     store.calls.ingest(id, [transferCall()], { origin: 'sync' });
     const callId = store.calls.findSession('1461920017104140-1000')[0]?.call.id as number;
@@ -152,7 +143,7 @@ describe('bookkeeping', () => {
     expect(() => store.recordings.set({ call_id: 999, path, state: 'gone', local_path: null, bytes: null, checked_at: null })).toThrow(/no call with id 999/);
   });
 
-  it('keeps settings as text by key', () => {
+  it('keeps settings as text by key', ({ store }) => {
     expect(store.settings.get('theme')).toBeNull();
     store.settings.set('theme', 'dark');
     store.settings.set('theme', 'light');

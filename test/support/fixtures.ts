@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test as base } from 'vitest';
 import { openStore } from '../../main/store/store.js';
 import { tempDir } from './fs.js';
@@ -13,8 +13,9 @@ import { tempDir } from './fs.js';
  * - `store`: a store open on `db`, closed after the test (before `dir` goes).
  */
 export const test = base
-  .extend('dir', (_context, { onCleanup }) => {
-    const { dir, cleanup } = tempDir();
+  // Named after the test file, so a folder a killed run leaves behind says where it came from.
+  .extend('dir', ({ task }, { onCleanup }) => {
+    const { dir, cleanup } = tempDir(`ucmcdr-${basename(task.file.name, '.test.ts')}-`);
     onCleanup(cleanup);
     return dir;
   })

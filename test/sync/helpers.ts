@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CdrCall } from '../../main/cdr/types.js';
 import type { RunningSimulator } from '../../main/simulator/index.js';
-import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
+import { tempStore } from '../support/store.js';
 
 export const USER = 'cdrapi';
 export const PASSWORD = 'sync-test-password';
@@ -17,18 +14,8 @@ export interface TempCache {
 }
 
 export async function tempCache(): Promise<TempCache> {
-  const dir = await mkdtemp(join(tmpdir(), 'ucmcdr-sync-'));
-  const dbPath = join(dir, 'cache.sqlite');
-  const store = openStore(dbPath);
-  return {
-    dir,
-    dbPath,
-    store,
-    cleanup: async () => {
-      store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const { dir, db, store, cleanup } = tempStore('ucmcdr-sync-');
+  return { dir, dbPath: db, store, cleanup: async () => cleanup() };
 }
 
 /** A profile for the simulator with its certificate pinned, as after the user trusted it. */

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/fs.js';
 import type { ApiResult, CallPage, ExportResult, FileRef, ImportResult, PbxProfile } from '../../preload/api.js';
 import { recordingsDir } from '../../main/paths.js';
 import { openStore } from '../../main/store/store.js';
@@ -42,6 +43,7 @@ const UCM_CSV = [
 
 describe('web mode server', () => {
   let dir: string;
+  let removeDir: () => void;
   let store: Store;
   let server: WebServer;
   let cookie: string;
@@ -52,7 +54,7 @@ describe('web mode server', () => {
     send(server.port, { method: 'POST', path: `/api/${method}`, headers: auth(), body: JSON.stringify(body) }).then(json<T>);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ucm-web-test-'));
+    ({ dir, cleanup: removeDir } = tempDir('ucm-web-test-'));
     const staticDir = join(dir, 'static');
     mkdirSync(join(staticDir, 'assets'), { recursive: true });
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>UCM CDR Viewer</title>');
@@ -66,7 +68,7 @@ describe('web mode server', () => {
   afterAll(async () => {
     await server.close();
     store.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
   });
 
   it('listens on 127.0.0.1 only and prints a URL with the token', async () => {
