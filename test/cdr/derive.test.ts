@@ -7,7 +7,7 @@ import {
   splitActionType,
 } from '../../main/cdr/derive.js';
 import { AppError } from '../../main/errors.js';
-import { call, record } from '../support/calls.js';
+import { call, record, transferCall } from '../support/calls.js';
 
 const TZ = 'Europe/London';
 
@@ -174,54 +174,7 @@ describe('recordings', () => {
 });
 
 describe('deriveCall on the guide transfer example', () => {
-  const main = record({
-    src: '1000',
-    dst: '1001',
-    start: '2016-04-29 02:53:37',
-    duration: '16',
-    billsec: '9',
-    session: '1461920017104140-1000',
-    action_type: 'DIAL',
-  });
-  const leg1 = record({
-    AcctId: '1',
-    src: '1000',
-    dst: '1001',
-    dcontext: 'from-internal',
-    clid: '"John Doe" <1000>',
-    channel: 'PJSIP/1000-00000003',
-    dstchannel: 'PJSIP/1001-00000004',
-    start: '2016-04-29 02:53:37',
-    answer: '2016-04-29 02:53:44',
-    end: '2016-04-29 02:53:49',
-    duration: '12',
-    billsec: '5',
-    disposition: 'ANSWERED',
-    userfield: 'Internal',
-    caller_name: 'John Doe',
-    recordfiles: 'auto-1461920017-1000-1001.wav@',
-    dstanswer: '1001',
-    action_type: 'DIAL',
-  });
-  const leg2 = record({
-    AcctId: '2',
-    src: '1000',
-    dst: '1002',
-    dcontext: 'from-internal-xfer',
-    channel: 'PJSIP/1000-00000003',
-    dstchannel: 'PJSIP/1002-00000005',
-    start: '2016-04-29 02:53:49',
-    answer: '2016-04-29 02:53:49',
-    end: '2016-04-29 02:53:54',
-    duration: '4',
-    billsec: '4',
-    disposition: 'ANSWERED',
-    userfield: 'Internal',
-    caller_name: 'John Doe',
-    dstanswer: '1002',
-    action_type: 'TRANSFER',
-  });
-  const summary = deriveCall(call('1461920017104140-1000', main, [leg1, leg2]), 'America/New_York');
+  const summary = deriveCall(transferCall(), 'America/New_York');
 
   it('takes values from main, then from the legs in order', () => {
     expect(summary).toMatchObject({
