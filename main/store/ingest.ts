@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db-type.js';
 import type { FieldSets } from './field-sets.js';
-import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, type PreparedCall, type PreparedRecord, type PreparedRow } from './prepare.js';
+import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, type PreparedCall, type PreparedRecord, type PreparedRow, type RowColumn } from './prepare.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
 /**
@@ -152,13 +152,17 @@ interface StoredCallWithRecords {
  */
 export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   // The row's columns are bound by name from PreparedCall.row; the delivery's values follow positionally.
+  // Positional parameters, listed from the one column list: binding a million rows by name took about
+  // 2 µs more per row (better-sqlite3 looks each name up), a tenth of what writing a call costs.
   const insertCall = db.prepare(
     `INSERT INTO calls (${ROW_COLUMNS.map((c) => `"${c}"`).join(', ')}, pbx_id, origin, imported_at, authority, import_id)
-     VALUES (${ROW_COLUMNS.map((c) => `@${c}`).join(', ')}, ?, ?, ?, ?, ?) ON CONFLICT (session, pbx_id) DO NOTHING`,
+     VALUES (${ROW_COLUMNS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?) ON CONFLICT (session, pbx_id) DO NOTHING`,
   );
   const updateCall = db.prepare(
-    `UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `"${c}" = @${c}`).join(', ')}, authority = ? WHERE id = ?`,
+    `UPDATE calls SET ${REDERIVED_COLUMNS.map((c) => `"${c}" = ?`).join(', ')}, authority = ? WHERE id = ?`,
   );
+  const rowValues = (row: PreparedRow): PreparedRow[RowColumn][] => ROW_COLUMNS.map((c) => row[c]);
+  const rederivedValues = (row: PreparedRow): PreparedRow[RowColumn][] => REDERIVED_COLUMNS.map((c) => row[c]);
   const storedColumns = `c.id, c.session, c.legs, c.pbx_id, c.start_wall, c.disposition, c.direction, c.action_kind,
        c.src_trunk_name, c.dst_trunk_name, c.account_code, c.has_recording, c.billsec, c.origin, c.authority, l.seq, l.fields`;
   const findCall = db.prepare<[string, number], StoredCall & StoredRecord>(
@@ -253,7 +257,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
 
   /** Replaces a stored call's row, records, text and day tally by those of `next`. */
   function rewrite(stored: StoredCall, next: PreparedCall, authority: number): void {
-    updateCall.run(next.row, authority, stored.id);
+    updateCall.run(...rederivedValues(next.row), authority, stored.id);
     deleteRecords.run(stored.id);
     writeRecords(stored.id, next);
     deleteText.run(stored.id);
@@ -311,7 +315,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
         found = findStored(session, pbxId);
       }
       if (found === null) {
-        const inserted = insertCall.run(call.row, pbxId, o.origin, o.importedAt, o.rank, o.importId);
+        const inserted = insertCall.run(...rowValues(call.row), pbxId, o.origin, o.importedAt, o.rank, o.importId);
         if (inserted.changes === 1) {
           const id = Number(inserted.lastInsertRowid);
           writeRecords(id, call);

@@ -217,6 +217,7 @@ const schema2: Migration = (db) => {
  *   stored before this step, whose rank follows from their origin (sync = the PBX's API, else a file).
  *   Filling it here would rewrite every row of a big cache at the first start.
  * - calls.import_id: the import that created the call, so that import can be undone; NULL for synced calls.
+ *   Not indexed: an index would be written for every imported call, an undo reads the table once.
  * - import_log.state/kept/elsewhere: an import is logged when its first batch is written and kept up to
  *   date batch by batch, so a killed import still shows what it stored; `undone` once undone.
  * - call_conflicts: a value a merge did not take (or replaced), kept aside with where it came from.
@@ -226,7 +227,6 @@ const schema3: Migration = (db) => {
   db.exec(`
     ALTER TABLE calls ADD COLUMN authority INTEGER;
     ALTER TABLE calls ADD COLUMN import_id INTEGER;
-    CREATE INDEX calls_by_import ON calls (import_id) WHERE import_id IS NOT NULL;
 
     ALTER TABLE import_log ADD COLUMN state TEXT NOT NULL DEFAULT 'done'
       CHECK (state IN ('running', 'done', 'stopped', 'undone'));

@@ -97,14 +97,12 @@ function ftsOptions(path: string): Record<string, number> {
   );
 }
 
-/** Schema 3's index of imported calls by their import, which no load touches. */
-const SCHEMA_3_INDEX_SQL = { calls_by_import: 'CREATE INDEX calls_by_import ON calls (import_id) WHERE import_id IS NOT NULL' };
 /** Schema 5's covering indexes for reports. */
 const SCHEMA_5_INDEX_SQL = {
   calls_for_reports: 'CREATE INDEX calls_for_reports ON calls (start_wall, pbx_id, direction, outcome, billsec, duration, start_utc)',
   calls_for_top: 'CREATE INDEX calls_for_top ON calls (src, outcome, billsec, caller_name)',
 };
-const SCHEMA_INDEX_SQL: Record<string, string> = { ...SCHEMA_1_INDEX_SQL, ...SCHEMA_3_INDEX_SQL, ...SCHEMA_5_INDEX_SQL };
+const SCHEMA_INDEX_SQL: Record<string, string> = { ...SCHEMA_1_INDEX_SQL, ...SCHEMA_5_INDEX_SQL };
 const FRESH_INDEXES = { ...SCHEMA_INDEX_SQL, sqlite_autoindex_calls_1: null };
 
 function expectFinished(path: string): void {
@@ -258,7 +256,7 @@ describe('opening a cache made by an earlier release', () => {
       else expect(after[name], name).toEqual(object);
     }
     const added = Object.keys(after).filter((name) => !(name in before));
-    expect(added.sort()).toEqual(['call_conflicts', 'call_conflicts_by_import', 'calls_by_import', 'calls_for_reports', 'calls_for_top', 'import_merges', 'import_merges_by_call']);
+    expect(added.sort()).toEqual(['call_conflicts', 'call_conflicts_by_import', 'calls_for_reports', 'calls_for_top', 'import_merges', 'import_merges_by_call']);
   });
 
   it('keeps an index whose text differs from what this release would write (no rebuild at open)', () => {
