@@ -174,6 +174,14 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   // The UNIQUE (session, pbx_id) index answers this with a seek.
   const sessionHomes = db.prepare<[string], { pbx_id: number }>('SELECT pbx_id FROM calls WHERE session = ? ORDER BY pbx_id');
   const otherSourcesHoldCalls = db.prepare<[number], { id: number }>('SELECT id FROM pbx WHERE id <> ? AND call_count > 0 LIMIT 1');
+  const importSourcesHoldCalls = db.prepare<[number], { id: number }>(
+    "SELECT id FROM pbx WHERE id <> ? AND kind = 'import' AND call_count > 0 LIMIT 1",
+  );
+  const importedCopy = db.prepare<[string, number], { pbx_id: number }>(
+    `SELECT c.pbx_id FROM calls AS c JOIN pbx AS p ON p.id = c.pbx_id WHERE c.session = ? AND p.kind = 'import' AND c.pbx_id <> ?
+     ORDER BY c.pbx_id LIMIT 1`,
+  );
+  const moveCall = db.prepare('UPDATE calls SET pbx_id = ?, import_id = NULL WHERE id = ?');
   const insertConflict = db.prepare(
     `INSERT INTO call_conflicts (call_id, acct_id, field, kept, offered, origin, import_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (call_id, acct_id, field, offered) DO NOTHING`,
@@ -268,6 +276,25 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     addTotal(stored.pbx_id, 0, nextFacts.billsec - stored.billsec);
   }
 
+  /**
+   * A sync delivering a call that was imported into an import-only source (history imported before the
+   * PBX was added) takes that copy into the PBX's own source instead of storing the call twice. The
+   * copy keeps its records, origin and conflicts; it leaves its import (undoing that import no longer
+   * removes it) and its source's tallies. Returns the copy, now in `pbxId`, or null.
+   */
+  function adoptImported(session: string, pbxId: number): StoredCallWithRecords | null {
+    const copy = importedCopy.get(session, pbxId);
+    if (copy === undefined) return null;
+    const found = findStored(session, copy.pbx_id) as StoredCallWithRecords;
+    days.add(found.call, -1);
+    addTotal(copy.pbx_id, -1, -found.call.billsec);
+    moveCall.run(pbxId, found.call.id);
+    const moved = findStored(session, pbxId) as StoredCallWithRecords;
+    days.add(moved.call, 1);
+    addTotal(pbxId, 1, moved.call.billsec);
+    return moved;
+  }
+
   /** The PBX whose copy of a session a delivery for `pbxId` merges into: its own, else the first holding it. */
   function homeOf(session: string, pbxId: number): number | null {
     const homes = sessionHomes.all(session);
@@ -302,6 +329,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     const counts: IngestCounts = { inserted: 0, unchanged: 0, merged: 0, kept: 0, elsewhere: {} };
     // Looking a session up in every source costs a seek per call: only when another source holds calls.
     const anywhere = o.anywhere && otherSourcesHoldCalls.get(pbxId) !== undefined;
+    const adopt = o.rank === SOURCE_RANKS.api && importSourcesHoldCalls.get(pbxId) !== undefined;
     const now = Math.floor(Date.now() / 1000);
     let afterKnown = false;
     for (const call of calls) {
@@ -313,6 +341,14 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
         found = findStored(session, home);
       } else if (afterKnown) {
         found = findStored(session, pbxId);
+      }
+      let adopted = false;
+      if (found === null && adopt) {
+        found = findStored(session, pbxId);
+        if (found === null) {
+          found = adoptImported(session, pbxId);
+          adopted = found !== null;
+        }
       }
       if (found === null) {
         const inserted = insertCall.run(...rowValues(call.row), pbxId, o.origin, o.importedAt, o.rank, o.importId);
@@ -332,7 +368,8 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
       afterKnown = true;
       if (home !== pbxId) counts.elsewhere[home] = (counts.elsewhere[home] ?? 0) + 1;
       const { call: stored, records } = found;
-      if (storedAlready(stored, records, call)) {
+      // An adopted copy is derived again with its new PBX's clock even when the records are the same.
+      if (!adopted && storedAlready(stored, records, call)) {
         counts.unchanged++;
         continue;
       }
@@ -341,7 +378,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
       // The API updating its own answer is not a disagreement worth keeping.
       if (o.rank !== SOURCE_RANKS.api || stored.origin !== 'sync') keepConflicts(stored, merged.conflicts, o, now);
       counts.kept += merged.conflicts.filter((c) => c.stored_kept).length;
-      if (!merged.changed) {
+      if (!merged.changed && !adopted) {
         counts.unchanged++;
         continue;
       }

@@ -91,3 +91,27 @@ describe('calls stored before ranks were kept', () => {
     expect(store.calls.findSession('s-1')[0]?.call.src).toBe('07917330699');
   });
 });
+
+describe('a sync of calls imported before the PBX was added', () => {
+  it('takes the imported copy into the PBX (one call, re-timed with its zone), out of the import and its tallies', ({ store, office }) => {
+    const imported = store.profiles.importSource().id;
+    const importId = store.imports.begin({ pbx_id: imported, file: 'old.csv', format: 'ucm-csv' });
+    const old = flatCall({ session: 's-9', start: '2025-03-03 08:07:20', src: '07917330699', billsec: 20, duration: 30 });
+    store.calls.ingest(imported, [old], { origin: 'import:old.csv', source: 'page-csv', import_id: importId, anywhere: true });
+
+    const counts = store.calls.ingest(office, [flatCall({ session: 's-9', start: '2025-03-03 08:07:20', src: '07917330699', billsec: 20, duration: 30 })], { origin: 'sync' });
+
+    expect(counts).toMatchObject({ inserted: 0, merged: 1 });
+    const found = store.calls.findSession('s-9');
+    expect(found.map((d) => [d.call.pbx, d.call.origin])).toEqual([['office', 'import:old.csv']]);
+    // office is in Europe/Berlin (UTC+1 in March): re-derived with the PBX's own clock.
+    expect(found[0]?.call.start_utc).toBe('2025-03-03T07:07:20Z');
+    expect(store.profiles.get(imported)?.calls).toBe(0);
+    expect(store.profiles.get(office)?.calls).toBe(1);
+    expect(store.calls.totals({ pbx: ['Imported'] }).count).toBe(0);
+    expect(store.calls.totals({ pbx: ['office'], from: '2025-03-03', to: '2025-03-03' })).toEqual({ count: 1, talk_seconds: 20 });
+    // Undoing the old import no longer removes what the PBX itself delivered.
+    expect(store.imports.undo(importId)).toMatchObject({ removed: 0 });
+    expect(store.calls.findSession('s-9')).toHaveLength(1);
+  });
+});
