@@ -2,7 +2,7 @@
  * The CDR model shared by parsers, the store, the importers, the simulator and the UI contract.
  * Parsing happens once (main/cdr); everything downstream consumes these shapes.
  */
-import type { Direction, Disposition } from '../../preload/api.js';
+import type { CallRow, Disposition } from '../../preload/api.js';
 
 // The contract holds the directions and dispositions (the UI filters on them); the model uses them as is.
 export { DIRECTIONS, DISPOSITIONS, type Direction, type Disposition } from '../../preload/api.js';
@@ -82,31 +82,35 @@ export interface LegSummary {
   recordings: RecordingRef[];
 }
 
-/** Values derived from a whole call at ingest: what the call table shows and filters on. */
-export interface CallSummary {
-  session: string;
+/**
+ * Values derived from a whole call at ingest: what the call table shows and filters on. The values
+ * the contract's CallRow shows as they are derived are its own fields (see CallRow for each):
+ * answered_by is `dstanswer`, action_type as sent (`RINGGROUP[6400]`), action_kind and action_target
+ * its parts. Times, recordings and NAT take richer forms here than on the wire.
+ */
+export interface CallSummary
+  extends Pick<
+    CallRow,
+    | 'session'
+    | 'src'
+    | 'dst'
+    | 'caller_name'
+    | 'clid'
+    | 'answered_by'
+    | 'disposition'
+    | 'direction'
+    | 'action_type'
+    | 'action_kind'
+    | 'action_target'
+    | 'duration'
+    | 'billsec'
+    | 'src_trunk_name'
+    | 'dst_trunk_name'
+    | 'account_code'
+  > {
   start: PbxTime;
   answer: PbxTime | null;
   end: PbxTime | null;
-  src: string;
-  dst: string;
-  caller_name: string;
-  clid: string;
-  /** The extension that answered (`dstanswer`), or ''. */
-  answered_by: string;
-  disposition: Disposition | '';
-  direction: Direction;
-  /** As sent, e.g. `RINGGROUP[6400]`. */
-  action_type: string;
-  /** `RINGGROUP` */
-  action_kind: string;
-  /** `6400`, or '' when the action type carries no target. */
-  action_target: string;
-  duration: number;
-  billsec: number;
-  src_trunk_name: string;
-  dst_trunk_name: string;
-  account_code: string;
   /** Recordings of all records of the call, de-duplicated, in order of appearance. */
   recordings: RecordingRef[];
   /** true when any record says nat_call=yes (a RemoteConnect extension took part). */
