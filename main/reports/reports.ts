@@ -280,19 +280,29 @@ function timeline(db: Db, s: Selection): IterableIterator<{ start: number; durat
 function concurrency(db: Db, s: Selection, by: ConcurrencyBucket, trunk: string | undefined): ConcurrencyReport {
   const selection = trunk === undefined ? s : and(s, '(c.src_trunk_name = ? OR c.dst_trunk_name = ?)', trunk, trunk);
   const sweep = new ConcurrencySweep();
-  const buckets = new Map<string, { bucket: string; peak: number; peak_at: string | null }>();
+  const size = by === 'hour' ? HOUR : DAY;
+  // Keyed by the bucket's first second: a label is written once per bucket, not once per call.
+  const buckets = new Map<number, { bucket: string; peak: number; peak_at: string | null }>();
   let peak = 0;
   let peakAt: number | null = null;
+  let key = Number.NaN;
+  let row = { bucket: '', peak: 0, peak_at: null as string | null };
   // The count only rises when a call starts, so a bucket's peak is reached at one of its calls' starts.
   for (const r of timeline(db, selection)) {
     const now = sweep.add(r.start, r.start + Math.max(r.duration, 1));
-    const label = by === 'hour' ? bucketLabel('hour', r.wall) : dayLabel(r.wall);
-    const row = buckets.get(label) ?? { bucket: label, peak: 0, peak_at: null };
+    const start = Math.floor(r.wall / size) * size;
+    if (start !== key) {
+      key = start;
+      const known = buckets.get(start);
+      if (known === undefined) {
+        row = { bucket: by === 'hour' ? bucketLabel('hour', start) : dayLabel(start), peak: 0, peak_at: null };
+        buckets.set(start, row);
+      } else row = known;
+    }
     if (now > row.peak) {
       row.peak = now;
       row.peak_at = wallText(r.wall);
     }
-    buckets.set(label, row);
     if (now > peak) {
       peak = now;
       peakAt = r.wall;
