@@ -152,4 +152,24 @@ describe('reports in the browser', () => {
     expect(html).toContain(`${report.rows.length} numbers`);
     expect(await byTestId('report-save-pdf').count()).toBe(0);
   });
+
+  it('fits a 1024x700 window on Calls and Reports: the views scroll inside themselves, never the page', async () => {
+    await h.page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      for (const [nav, ready] of [
+        ['nav-calls', () => byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT })],
+        ['nav-reports', () => reportReady('missed')],
+      ] as const) {
+        await byTestId(nav).click();
+        await ready();
+        const page = await h.page.evaluate(() => {
+          window.scrollTo(0, 10_000);
+          return { scrolled: window.scrollY, height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth };
+        });
+        expect(page, nav).toEqual({ scrolled: 0, height: 700, width: 1024 });
+      }
+    } finally {
+      await h.page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });
