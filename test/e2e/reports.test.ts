@@ -162,10 +162,10 @@ describe('reports in the browser', () => {
       ] as const) {
         await byTestId(nav).click();
         await ready();
-        const page = await h.page.evaluate(() => {
-          window.scrollTo(0, 10_000);
+        const page = await h.page.evaluate(`(() => {
+          window.scrollTo(0, 10000);
           return { scrolled: window.scrollY, height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth };
-        });
+        })()`);
         expect(page, nav).toEqual({ scrolled: 0, height: 700, width: 1024 });
       }
     } finally {
