@@ -528,6 +528,11 @@ function utcOfWallClock(local: string, tz: string): number {
   return resolveNaive(zone.formatter as Intl.DateTimeFormat, naiveHour(local) + within).utc;
 }
 
+/** The inverse of wallClockSeconds: wall-clock seconds (read as if UTC) as `YYYY-MM-DDTHH:MM:SS`. */
+export function wallClockText(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19);
+}
+
 /** The wall clock `YYYY-MM-DDTHH:MM:SS` an IANA zone shows at an instant (for sending times to a PBX). */
 export function utcToWallClock(utcMs: number, tz: string): string {
   if (!Number.isFinite(utcMs)) {

@@ -1,3 +1,4 @@
+import { wallClockText } from '../cdr/time.js';
 import type { ActivityBucket } from '../../preload/reports.js';
 
 /**
@@ -14,13 +15,7 @@ function pad(n: number): string {
 
 /** `2025-03-03` of a wall-clock second. */
 export function dayLabel(wall: number): string {
-  const d = new Date(wall * 1000);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
-/** `2025-03-03T08:07:20`: a wall-clock second as the contract writes PBX times. */
-export function wallText(wall: number): string {
-  return new Date(wall * 1000).toISOString().slice(0, 19);
+  return wallClockText(wall).slice(0, 10);
 }
 
 /** ISO 8601 week of a day: the week (Monday first) holding that year's first Thursday is week 1. */
@@ -40,7 +35,7 @@ export function isoWeekLabel(wall: number): string {
 export function bucketLabel(by: ActivityBucket, wall: number): string {
   switch (by) {
     case 'hour':
-      return `${dayLabel(wall)}T${pad(new Date(wall * 1000).getUTCHours())}`;
+      return wallClockText(wall).slice(0, 13);
     case 'day':
       return dayLabel(wall);
     case 'week':

@@ -22,10 +22,11 @@ import type {
   TrunksReport,
 } from '../../preload/reports.js';
 import { decodeRoute } from '../cdr/outcome.js';
+import { readWallClockBound, wallClockSeconds, wallClockText } from '../cdr/time.js';
 import type { Db } from '../store/db-type.js';
 import { ANSWERED_OUTCOME, directionCode, directionName } from '../store/codes.js';
 import { compileFilter } from '../store/filter.js';
-import { bucketLabel, bucketRange, dayLabel, isoWeekday, wallText } from './buckets.js';
+import { bucketLabel, bucketRange, dayLabel, isoWeekday } from './buckets.js';
 import { ConcurrencySweep } from './sweep.js';
 import { validateReportRequest } from './validation.js';
 
@@ -116,10 +117,8 @@ function activityRows(by: ActivityBucket, slots: Map<number, ReportCounts>, firs
 /** A filter's from/to as wall-clock seconds (a date alone covers its whole day), or null. */
 function bound(value: string | undefined, end: boolean): number | null {
   if (value === undefined || value === '') return null;
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value);
-  if (!m) return null;
-  const part = (i: number, fallback: number) => (m[i] === undefined ? fallback : Number(m[i]));
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), part(4, end ? 23 : 0), part(5, end ? 59 : 0), part(6, end ? 59 : 0)) / 1000;
+  const read = readWallClockBound(value, { end });
+  return 'local' in read ? wallClockSeconds(read.local) : null;
 }
 
 function activity(db: Db, filter: CallFilter, s: Selection, by: ActivityBucket, compare: boolean): ActivityReport {
@@ -136,7 +135,7 @@ function activity(db: Db, filter: CallFilter, s: Selection, by: ActivityBucket, 
     return report;
   }
   const length = to - from + 1;
-  const previous = { ...filter, from: wallText(from - length), to: wallText(from - 1) };
+  const previous = { ...filter, from: wallClockText(from - length), to: wallClockText(from - 1) };
   const before = perSlot(db, select(db, previous), slot);
   report.previous = { from: previous.from, to: previous.to, rows: activityRows(by, before, from - length, from - 1) };
   return report;
@@ -245,7 +244,7 @@ function peakOf(rows: Iterable<{ start: number; duration: number; wall: number }
       at = r.wall;
     }
   }
-  return { peak, peak_at: at === null ? null : wallText(at) };
+  return { peak, peak_at: at === null ? null : wallClockText(at) };
 }
 
 function trunks(db: Db, s: Selection): TrunksReport {
@@ -301,14 +300,14 @@ function concurrency(db: Db, s: Selection, by: ConcurrencyBucket, trunk: string 
     }
     if (now > row.peak) {
       row.peak = now;
-      row.peak_at = wallText(r.wall);
+      row.peak_at = wallClockText(r.wall);
     }
     if (now > peak) {
       peak = now;
       peakAt = r.wall;
     }
   }
-  return { kind: 'concurrency', by, peak, peak_at: peakAt === null ? null : wallText(peakAt), rows: [...buckets.values()] };
+  return { kind: 'concurrency', by, peak, peak_at: peakAt === null ? null : wallClockText(peakAt), rows: [...buckets.values()] };
 }
 
 /**
@@ -390,14 +389,14 @@ function missed(db: Db, s: Selection): MissedReport {
     if (last > c.start) continue;
     const row = rows.get(key);
     if (row === undefined) {
-      rows.set(key, { number: c.number, name: c.name, pbx: c.pbx, attempts: 1, first_missed: wallText(c.wall), last_missed: wallText(c.wall), last_session: c.session, lastWall: c.wall });
+      rows.set(key, { number: c.number, name: c.name, pbx: c.pbx, attempts: 1, first_missed: wallClockText(c.wall), last_missed: wallClockText(c.wall), last_session: c.session, lastWall: c.wall });
       continue;
     }
     row.attempts++;
-    if (wallText(c.wall) < row.first_missed) row.first_missed = wallText(c.wall);
+    if (wallClockText(c.wall) < row.first_missed) row.first_missed = wallClockText(c.wall);
     if (c.wall >= row.lastWall) {
       row.lastWall = c.wall;
-      row.last_missed = wallText(c.wall);
+      row.last_missed = wallClockText(c.wall);
       row.last_session = c.session;
       if (c.name !== '') row.name = c.name;
     }
