@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db-type.js';
 import type { FieldSets } from './field-sets.js';
-import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, type PreparedCall, type PreparedRecord, type PreparedRow, type RowColumn } from './prepare.js';
+import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, storedRecords, type PreparedCall, type PreparedRecord, type PreparedRow, type RowColumn } from './prepare.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
 /**
@@ -319,9 +319,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
   }
 
   function readCall(stored: StoredCall, records: StoredRecord[]): CdrCall {
-    const main = fieldSets.decode((records[0] as StoredRecord).fields);
-    const legs = records.length === 1 && stored.legs === 1 ? [main] : records.slice(1).map((r) => fieldSets.decode(r.fields));
-    return { session: stored.session, main, legs };
+    return { session: stored.session, ...storedRecords(records, stored.legs, (r) => fieldSets.decode(r.fields)) };
   }
 
   const write = db.transaction((pbxId: number, calls: PreparedCall[], o: WriteOptions): IngestCounts => {

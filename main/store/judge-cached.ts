@@ -3,6 +3,7 @@ import type { CdrCall } from '../cdr/types.js';
 import { dispositionName, outcomeCode } from './codes.js';
 import type { Db } from './db-type.js';
 import { createFieldSets } from './field-sets.js';
+import { storedRecords } from './prepare.js';
 
 /** Calls judged per statement: their records are read together, then their rows updated. */
 const CHUNK = 2_000;
@@ -40,9 +41,7 @@ export function judgeCachedCalls(db: Db): void {
     }
     for (const [id, records] of byCall) {
       const head = records[0] as RecordRow;
-      const main = fieldSets.decode(head.fields);
-      const legs = records.length === 1 && head.legs === 1 ? [main] : records.slice(1).map((r) => fieldSets.decode(r.fields));
-      const call: CdrCall = { session: head.session, main, legs };
+      const call: CdrCall = { session: head.session, ...storedRecords(records, head.legs, (r) => fieldSets.decode(r.fields)) };
       const judged = judgeCall(call, dispositionName(head.disposition));
       update.run(outcomeCode(judged.outcome), encodeRoute(judged.route), id);
     }

@@ -214,6 +214,15 @@ export function prepareCall(call: CdrCall, tz: string, model: string, encoder: R
   };
 }
 
+/**
+ * A call's records as legs holds them (seq order) read back into its summary and legs: a flat call's
+ * only leg is its summary record, stored once (see prepareCall), so it is read once and is both.
+ */
+export function storedRecords<R, T>(records: readonly R[], legCount: number, read: (record: R) => T): { main: T; legs: T[] } {
+  const main = read(records[0] as R);
+  return { main, legs: records.length === 1 && legCount === 1 ? [main] : records.slice(1).map(read) };
+}
+
 const shapes = new RecordShapes();
 
 /** The raw record back from its encoding (for merging a prepared call into a stored one). */

@@ -20,6 +20,7 @@ import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from '.
 import type { Db } from './db-type.js';
 import type { FieldSets } from './field-sets.js';
 import { compileFilter, type CompiledFilter, type PbxRef, type Term } from './filter.js';
+import { storedRecords } from './prepare.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
 import { unpackLeg } from './records.js';
 
@@ -312,9 +313,7 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
     const row = callById.get(requireCallId(callId));
     if (!row) return null;
     const view = (record: RecordDbRow): LegView => unpackLeg(record.acct_id, fieldSets.decode(record.fields), record.derived);
-    const records = recordsOf.all(row.id);
-    const main = view(records[0] as RecordDbRow);
-    const legs = records.length === 1 && row.legs === 1 ? [main] : records.slice(1).map(view);
+    const { main, legs } = storedRecords(recordsOf.all(row.id), row.legs, view);
     return { call: toCallRow(row), main, legs, conflicts: conflictsOf.all(row.id) };
   }
 
