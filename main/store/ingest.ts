@@ -342,7 +342,8 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
       }
       let adopted = false;
       if (found === null && adopt) {
-        found = findStored(session, pbxId);
+        // Not looked for in its own PBX yet (a new call after a new one): look there first.
+        if (!anywhere && !afterKnown) found = findStored(session, pbxId);
         if (found === null) {
           found = adoptImported(session, pbxId);
           adopted = found !== null;
