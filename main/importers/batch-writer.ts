@@ -68,19 +68,23 @@ export class BatchWriter {
     if (size === 0) return;
     const { store } = this.target;
     const pbxId = this.target.pbxId();
-    store.transaction(() => {
-      this.importId ??= store.imports.begin({ pbx_id: pbxId, file: this.outcome.file, format: this.outcome.format });
+    // The file's counts and log id change only once the batch is committed: a batch that fails is
+    // rolled back whole, its log row too when it was the first.
+    const { id, counts } = store.transaction(() => {
+      const id = this.importId ?? store.imports.begin({ pbx_id: pbxId, file: this.outcome.file, format: this.outcome.format });
       const counts = ingest(store, pbxId, {
         origin: `import:${this.outcome.file}`,
         imported_at: this.importedAt,
         source: this.source(),
-        import_id: this.importId,
+        import_id: id,
         anywhere: true,
       });
-      this.add(counts);
-      store.imports.update(this.importId, this.counts());
+      store.imports.update(id, this.counts(counts));
+      return { id, counts };
     });
-    this.outcome.import_id = this.importId;
+    this.importId = id;
+    this.add(counts);
+    this.outcome.import_id = id;
     this.resolveElsewhere();
   }
 
@@ -94,11 +98,20 @@ export class BatchWriter {
     }
   }
 
-  private counts() {
+  /** The log's counts: the file's so far, plus those of a batch being written. */
+  private counts(pending?: IngestCounts) {
     let elsewhere = 0;
     for (const calls of this.elsewhere.values()) elsewhere += calls;
+    for (const calls of Object.values(pending?.elsewhere ?? {})) elsewhere += calls;
     const { imported, already_present, merged, rejected_total: rejected, kept } = this.outcome;
-    return { imported, already_present, merged, rejected, kept, elsewhere };
+    return {
+      imported: imported + (pending?.inserted ?? 0),
+      already_present: already_present + (pending?.unchanged ?? 0),
+      merged: merged + (pending?.merged ?? 0),
+      rejected,
+      kept: kept + (pending?.kept ?? 0),
+      elsewhere,
+    };
   }
 
   private resolveElsewhere(): void {

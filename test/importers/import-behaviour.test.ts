@@ -338,3 +338,31 @@ describe('importFiles: streaming, progress and cancel', () => {
     expect(ctx.store.calls.findSession('split-session')[0]?.legs).toHaveLength(6);
   });
 });
+
+describe('importFiles: a batch that fails', () => {
+  it('counts and logs only the batches committed before it, even when the failure comes after its calls were written', async () => {
+    const path = write('three-batches.csv', generated(BATCH_ROWS * 3));
+    const { imports } = ctx.store;
+    const update = imports.update.bind(imports);
+    let updates = 0;
+    // The second batch's calls are written, then its log update fails: the whole batch is rolled back.
+    imports.update = (id, counts, state) => {
+      if (state === undefined && ++updates === 2) throw new Error('disk I/O error');
+      update(id, counts, state);
+    };
+    const [file] = (await importFiles(ctx.store, [path])).files;
+    expect(file?.error?.code).toBe('INTERNAL');
+    // The first batch (about BATCH_ROWS calls: a session's rows never straddle two) is all that is stored.
+    const stored = count();
+    expect(stored).toBeGreaterThan(BATCH_ROWS - 10);
+    expect(stored).toBeLessThanOrEqual(BATCH_ROWS);
+    expect(file?.imported).toBe(stored);
+    expect(ctx.store.imports.list().map((e) => [e.imported, e.state])).toEqual([[stored, 'stopped']]);
+
+    updates = 1;
+    const [first] = (await importFiles(ctx.store, [write('fails-at-once.csv', generated(10, (i) => `other-${i}`))])).files;
+    expect(first).toMatchObject({ imported: 0, import_id: null });
+    expect(count()).toBe(stored);
+    expect(ctx.store.imports.list()).toHaveLength(1);
+  });
+});
