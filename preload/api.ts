@@ -8,9 +8,24 @@
  * caller-chosen `taskId` and can be cancelled with `tasks.cancel`.
  */
 
+import type {
+  CallCost,
+  CostStatus,
+  RateAssignRequest,
+  RateImportRequest,
+  RateImportResult,
+  RateLookup,
+  RateLookupRequest,
+  RatePlan,
+  RatePlanDetail,
+  RatingState,
+  RerateRequest,
+  RerateResult,
+} from './costs.js';
 import type { Outcome, ReportRequest, ReportResult, RouteStep } from './reports.js';
 
 export * from './reports.js';
+export * from './costs.js';
 
 /** How a call relates to the PBX, derived once at ingest (main/cdr/derive.ts). */
 export const DIRECTIONS = ['inbound', 'outbound', 'internal', 'external', 'unknown'] as const;
@@ -85,7 +100,14 @@ export interface PbxProfile {
   last_sync_state: 'never' | 'ok' | 'failed' | 'cancelled' | 'running';
   last_sync_error: string | null;
   calls: number;
+  /** Dial plan (docs/costs.md): how dialled numbers become E.164 digits; each '' or digits. */
+  country_code: string;
+  national_prefix: string;
+  international_prefix: string;
 }
+
+/** A dial plan change: each field absent keeps the stored value, '' clears it. */
+export type DialPlanInput = Partial<Pick<PbxProfile, 'country_code' | 'national_prefix' | 'international_prefix'>>;
 
 export interface PbxInput {
   /** Absent: create; present: update that profile. */
@@ -99,6 +121,9 @@ export interface PbxInput {
   ca_file?: string | null;
   /** Set to store/replace the password; omitted keeps the stored one. */
   password?: string;
+  country_code?: string;
+  national_prefix?: string;
+  international_prefix?: string;
 }
 
 /** A named source of imported history without a PBX to reach (kind 'import'). */
@@ -109,6 +134,9 @@ export interface ImportSourceInput {
   /** IANA zone the files' wall-clock times are in; a change re-times the source's calls. */
   tz: string;
   model?: string;
+  country_code?: string;
+  national_prefix?: string;
+  international_prefix?: string;
 }
 
 export interface PbxRemoveRequest {
@@ -167,6 +195,11 @@ export interface CallFilter {
   search?: string;
   /** What became of the call (CallRow.outcome): answered, voicemail, unanswered, failed. */
   outcome?: Outcome[];
+  /** Bounds on CallRow.cost, inclusive (a not billable call costs 0; an unrated one has no cost and never matches). */
+  min_cost?: number;
+  max_cost?: number;
+  /** rated, not_billable, unrated (CallRow.cost_status). */
+  cost_status?: CostStatus[];
 }
 
 export const SORT_FIELDS = [
@@ -235,6 +268,13 @@ export interface CallRow {
   outcome: Outcome;
   /** The call's path, step by step: `[{kind: 'IVR', target: '7000'}, {kind: 'RINGGROUP', target: '6400'}]`. */
   route: RouteStep[];
+  /** What the call cost (docs/costs.md), in cost_currency: 0 when not billable, null when unrated. */
+  cost: number | null;
+  cost_status: CostStatus;
+  /** The rating plan's currency; '' when no plan applies. */
+  cost_currency: string;
+  /** The destination of the rate row that priced it; '' when none. */
+  rate_destination: string;
 }
 
 export interface CallPageRequest {
@@ -304,6 +344,8 @@ export interface SessionDetail {
   legs: LegView[];
   /** Values other deliveries offered that the cache did not take (or that a better source replaced). */
   conflicts: ConflictView[];
+  /** How the call's cost was made: the plan, prefix, rate and increments, or why it has none. */
+  cost: CallCost;
 }
 
 /** Distinct values for the filter panel's pickers. */
@@ -451,6 +493,10 @@ export const EXPORT_FIELDS = [
   'recordings',
   'outcome',
   'route',
+  'cost',
+  'cost_status',
+  'cost_currency',
+  'rate_destination',
 ] as const;
 export type ExportField = (typeof EXPORT_FIELDS)[number];
 
@@ -523,7 +569,7 @@ export interface RecordingsExportResult {
   download_url?: string;
 }
 
-export type TaskKind = 'sync' | 'import' | 'export' | 'recordings';
+export type TaskKind = 'sync' | 'import' | 'export' | 'recordings' | 'rating';
 
 export interface ProgressEvent {
   taskId: string;
@@ -599,6 +645,22 @@ export interface UcmApi {
   exports: {
     run(req: ExportRequest): Promise<ExportResult>;
   };
+  rates: {
+    /** The rate plans, by name. */
+    list(): Promise<RatePlan[]>;
+    show(req: { plan: string }): Promise<RatePlanDetail>;
+    /** Creates or replaces a plan from a rate sheet; a sheet with a bad row is refused whole (BAD_FILE lists every line). */
+    import(req: RateImportRequest): Promise<RateImportResult>;
+    /** Which PBXs and destination trunks a plan prices; BAD_INPUT when that overlaps another plan. */
+    assign(req: RateAssignRequest): Promise<RatePlan>;
+    remove(req: { plan: string }): Promise<void>;
+    /** Which plan, prefix and price would apply to a number dialled on a PBX (and trunk). */
+    lookup(req: RateLookupRequest): Promise<RateLookup>;
+    /** Whether costs follow the plans as they are now, and how many billable calls no prefix matched. */
+    state(): Promise<RatingState>;
+    /** Rates every call again after a change, in steps (progress kind 'rating', cancellable). */
+    rerate(req: RerateRequest): Promise<RerateResult>;
+  };
   dialogs: {
     /** Desktop: native open dialog; web mode: browser file picker + upload. Empty when cancelled. */
     pickImportFiles(): Promise<FileRef[]>;
@@ -662,6 +724,14 @@ export const API_METHODS = [
   'reports/run',
   'reports/save',
   'exports/run',
+  'rates/list',
+  'rates/show',
+  'rates/import',
+  'rates/assign',
+  'rates/remove',
+  'rates/lookup',
+  'rates/state',
+  'rates/rerate',
   'dialogs/pickImportFiles',
   'dialogs/pickSaveFile',
   'dialogs/pickFolder',

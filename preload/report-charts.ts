@@ -126,6 +126,11 @@ export function reportChart(report: ReportResult, theme: ChartTheme = LIGHT_CHAR
         ...axes(theme, report.rows.map((r) => r.number), 'calls'),
         series: [{ name: 'Calls', type: 'bar', data: report.rows.map((r) => r.calls), itemStyle: { color: theme.line } }],
       };
+    case 'costs':
+      return {
+        ...axes(theme, report.rows.map((r) => r.key), report.currency === '' ? 'cost' : report.currency),
+        series: [{ name: 'Cost', type: 'bar', data: report.rows.map((r) => r.cost), itemStyle: { color: theme.line } }],
+      };
     case 'summary':
     case 'missed':
     case 'accounts':

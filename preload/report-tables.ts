@@ -1,4 +1,4 @@
-import type { ReportKind, ReportResult } from './reports.js';
+import type { CostBucket, ReportKind, ReportResult } from './reports.js';
 
 /**
  * Each report as a table: its columns and rows (one per JSON row, as `--format csv` writes them) and
@@ -18,6 +18,21 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
   concurrency: 'Concurrent calls',
   missed: 'Missed, not called back',
   accounts: 'Account codes',
+  costs: 'Call costs',
+};
+
+/** The money figure of a costs report: four decimals, as rated. */
+export function formatMoney(amount: number): string {
+  return amount.toFixed(4);
+}
+
+const COST_KEY_LABELS: Record<CostBucket, string> = {
+  extension: 'Extension',
+  trunk: 'Trunk',
+  account: 'Account code',
+  destination: 'Destination',
+  day: 'Day',
+  month: 'Month',
 };
 
 export interface ReportColumn {
@@ -150,6 +165,16 @@ export function reportTable(report: ReportResult): ReportTable {
         columns: [col('account_code', 'Account code', false), col('calls', 'Calls'), col('answered', 'Answered'), col('talk_seconds', 'Talk (s)')],
         rows,
         totals: sum(rows, ['calls', 'answered', 'talk_seconds'], { account_code: 'Total' }),
+      };
+    }
+    case 'costs': {
+      const cost = report.currency === '' ? 'Cost' : `Cost (${report.currency})`;
+      const rows: Record<string, ReportCell>[] = report.rows.map((r) => ({ ...r, cost: formatMoney(r.cost) }));
+      const unrated = report.unrated.calls === 0 ? '' : `, ${report.unrated.calls} unrated not included`;
+      return {
+        columns: [col('key', COST_KEY_LABELS[report.by], false), col('calls', 'Calls'), col('billed_seconds', 'Billed (s)'), col('cost', cost)],
+        rows,
+        totals: { key: `Total${unrated}`, calls: report.total.calls, billed_seconds: report.total.billed_seconds, cost: formatMoney(report.total.cost) },
       };
     }
   }

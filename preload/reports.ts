@@ -17,6 +17,7 @@ export const REPORT_KINDS = [
   'concurrency',
   'missed',
   'accounts',
+  'costs',
 ] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
@@ -34,14 +35,20 @@ export const ACTIVITY_BUCKETS = ['hour', 'day', 'week', 'month'] as const;
 export type ActivityBucket = (typeof ACTIVITY_BUCKETS)[number];
 export const CONCURRENCY_BUCKETS = ['day', 'hour'] as const;
 export type ConcurrencyBucket = (typeof CONCURRENCY_BUCKETS)[number];
+/** costs: what each row adds up (extension = the caller of an outbound call). */
+export const COST_BUCKETS = ['extension', 'trunk', 'account', 'destination', 'day', 'month'] as const;
+export type CostBucket = (typeof COST_BUCKETS)[number];
 export const TOP_OF = ['callers', 'destinations'] as const;
 export type TopOf = (typeof TOP_OF)[number];
 
 export interface ReportRequest {
   kind: ReportKind;
   filter: CallFilter;
-  /** activity: hour|day|week|month (default day); concurrency: day|hour (default day). */
-  by?: ActivityBucket;
+  /**
+   * activity: hour|day|week|month (default day); concurrency: day|hour (default day); costs:
+   * extension|trunk|account|destination|day|month (default extension).
+   */
+  by?: ActivityBucket | CostBucket;
   /** activity: add the same figures for the period of the same length before. */
   compare?: 'previous';
   /** top: callers (src) or destinations (dst); default callers. */
@@ -204,6 +211,27 @@ export interface AccountsReport {
   rows: AccountRow[];
 }
 
+export interface CostRow {
+  key: string;
+  calls: number;
+  billed_seconds: number;
+  cost: number;
+}
+
+/** What the rated calls of the filter cost (docs/costs.md), grouped by `by`; unrated calls are counted apart. */
+export interface CostsReport {
+  kind: 'costs';
+  by: CostBucket;
+  /** The plans' currency; '' when no call of the filter has a plan. */
+  currency: string;
+  rows: CostRow[];
+  total: { calls: number; billed_seconds: number; cost: number };
+  /** Billable calls no prefix matched: never counted as free. */
+  unrated: { calls: number };
+  /** Costs are being calculated again after a change (rates/rerate): figures may still move. */
+  stale: boolean;
+}
+
 export type ReportResult =
   | SummaryReport
   | ActivityReport
@@ -214,4 +242,5 @@ export type ReportResult =
   | GroupsReport
   | ConcurrencyReport
   | MissedReport
-  | AccountsReport;
+  | AccountsReport
+  | CostsReport;

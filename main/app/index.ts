@@ -10,6 +10,7 @@ import { FileRefRegistry } from './file-refs.js';
 import { createImportsArea } from './imports.js';
 import { createPbxArea } from './pbx.js';
 import { createRecordingsArea } from './recordings.js';
+import { createRatesArea } from './rates.js';
 import { createReportsArea } from './reports.js';
 import type { Shell } from './shell.js';
 import { createSyncArea } from './sync.js';
@@ -58,6 +59,7 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     imports: createImportsArea(ctx),
     reports: createReportsArea(ctx),
     exports: createExportsArea(ctx),
+    rates: createRatesArea(ctx),
     tasks: createTasksArea(ctx.tasks),
     async close() {
       ctx.tasks.cancelAll();

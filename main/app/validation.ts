@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ACTIVITY_BUCKETS,
   API_METHODS,
+  COST_BUCKETS,
   EXPORT_FIELDS,
   EXPORT_FORMATS,
   REPORT_KINDS,
@@ -46,12 +47,16 @@ const fileRef = z.object({ ref: z.string().min(1).max(100), name: z.string().max
 const reportRequest = z.object({
   kind: z.enum(REPORT_KINDS),
   filter: callFilter,
-  by: z.enum(ACTIVITY_BUCKETS).optional(),
+  by: z.enum([...ACTIVITY_BUCKETS, ...COST_BUCKETS]).optional(),
   compare: z.literal('previous').optional(),
   of: z.enum(TOP_OF).optional(),
   limit: z.number().int().min(1).max(1000).optional(),
   trunk: z.string().min(1).max(SHORT).optional(),
 });
+const dialPlanValue = z.string().trim().max(6).regex(/^\d*$/, 'must be digits (or empty)').optional();
+const dialPlan = { country_code: dialPlanValue, national_prefix: dialPlanValue, international_prefix: dialPlanValue };
+const names = z.array(z.string().trim().min(1).max(SHORT)).max(1000);
+const planName = z.string().trim().min(1, 'must not be empty').max(100);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]).transform(() => undefined);
 
 const settings = z.object({
@@ -77,12 +82,14 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     model: z.string().max(100).optional(),
     ca_file: z.string().min(1).max(4096).nullable().optional(),
     password: secret.optional(),
+    ...dialPlan,
   }),
   'pbx/saveImportSource': z.object({
     id: id.optional(),
     name: z.string().trim().min(1, 'must not be empty').max(100),
     tz: z.string().min(1).max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
     model: z.string().max(100).optional(),
+    ...dialPlan,
   }),
   'pbx/remove': z.object({ id, calls: z.enum(['delete', 'keep']).optional() }),
   'pbx/test': z.object({ id, password: secret.optional() }),
@@ -137,6 +144,25 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     bom: z.boolean().optional(),
     target: fileRef.optional(),
   }),
+  'rates/list': none,
+  'rates/show': z.object({ plan: planName }),
+  'rates/import': z.object({
+    file: fileRef,
+    plan: planName,
+    currency: z.string().trim().regex(/^[A-Za-z]{3}$/, 'must be a three-letter ISO 4217 code such as GBP').optional(),
+    pbx: names.optional(),
+    trunks: names.optional(),
+  }),
+  'rates/assign': z.object({ plan: planName, pbx: names, trunks: names }),
+  'rates/remove': z.object({ plan: planName }),
+  'rates/lookup': z.object({
+    number: z.string().trim().min(1, 'must not be empty').max(64),
+    pbx: z.string().trim().min(1).max(100),
+    trunk: z.string().trim().min(1).max(SHORT).optional(),
+    at: z.string().trim().max(32).optional(),
+  }),
+  'rates/state': none,
+  'rates/rerate': z.object({ taskId }),
   'dialogs/pickImportFiles': none,
   'dialogs/pickSaveFile': z.object({ suggested_name: z.string().max(255), format: z.enum(SAVE_FORMATS) }),
   'dialogs/pickFolder': none,

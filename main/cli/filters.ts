@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { OUTCOMES, type CallFilter, type Direction, type Disposition, type Outcome } from '../../preload/api.js';
+import { COST_STATUSES, OUTCOMES, type CallFilter, type CostStatus, type Direction, type Disposition, type Outcome } from '../../preload/api.js';
 import { DIRECTIONS } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import {
   anyText,
   choice,
   listOf,
+  parseAmount,
   parseDateBound,
   parsePattern,
   parseSeconds,
@@ -37,6 +38,9 @@ export interface FilterOptionValues {
   hasRecording?: boolean;
   search?: string;
   outcome?: Outcome[];
+  minCost?: number;
+  maxCost?: number;
+  costStatus?: CostStatus[];
 }
 
 const LISTS = 'repeatable or comma-separated';
@@ -68,7 +72,10 @@ export function addFilterOptions(command: Command): Command {
     .option('--min-call <seconds>', 'call time at least', parseSeconds)
     .option('--max-call <seconds>', 'call time at most', parseSeconds)
     .option('--has-recording [yes|no]', 'only calls with (or, with "no", without) a recording', parseYesNo)
-    .option('--search <text>', 'free text over numbers, names and trunks');
+    .option('--search <text>', 'free text over numbers, names and trunks')
+    .option('--min-cost <amount>', 'cost at least, in the rate plan\'s currency (not billable calls cost 0)', parseAmount)
+    .option('--max-cost <amount>', 'cost at most (unrated calls have no cost and never match)', parseAmount)
+    .option('--cost-status <list>', `rated, not_billable, unrated: how the call was priced (${LISTS})`, listOf(choice(COST_STATUSES)));
 }
 
 function checkRange<T extends number | string>(lowName: string, low: T | undefined, highName: string, high: T | undefined): void {
@@ -103,6 +110,10 @@ export function filterFromOptions(o: FilterOptionValues): CallFilter {
   if (o.hasRecording !== undefined) filter.has_recording = o.hasRecording;
   if (o.search !== undefined) filter.search = o.search;
   if (o.outcome) filter.outcome = o.outcome;
+  if (o.minCost !== undefined) filter.min_cost = o.minCost;
+  if (o.maxCost !== undefined) filter.max_cost = o.maxCost;
+  if (o.costStatus) filter.cost_status = o.costStatus;
+  checkRange('--min-cost', o.minCost, '--max-cost', o.maxCost);
   checkRange('--min-talk', o.minTalk, '--max-talk', o.maxTalk);
   checkRange('--min-call', o.minCall, '--max-call', o.maxCall);
   checkRange('--from', filter.from, '--to', filter.to);

@@ -30,6 +30,18 @@ export const parseCount = (value: string): number => integerIn(value, 0, 100_000
 export const parseSeed = (value: string): number => integerIn(value, 0, 2 ** 31 - 1, 'a seed');
 export const parseDays = (value: string): number => integerIn(value, 1, 36_500, 'a number of days');
 
+/** A dial plan value: digits, or '' to clear it. */
+export function parseDialPlanDigits(value: string): string {
+  if (!/^\d{0,6}$/.test(value.trim())) invalid('Expected digits only (at most 6), or "" to clear it.');
+  return value.trim();
+}
+
+/** An amount of money, 0 or more, with at most four decimals (costs are kept to four). */
+export function parseAmount(value: string): number {
+  if (!/^\d+(\.\d{1,4})?$/.test(value.trim())) invalid('Expected an amount such as 12 or 0.5 (at most four decimals, a dot as decimal mark).');
+  return Number(value.trim());
+}
+
 /** A choice among fixed values, case-insensitive; returns the canonical spelling. */
 export function choice<T extends string>(allowed: readonly T[]): (value: string) => T {
   return (value: string) => {

@@ -6,6 +6,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerImports } from './commands/imports.js';
 import { registerPbx } from './commands/pbx.js';
+import { registerRates } from './commands/rates.js';
 import { registerRecordings } from './commands/recordings.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
@@ -68,6 +69,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerExport(program, context);
   registerReport(program, context);
   registerPbx(program, context);
+  registerRates(program, context);
   registerSync(program, context);
   registerRecordings(program, context);
   registerSimulator(program, context);

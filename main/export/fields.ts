@@ -46,6 +46,10 @@ const SPECS: Record<ExportField, FieldSpec> = {
   recordings: { label: 'Recordings', value: { row: (r) => r.recordings } },
   outcome: { label: 'Outcome', value: { row: (r) => r.outcome } },
   route: { label: 'Route', value: { row: (r) => encodeRoute(r.route) } },
+  cost: { label: 'Cost', value: { row: (r) => r.cost } },
+  cost_status: { label: 'Cost Status', value: { row: (r) => r.cost_status } },
+  cost_currency: { label: 'Cost Currency', value: { row: (r) => r.cost_currency } },
+  rate_destination: { label: 'Rate Destination', value: { row: (r) => r.rate_destination } },
 };
 
 export function exportFieldLabel(field: ExportField): string {

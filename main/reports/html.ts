@@ -31,6 +31,9 @@ const FILTER_WORDS: Record<keyof CallFilter, string> = {
   has_recording: 'recorded',
   search: 'text',
   outcome: 'outcome',
+  min_cost: 'cost at least',
+  max_cost: 'cost at most',
+  cost_status: 'cost',
 };
 
 /** The filter in words: `PBX office; from 2025-03-01; status NO ANSWER, BUSY`, or `all calls`. */

@@ -6,6 +6,7 @@ import type {
   ActivityRow,
   ConcurrencyBucket,
   ConcurrencyReport,
+  CostBucket,
   ExtensionRow,
   ExtensionsReport,
   GroupRow,
@@ -27,6 +28,7 @@ import type { Db } from '../store/db-type.js';
 import { ANSWERED_OUTCOME, directionCode, directionName } from '../store/codes.js';
 import { compileFilter } from '../store/filter.js';
 import { bucketLabel, bucketRange, dayLabel, isoWeekday } from './buckets.js';
+import { costs } from './costs.js';
 import { ConcurrencySweep } from './sweep.js';
 import { validateReportRequest } from './validation.js';
 
@@ -417,7 +419,7 @@ export function runReport(db: Db, request: ReportRequest): ReportResult {
     case 'summary':
       return summary(db, s);
     case 'activity':
-      return activity(db, r.filter, s, r.by ?? 'day', r.compare === 'previous');
+      return activity(db, r.filter, s, (r.by as ActivityBucket | undefined) ?? 'day', r.compare === 'previous');
     case 'heatmap':
       return heatmap(db, s);
     case 'top':
@@ -434,5 +436,7 @@ export function runReport(db: Db, request: ReportRequest): ReportResult {
       return missed(db, s);
     case 'accounts':
       return accounts(db, s);
+    case 'costs':
+      return costs(db, s, (r.by as CostBucket | undefined) ?? 'extension');
   }
 }

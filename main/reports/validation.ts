@@ -1,5 +1,5 @@
 import type { CallFilter } from '../../preload/api.js';
-import { ACTIVITY_BUCKETS, REPORT_KINDS, TOP_OF, type ReportRequest } from '../../preload/reports.js';
+import { ACTIVITY_BUCKETS, COST_BUCKETS, REPORT_KINDS, TOP_OF, type ReportRequest } from '../../preload/reports.js';
 import { AppError } from '../errors.js';
 
 const KEYS = ['kind', 'filter', 'by', 'compare', 'of', 'limit', 'trunk'];
@@ -26,7 +26,7 @@ export function validateReportRequest(value: unknown): ReportRequest & { filter:
   const filter = (r.filter ?? {}) as CallFilter;
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw bad('The report filter must be an object.');
   if (r.by !== undefined) {
-    const allowed: readonly string[] = kind === 'concurrency' ? ['day', 'hour'] : kind === 'activity' ? ACTIVITY_BUCKETS : [];
+    const allowed: readonly string[] = kind === 'concurrency' ? ['day', 'hour'] : kind === 'activity' ? ACTIVITY_BUCKETS : kind === 'costs' ? COST_BUCKETS : [];
     if (!allowed.includes(r.by as string)) {
       throw bad(
         allowed.length === 0 ? `The ${kind} report takes no --by.` : `--by for ${kind} is one of ${allowed.join(', ')}, got "${String(r.by)}".`,

@@ -3,6 +3,7 @@ import { openConnection } from './db.js';
 import type { Db } from './db-type.js';
 import { createFieldSets, type FieldSets } from './field-sets.js';
 import type { Ingest } from './ingest.js';
+import type { RatesArea } from './rates.js';
 import { createQueries, type Queries } from './query.js';
 import type { CallsArea } from './types.js';
 
@@ -16,8 +17,9 @@ export interface Calls extends CallsArea {
  * The calls: ingest writes (ingest.ts), big loads (bulk.ts) and the query engine (query.ts) on the
  * store's connection, and exports on a reader connection of their own.
  */
-export function createCalls(db: Db, fieldSets: FieldSets, ingest: Ingest): Calls {
-  const queries = createQueries(db, fieldSets);
+export function createCalls(db: Db, fieldSets: FieldSets, ingest: Ingest, rates: RatesArea): Calls {
+  const explainCost = (callId: number) => rates.explain(callId);
+  const queries = createQueries(db, fieldSets, explainCost);
   const bulk = createBulkLoader(db);
 
   /**
@@ -35,7 +37,7 @@ export function createCalls(db: Db, fieldSets: FieldSets, ingest: Ingest): Calls
       // what the main connection already maps, and a small cache is enough for a forward scan.
       readerDb.pragma('mmap_size = 0');
       readerDb.pragma('cache_size = -16384');
-      reader = { db: readerDb, queries: createQueries(readerDb, createFieldSets(readerDb)) };
+      reader = { db: readerDb, queries: createQueries(readerDb, createFieldSets(readerDb), explainCost) };
     }
     return reader.queries;
   }

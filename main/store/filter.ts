@@ -6,6 +6,8 @@ import { AppError, isAppError } from '../errors.js';
 import { DAY_SECONDS } from './call-days.js';
 import { OUTCOMES, type Outcome } from '../cdr/outcome.js';
 import { directionCode, dispositionCode, outcomeCode } from './codes.js';
+import { COST_CODES } from './rates.js';
+import { COST_STATUSES, type CostStatus } from '../../preload/costs.js';
 import { charLength, foldText } from './text.js';
 
 /**
@@ -73,6 +75,9 @@ const FILTER_KEYS: readonly (keyof CallFilter)[] = [
   'has_recording',
   'search',
   'outcome',
+  'min_cost',
+  'max_cost',
+  'cost_status',
 ];
 
 /** Extremes of real UTC offsets (UTC-12 .. UTC+14): widen a wall-clock window into a UTC window. */
@@ -116,6 +121,12 @@ function seconds(field: string, value: unknown): number {
     throw bad(field, value, 'expected a whole number of seconds, 0 or more');
   }
   return value;
+}
+
+/** A cost bound in ten-thousandths of the currency (how calls.cost_e4 holds costs). */
+function costE4Bound(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw bad(field, value, 'expected an amount, 0 or more');
+  return Math.round(value * 10_000);
 }
 
 /** Wall clock bound in seconds (as if UTC); a date alone covers the whole day, HH:MM the whole minute. */
@@ -385,6 +396,20 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
     if (min !== null) terms.push(plainTerm(`c.${column} >= ?`, [min], true));
     if (max !== null) terms.push(plainTerm(`c.${column} <= ?`, [max], true));
   }
+
+  const costStatuses = inList('cost_status', COST_STATUSES);
+  if (costStatuses.length) {
+    const codes = costStatuses.map((name) => COST_CODES[name as CostStatus]);
+    terms.push(plainTerm(`c.cost_status IN (${marks(codes)})`, codes, false));
+  }
+  const minCost = present(f.min_cost) ? costE4Bound('min_cost', f.min_cost) : null;
+  const maxCost = present(f.max_cost) ? costE4Bound('max_cost', f.max_cost) : null;
+  if (minCost !== null && maxCost !== null && minCost > maxCost) {
+    throw new AppError('BAD_INPUT', `Invalid cost range: min_cost ${f.min_cost} is above max_cost ${f.max_cost}.`, { field: 'min_cost', value: f.min_cost });
+  }
+  // An unrated call has no cost (NULL): no bound matches it.
+  if (minCost !== null) terms.push(plainTerm('c.cost_e4 >= ?', [minCost], false));
+  if (maxCost !== null) terms.push(plainTerm('c.cost_e4 <= ?', [maxCost], false));
 
   if (present(f.has_recording)) {
     if (typeof f.has_recording !== 'boolean') throw bad('has_recording', f.has_recording, 'expected true or false');

@@ -6,6 +6,7 @@ import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db-type.js';
 import type { FieldSets } from './field-sets.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, storedRecords, type PreparedCall, type PreparedRecord, type PreparedRow, type RowColumn } from './prepare.js';
+import { COST_CODES, type Rater, type RatesArea } from './rates.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
 /**
@@ -150,7 +151,7 @@ interface StoredCallWithRecords {
  * rewritten. Calls come in runs (a new export; a re-imported file or an overlapping sync window): after
  * a known call the next one is looked up first, which spares a re-delivery the failing insert.
  */
-export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
+export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): Ingest {
   // The row's columns are bound by name from PreparedCall.row; the delivery's values follow positionally.
   // Positional parameters, listed from the one column list: binding a million rows by name took about
   // 2 µs more per row (better-sqlite3 looks each name up), a tenth of what writing a call costs.
@@ -222,6 +223,21 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     totals.clear();
   }
   const encoder = new RecordEncoder();
+  const setCost = db.prepare('UPDATE calls SET cost_status = ?, cost_e4 = ?, rate_plan_id = ?, rate_id = ? WHERE id = ?');
+
+  /** Prices a new call when a plan may apply; a call nothing prices keeps the defaults (not billable, 0). */
+  function rateNew(rater: Rater, callId: number, pbxId: number, row: PreparedRow): void {
+    if (!rater.active) return;
+    const rating = rater.rate({
+      pbx_id: pbxId,
+      dst: row.dst as string,
+      dst_trunk_name: row.dst_trunk_name as string,
+      billsec: row.billsec as number,
+      outcome: row.outcome as number,
+      start: row.start as string,
+    });
+    if (rating.status !== COST_CODES.not_billable) setCost.run(rating.status, rating.cost_e4, rating.plan_id, rating.rate_id, callId);
+  }
 
   /** The profile's zone turns wall clocks into instants; its model tells FXO from FXS ports. */
   function clockOf(pbxId: number): { tz: string; model: string } {
@@ -274,6 +290,8 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     days.add(stored, -1);
     days.add(nextFacts, 1);
     addTotal(stored.pbx_id, 0, nextFacts.billsec - stored.billsec);
+    // A merge can change the talk time, trunk, number or outcome: what the call costs follows.
+    rates.rateCall(stored.id);
   }
 
   /**
@@ -329,6 +347,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
     const anywhere = o.anywhere && otherSourcesHoldCalls.get(pbxId) !== undefined;
     const adopt = o.rank === SOURCE_RANKS.api && importSourcesHoldCalls.get(pbxId) !== undefined;
     const now = Math.floor(Date.now() / 1000);
+    const rater = rates.rater();
     let afterKnown = false;
     for (const call of calls) {
       const session = call.row.session as string;
@@ -355,6 +374,7 @@ export function createIngest(db: Db, fieldSets: FieldSets): Ingest {
           const id = Number(inserted.lastInsertRowid);
           writeRecords(id, call);
           writeText(id, call.row);
+          rateNew(rater, id, pbxId, call.row);
           const facts = dayFacts(pbxId, call.row);
           days.add(facts, 1);
           counts.inserted++;

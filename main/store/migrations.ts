@@ -286,11 +286,56 @@ const schema5: Migration = (db) => {
 };
 
 /**
+ * Schema 6: call costs (docs/costs.md, issue 13). Each PBX gets a dial plan, which turns dialled
+ * numbers into E.164 digits. A rate plan is a rate sheet (rate_rows, one row per prefix and
+ * effective date) applied to the calls of some PBXs leaving by some destination trunks; its scope is
+ * kept as JSON lists of PBX ids and trunk names (empty = all), so removing or renaming a PBX never
+ * widens a plan to every PBX. Each call keeps what rating made of it: cost_status (0 not billable,
+ * 1 rated, 2 unrated: billable but no prefix matched), cost_e4 (ten-thousandths of the plan's
+ * currency, exact; NULL when unrated) and the plan and row used, whose currency, destination and
+ * terms are read through them. Calls already cached are not billable until a plan exists, which is
+ * what the defaults say, so the upgrade writes no call.
+ */
+const schema6: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE pbx ADD COLUMN country_code TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pbx ADD COLUMN national_prefix TEXT NOT NULL DEFAULT '';
+    ALTER TABLE pbx ADD COLUMN international_prefix TEXT NOT NULL DEFAULT '';
+    CREATE TABLE rate_plans (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      currency TEXT NOT NULL,
+      pbx_ids TEXT NOT NULL DEFAULT '[]',
+      trunks TEXT NOT NULL DEFAULT '[]',
+      file TEXT NOT NULL DEFAULT '',
+      imported_at INTEGER NOT NULL
+    );
+    CREATE TABLE rate_rows (
+      id INTEGER PRIMARY KEY,
+      plan_id INTEGER NOT NULL REFERENCES rate_plans (id) ON DELETE CASCADE,
+      line INTEGER NOT NULL,
+      prefix TEXT NOT NULL,
+      destination TEXT NOT NULL DEFAULT '',
+      rate_e8 INTEGER NOT NULL,
+      connect_e8 INTEGER NOT NULL DEFAULT 0,
+      minimum INTEGER NOT NULL DEFAULT 0,
+      increment INTEGER NOT NULL DEFAULT 1,
+      effective TEXT NOT NULL DEFAULT '',
+      UNIQUE (plan_id, prefix, effective)
+    );
+    ALTER TABLE calls ADD COLUMN cost_status INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN cost_e4 INTEGER DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN rate_plan_id INTEGER;
+    ALTER TABLE calls ADD COLUMN rate_id INTEGER;
+  `);
+};
+
+/**
  * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
  * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
  * only the steps it lacks and never rewrites what an earlier release built.
  */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

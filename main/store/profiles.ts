@@ -3,6 +3,8 @@ import { defaultTimeZone, isValidTimeZone } from '../cdr/time.js';
 import { AppError } from '../errors.js';
 import type { Db } from './db-type.js';
 import { retimeCalls } from './retime.js';
+import { bumpRatingVersion } from './rates.js';
+import { checkDialPlan } from '../cdr/dial-plan.js';
 import type { PbxRecordInput, ProfilesArea } from './types.js';
 
 const APIS: readonly PbxRecordInput['api'][] = ['auto', 'legacy', 'ucm63xx'];
@@ -33,7 +35,12 @@ interface PbxDbRow {
   last_sync_state: PbxProfile['last_sync_state'];
   last_sync_error: string | null;
   call_count: number;
+  country_code: string;
+  national_prefix: string;
+  international_prefix: string;
 }
+
+const DIAL_PLAN_FIELDS = ['country_code', 'national_prefix', 'international_prefix'] as const;
 
 function toProfile(row: PbxDbRow, defaultId: number | null): PbxProfile {
   const profile: PbxProfile = {
@@ -53,6 +60,9 @@ function toProfile(row: PbxDbRow, defaultId: number | null): PbxProfile {
     last_sync_state: row.last_sync_state,
     last_sync_error: row.last_sync_error,
     calls: row.call_count,
+    country_code: row.country_code,
+    national_prefix: row.national_prefix,
+    international_prefix: row.international_prefix,
   };
   if (row.id === defaultId) profile.default_source = true;
   return profile;
@@ -75,8 +85,20 @@ function optionalText(value: unknown, field: string): string | null {
   return requireString(value, field, false);
 }
 
-function validate(input: PbxRecordInput): Omit<PbxDbRow, 'id' | 'last_sync_at' | 'last_sync_state' | 'last_sync_error' | 'call_count'> {
-  if (typeof input !== 'object' || input === null) throw bad('A PBX profile must be an object.');
+type SavedColumns = Omit<PbxDbRow, 'id' | 'last_sync_at' | 'last_sync_state' | 'last_sync_error' | 'call_count'>;
+
+/** The dial plan to store: each field given is checked, each absent one keeps `before`'s value. */
+function dialPlanOf(input: PbxRecordInput, before: PbxDbRow | undefined): Pick<PbxDbRow, (typeof DIAL_PLAN_FIELDS)[number]> {
+  const plan = {
+    country_code: input.country_code ?? before?.country_code ?? '',
+    national_prefix: input.national_prefix ?? before?.national_prefix ?? '',
+    international_prefix: input.international_prefix ?? before?.international_prefix ?? '',
+  };
+  checkDialPlan(plan);
+  return plan;
+}
+
+function validate(input: PbxRecordInput, before: PbxDbRow | undefined): SavedColumns {
   const name = requireString(input.name, 'name', false).trim();
   if (name.length > MAX_NAME) throw bad(`PBX name "${name.slice(0, 40)}..." is longer than ${MAX_NAME} characters.`, { name });
   const kind = input.kind ?? 'pbx';
@@ -118,6 +140,7 @@ function validate(input: PbxRecordInput): Omit<PbxDbRow, 'id' | 'last_sync_at' |
     fingerprint: optionalText(input.fingerprint, 'fingerprint'),
     ca_file: optionalText(input.ca_file, 'CA file'),
     has_password: hasPassword ? 1 : 0,
+    ...dialPlanOf(input, before),
   };
 }
 
@@ -138,12 +161,15 @@ export function createProfiles(db: Db): Profiles {
   );
   const dropPositionStmt = db.prepare('DELETE FROM sync_position WHERE pbx_id = ?');
   const insertStmt = db.prepare(
-    `INSERT INTO pbx (name, kind, url, api, detected_api, user, tz, model, fingerprint, ca_file, has_password)
-     VALUES (@name, @kind, @url, @api, @detected_api, @user, @tz, @model, @fingerprint, @ca_file, @has_password)`,
+    `INSERT INTO pbx (name, kind, url, api, detected_api, user, tz, model, fingerprint, ca_file, has_password,
+       country_code, national_prefix, international_prefix)
+     VALUES (@name, @kind, @url, @api, @detected_api, @user, @tz, @model, @fingerprint, @ca_file, @has_password,
+       @country_code, @national_prefix, @international_prefix)`,
   );
   const updateStmt = db.prepare(
     `UPDATE pbx SET name = @name, kind = @kind, url = @url, api = @api, detected_api = @detected_api, user = @user,
-       tz = @tz, model = @model, fingerprint = @fingerprint, ca_file = @ca_file, has_password = @has_password
+       tz = @tz, model = @model, fingerprint = @fingerprint, ca_file = @ca_file, has_password = @has_password,
+       country_code = @country_code, national_prefix = @national_prefix, international_prefix = @international_prefix
      WHERE id = @id`,
   );
   const deleteStmt = db.prepare('DELETE FROM pbx WHERE id = ?');
@@ -182,7 +208,9 @@ export function createProfiles(db: Db): Profiles {
    * cache never holds instants computed with a zone the profile no longer has.
    */
   const save = db.transaction((input: PbxRecordInput): PbxProfile => {
-    const values = validate(input);
+    if (typeof input !== 'object' || input === null) throw bad('A PBX profile must be an object.');
+    const stored = input.id === undefined ? undefined : getStmt.get(requireId(input.id));
+    const values = validate(input, stored);
     const taken = byNameStmt.get(values.name);
     if (values.kind === 'import') pinDefault();
     if (input.id === undefined) {
@@ -201,6 +229,7 @@ export function createProfiles(db: Db): Profiles {
     }
     updateStmt.run({ ...values, id });
     if (before.tz !== values.tz && before.call_count > 0) retimeCalls(db, id, values.tz);
+    if (DIAL_PLAN_FIELDS.some((field) => before[field] !== values[field])) bumpRatingVersion(db);
     // An import-only source is never synced: a resume position would only mislead.
     if (values.kind === 'import') dropPositionStmt.run(id);
     return get(id) as PbxProfile;

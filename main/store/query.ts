@@ -16,6 +16,8 @@ import { isoUtc } from '../cdr/time.js';
 import { AppError } from '../errors.js';
 import { decodeRoute } from '../cdr/outcome.js';
 import { directionName, dispositionName, outcomeName } from './codes.js';
+import type { CallCost } from '../../preload/costs.js';
+import { costStatusName } from './rates.js';
 import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
 import type { Db } from './db-type.js';
 import type { FieldSets } from './field-sets.js';
@@ -53,11 +55,21 @@ const SORT_KEYS: Record<SortField, string> = {
 const ROW_COLUMNS = `c.id, c.session, p.name AS pbx, c.start, c.start_utc, c.answer, c."end", c.src, c.dst,
   c.caller_name, c.clid, c.answered_by, c.disposition, c.direction, c.action_type, c.action_kind, c.action_target,
   c.duration, c.billsec, c.src_trunk_name, c.dst_trunk_name, c.account_code, c.recordings, c.legs, c.nat, c.origin,
-  c.imported_at, c.outcome, c.route`;
+  c.imported_at, c.outcome, c.route, c.cost_status, c.cost_e4,
+  (SELECT currency FROM rate_plans WHERE id = c.rate_plan_id) AS cost_currency,
+  (SELECT destination FROM rate_rows WHERE id = c.rate_id) AS rate_destination`;
 
 const PAGE_REQUEST_KEYS = ['filter', 'sort', 'limit', 'cursor'];
 
-interface CallDbRow extends Omit<CallRow, 'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction' | 'imported_at' | 'outcome' | 'route'> {
+interface CallDbRow
+  extends Omit<
+    CallRow,
+    'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction' | 'imported_at' | 'outcome' | 'route' | 'cost' | 'cost_status' | 'cost_currency' | 'rate_destination'
+  > {
+  cost_status: number;
+  cost_e4: number | null;
+  cost_currency: string | null;
+  rate_destination: string | null;
   start_utc: number;
   imported_at: number | null;
   outcome: number;
@@ -107,6 +119,10 @@ function toCallRow(row: CallDbRow): CallRow {
     imported_at: row.imported_at === null ? null : isoUtc(row.imported_at * 1000),
     outcome: outcomeName(row.outcome) ?? 'unanswered',
     route: decodeRoute(row.route),
+    cost: row.cost_e4 === null ? null : row.cost_e4 / 10_000,
+    cost_status: costStatusName(row.cost_status),
+    cost_currency: row.cost_currency ?? '',
+    rate_destination: row.rate_destination ?? '',
   };
 }
 
@@ -292,7 +308,8 @@ function distinctValues(db: Db, column: string): string[] {
   return db.prepare(sql).pluck().all() as string[];
 }
 
-export function createQueries(db: Db, fieldSets: FieldSets): Queries {
+/** `explainCost` tells how a call's cost was made (the rates area), for the session view. */
+export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId: number) => CallCost | null): Queries {
   /** Iterators handed out and not finished yet (endReads). */
   const openReads = new Set<IterableIterator<CallRow>>();
   const prepare = statementCache(db, 128);
@@ -314,7 +331,7 @@ export function createQueries(db: Db, fieldSets: FieldSets): Queries {
     if (!row) return null;
     const view = (record: RecordDbRow): LegView => unpackLeg(record.acct_id, fieldSets.decode(record.fields), record.derived);
     const { main, legs } = storedRecords(recordsOf.all(row.id), row.legs, view);
-    return { call: toCallRow(row), main, legs, conflicts: conflictsOf.all(row.id) };
+    return { call: toCallRow(row), main, legs, conflicts: conflictsOf.all(row.id), cost: explainCost(row.id) as CallCost };
   }
 
   return {

@@ -7,6 +7,7 @@ import { createFieldSets } from './field-sets.js';
 import { createImportLog } from './imports.js';
 import { createIngest } from './ingest.js';
 import { createProfiles } from './profiles.js';
+import { createRates } from './rates.js';
 import { createRecordings } from './recordings.js';
 import { createSettings } from './settings.js';
 import { createSyncState } from './sync-state.js';
@@ -35,8 +36,9 @@ export function openStore(path: string): Store {
   const db = openReady(path);
   const fieldSets = createFieldSets(db);
   const profiles = createProfiles(db);
-  const ingest = createIngest(db, fieldSets);
-  const calls = createCalls(db, fieldSets, ingest);
+  const rates = createRates(db);
+  const ingest = createIngest(db, fieldSets, rates);
+  const calls = createCalls(db, fieldSets, ingest, rates);
 
   function requirePbx(pbxId: number): number {
     if (profiles.get(pbxId) === null) throw new AppError('NOT_FOUND', `There is no PBX with id ${pbxId}.`, { id: pbxId });
@@ -65,5 +67,6 @@ export function openStore(path: string): Store {
     settings: createSettings(db),
     imports: createImportLog(db, ingest, fieldSets, requirePbx),
     reports: { run: (request) => runReport(db, request) },
+    rates,
   };
 }

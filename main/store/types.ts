@@ -1,3 +1,4 @@
+import type { RatesArea } from './rates.js';
 import type {
   ReportRequest,
   ReportResult,
@@ -37,6 +38,10 @@ export interface PbxRecordInput {
   ca_file?: string | null;
   /** Whether the caller keeps a password for this profile (desktop: OS keychain); never the password. */
   has_password?: boolean;
+  /** Dial plan; absent keeps the stored value (a new profile: ''). A change marks costs out of date. */
+  country_code?: string;
+  national_prefix?: string;
+  international_prefix?: string;
 }
 
 export interface IngestOptions {
@@ -229,6 +234,7 @@ export interface Store {
   readonly settings: SettingsArea;
   readonly imports: ImportsArea;
   readonly reports: ReportsArea;
+  readonly rates: RatesArea;
 }
 
 /** The reports of docs/reports.md over the calls a filter selects (main/reports/). */

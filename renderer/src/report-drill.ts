@@ -104,6 +104,20 @@ export function drillFilter(request: ReportRequest, report: ReportResult, index:
       const period = withinPeriod(base, { from: row.first_missed, to: row.last_missed });
       return { ...period, pbx: [row.pbx], caller: row.number, direction: ['inbound'], outcome: MISSED_OUTCOMES };
     }
+    case 'costs': {
+      const row = report.rows[index];
+      if (row === undefined) return null;
+      const rated: CallFilter = { ...base, cost_status: ['rated'] };
+      if (report.by === 'day' || report.by === 'month') {
+        const range = bucketRange(row.key);
+        return range ? withinPeriod(rated, range) : null;
+      }
+      if (report.by === 'extension') return row.key ? { ...rated, caller: row.key } : null;
+      if (report.by === 'trunk') return row.key ? { ...rated, dst_trunk: [row.key] } : null;
+      if (report.by === 'account') return row.key ? { ...rated, account_code: [row.key] } : null;
+      // No filter field selects a rate sheet's destination.
+      return null;
+    }
     case 'heatmap':
       return null;
   }
@@ -111,5 +125,5 @@ export function drillFilter(request: ReportRequest, report: ReportResult, index:
 
 /** Whether the report's rows open calls at all (a heatmap's do not). */
 export function drillable(report: ReportResult): boolean {
-  return report.kind !== 'heatmap';
+  return report.kind !== 'heatmap' && !(report.kind === 'costs' && report.by === 'destination');
 }

@@ -169,7 +169,7 @@ describe('ucmcdr pbx set', () => {
     const address = await cli(['--db', db, 'pbx', 'set', 'old-branch', '--url', first.url, '--user', 'x']);
     expect(address.code).toBe(2);
     expect(address.stderr).toBe(
-      'ucmcdr: "old-branch" is an import-only source: it has no address, user, API or certificate (--url, --user do not apply); only --tz, --model and --rename do.\n',
+      'ucmcdr: "old-branch" is an import-only source: it has no address, user, API or certificate (--url, --user do not apply); only --tz, --model, --rename and the dial plan do.\n',
     );
     const renamed = await cli(['--db', db, 'pbx', 'set', 'old-branch', '--rename', 'branch 2019', '--model', 'UCM6204']);
     expect(renamed.stdout).toBe('Updated old-branch: renamed to branch 2019; model UCM6204.\n');
@@ -179,7 +179,7 @@ describe('ucmcdr pbx set', () => {
   it('checks every value before touching the cache', async () => {
     const before = await profiles();
     const none = await cli(['--db', db, 'pbx', 'set', 'Imported']);
-    expect(none.stderr).toBe('ucmcdr: pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename.\n');
+    expect(none.stderr).toBe('ucmcdr: pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename, --country-code, --national-prefix, --international-prefix.\n');
     const zone = await cli(['--db', db, 'pbx', 'set', 'Imported', '--tz', 'Mars/Olympus']);
     expect(zone.stderr).toMatch(/^ucmcdr: option '--tz <zone>' argument 'Mars\/Olympus' is invalid\. Use an IANA time zone/);
     const api = await cli(['--db', db, 'pbx', 'set', 'Imported', '--api', 'v9']);

@@ -33,15 +33,20 @@ const row: CallRow = {
   imported_at: null,
   outcome: 'answered',
   route: [{ kind: 'DIAL', target: '' }],
+  cost: 0,
+  cost_status: 'not_billable',
+  cost_currency: '',
+  rate_destination: '',
 };
 
 describe('export fields', () => {
-  it('names the CSV columns as the UCM page\'s "Export File Data" list, then PBX, Direction, Recordings, Outcome, Route', () => {
+  it('names the CSV columns as the UCM page\'s "Export File Data" list, then PBX, Direction, Recordings, Outcome, Route and the cost fields', () => {
     expect(EXPORT_FIELDS.map(exportFieldLabel)).toEqual([
       'Account Code', 'Session', 'Action Owner', 'Action Type', 'Source Trunk Name', 'Dest Trunk Name', 'Caller Name',
       'Caller Number', 'Caller ID', 'Callee Number', 'Answer By', 'Context', 'Start Time', 'Answer Time', 'End Time',
       'Call Time', 'Talk Time', 'Source Channel', 'Dest Channel', 'Last App', 'Dest Channel Extension', 'Disposition',
       'Last Data', 'AMA Flags', 'Unique ID', 'User Field', 'NAT', 'PBX', 'Direction', 'Recordings', 'Outcome', 'Route',
+      'Cost', 'Cost Status', 'Cost Currency', 'Rate Destination',
     ]);
   });
 

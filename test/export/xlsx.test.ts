@@ -142,9 +142,10 @@ describe('xlsx export', () => {
     expect(header.getCell(30).value).toBe('Recordings');
     expect(header.getCell(31).value).toBe('Outcome');
     expect(header.getCell(32).value).toBe('Route');
-    expect(header.getCell(33).value).toBeNull();
+    expect(header.getCell(36).value).toBe('Rate Destination');
+    expect(header.getCell(37).value).toBeNull();
     header.eachCell((cell) => expect(cell.font?.bold).toBe(true));
-    expect(sheet.autoFilter).toBe('A1:AF3');
+    expect(sheet.autoFilter).toBe('A1:AJ3');
   });
 
   it('has the same columns as the CSV export for a choice of fields', async () => {

@@ -249,14 +249,25 @@ describe('opening a cache made by an earlier release', () => {
     opened(path).close();
 
     const after = objects(path);
-    // Schema 3 adds columns to these two (ALTER TABLE rewrites the CREATE text, not the table's pages).
-    const altered = ['calls', 'import_log'];
+    // Schemas 3 and 6 add columns to these (ALTER TABLE rewrites the CREATE text, not the table's pages).
+    const altered = ['calls', 'import_log', 'pbx'];
     for (const [name, object] of Object.entries(before)) {
       if (altered.includes(name)) expect(after[name]?.rootpage, name).toBe(object.rootpage);
       else expect(after[name], name).toEqual(object);
     }
     const added = Object.keys(after).filter((name) => !(name in before));
-    expect(added.sort()).toEqual(['call_conflicts', 'call_conflicts_by_import', 'calls_for_reports', 'calls_for_top', 'import_merges', 'import_merges_by_call']);
+    expect(added.sort()).toEqual([
+      'call_conflicts',
+      'call_conflicts_by_import',
+      'calls_for_reports',
+      'calls_for_top',
+      'import_merges',
+      'import_merges_by_call',
+      'rate_plans',
+      'rate_rows',
+      'sqlite_autoindex_rate_plans_1',
+      'sqlite_autoindex_rate_rows_1',
+    ]);
   });
 
   it('keeps an index whose text differs from what this release would write (no rebuild at open)', () => {

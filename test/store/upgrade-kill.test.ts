@@ -21,7 +21,7 @@ const BIN = fileURLToPath(new URL('../../bin/ucmcdr.js', import.meta.url));
 let tmp: { dir: string; cleanup: () => void };
 let db: string;
 
-/** A cache as the release before schema 4 left it: the same calls, without outcome, route and the report indexes. */
+/** A cache as the release before schema 4 left it: the same calls, without outcome, route, the report indexes and costs. */
 function schema3Cache(): void {
   const store = openStore(db);
   try {
@@ -33,6 +33,10 @@ function schema3Cache(): void {
   }
   const raw = new Database(db);
   raw.exec(`
+    DROP TABLE rate_rows; DROP TABLE rate_plans;
+    ALTER TABLE pbx DROP COLUMN country_code; ALTER TABLE pbx DROP COLUMN national_prefix; ALTER TABLE pbx DROP COLUMN international_prefix;
+    ALTER TABLE calls DROP COLUMN cost_status; ALTER TABLE calls DROP COLUMN cost_e4;
+    ALTER TABLE calls DROP COLUMN rate_plan_id; ALTER TABLE calls DROP COLUMN rate_id;
     DROP INDEX calls_for_reports; DROP INDEX calls_for_top;
     ALTER TABLE calls DROP COLUMN outcome; ALTER TABLE calls DROP COLUMN route;
     PRAGMA user_version = 3;

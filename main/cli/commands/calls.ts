@@ -50,6 +50,10 @@ const ROW_FIELDS = [
   'imported_at',
   'outcome',
   'route',
+  'cost',
+  'cost_status',
+  'cost_currency',
+  'rate_destination',
 ] as const satisfies readonly (keyof CallRow)[];
 
 function csvCellText(field: (typeof ROW_FIELDS)[number], row: CallRow): string {

@@ -12,7 +12,10 @@ import { type CliContext, requirePbx, requireRealPbx, shellWord, withStore, with
 import { renderTable } from '../format.js';
 import { writeText } from '../io.js';
 import { obtainPassword } from '../password.js';
-import { choice, parseExistingFile, parseName, parseZone } from '../options.js';
+import { choice, parseDialPlanDigits, parseExistingFile, parseName, parseZone } from '../options.js';
+import { dialPlanText, rerateNow } from './rates.js';
+
+const DIAL_PLAN_FIELDS = ['country_code', 'national_prefix', 'international_prefix'] as const;
 
 const APIS = ['auto', 'legacy', 'ucm63xx'] as const;
 
@@ -199,9 +202,12 @@ interface SetOptions {
   model?: string;
   caFile?: string;
   rename?: string;
+  countryCode?: string;
+  nationalPrefix?: string;
+  internationalPrefix?: string;
 }
 
-const SET_OPTIONS = ['url', 'user', 'api', 'tz', 'model', 'caFile', 'rename'] as const;
+const SET_OPTIONS = ['url', 'user', 'api', 'tz', 'model', 'caFile', 'rename', 'countryCode', 'nationalPrefix', 'internationalPrefix'] as const;
 const ADDRESS_OPTIONS = ['url', 'user', 'api', 'caFile'] as const;
 
 /**
@@ -211,7 +217,10 @@ const ADDRESS_OPTIONS = ['url', 'user', 'api', 'caFile'] as const;
  */
 async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<void> {
   if (!SET_OPTIONS.some((key) => o[key] !== undefined)) {
-    throw new AppError('BAD_INPUT', 'pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename.');
+    throw new AppError(
+      'BAD_INPUT',
+      'pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename, --country-code, --national-prefix, --international-prefix.',
+    );
   }
   if (o.url !== undefined) parsePbxUrl(o.url);
   if (o.user !== undefined && o.user.trim() === '') {
@@ -224,7 +233,7 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
       throw new AppError(
         'BAD_INPUT',
         `"${profile.name}" is an import-only source: it has no address, user, API or certificate ` +
-          `(${addressed.map(optionFlag).join(', ')} do not apply); only --tz, --model and --rename do.`,
+          `(${addressed.map(optionFlag).join(', ')} do not apply); only --tz, --model, --rename and the dial plan do.`,
         { name },
       );
     }
@@ -254,6 +263,9 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
       // A CA file is the user's choice of trust instead of a pin, which would otherwise take precedence.
       fingerprint: o.caFile === undefined ? profile.fingerprint : null,
       ca_file: o.caFile === undefined ? profile.ca_file : resolve(o.caFile),
+      country_code: o.countryCode,
+      national_prefix: o.nationalPrefix,
+      international_prefix: o.internationalPrefix,
     });
     const lines: string[] = [];
     if (saved.name !== profile.name) lines.push(`renamed to ${saved.name}`);
@@ -272,8 +284,11 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
     if (o.caFile !== undefined) {
       lines.push(`certificates checked against ${saved.ca_file}${profile.fingerprint ? ' (the pinned certificate is dropped)' : ''}`);
     }
+    const dialPlanChanged = DIAL_PLAN_FIELDS.some((field) => saved[field] !== profile[field]);
+    if (dialPlanChanged) lines.push(`dial plan ${dialPlanText(saved)}`);
     const what = lines.length === 0 ? 'nothing changed' : lines.join('; ');
     await writeText(ctx.io.stdout, `Updated ${profile.name}: ${what}.\n`);
+    if (dialPlanChanged) await rerateNow(ctx, store);
   });
 }
 
@@ -370,6 +385,9 @@ Examples:
     .option('--model <model>', 'the PBX model, e.g. UCM6304 (applies to calls stored from now on)')
     .option('--ca-file <file>', 'trust certificates signed by this CA (PEM) instead of the pinned one', parseExistingFile)
     .option('--rename <new-name>', 'a new name (refused when another profile has it)', parseName)
+    .option('--country-code <digits>', 'dial plan: the country code of the PBX, e.g. 44 (empty "" clears it)', parseDialPlanDigits)
+    .option('--national-prefix <digits>', 'dial plan: the trunk prefix of national numbers, e.g. 0', parseDialPlanDigits)
+    .option('--international-prefix <digits>', 'dial plan: the prefix of international numbers, e.g. 00 or 011', parseDialPlanDigits)
     .addHelpText(
       'after',
       `
@@ -377,12 +395,17 @@ A new --tz recomputes the UTC instant of every cached call of the profile from i
 time, in one transaction: interrupted, the cache holds all calls with the old zone or all with the new.
 A new --url keeps the pinned certificate: a PBX that moved connects as before, a server with another
 certificate is refused until "ucmcdr pbx trust NAME" pins it. An import-only source takes only --tz,
---model and --rename.
+--model, --rename and the dial plan.
+
+The dial plan turns dialled numbers into E.164 digits for call costs (docs/costs.md): a leading +
+or international prefix is dropped, a national prefix becomes the country code. A change prices
+the calls again (ucmcdr rates).
 
 Examples:
   ucmcdr pbx set office --tz America/New_York
   ucmcdr pbx set office --url https://10.1.0.5:8443
-  ucmcdr pbx set office --rename head-office --model UCM6304`,
+  ucmcdr pbx set office --rename head-office --model UCM6304
+  ucmcdr pbx set office --country-code 44 --national-prefix 0 --international-prefix 00`,
     )
     .action(async (name: string, o: SetOptions) => setPbx(context(), name, o));
 

@@ -52,12 +52,15 @@ function csvText(table: ReportTable): string {
 export function registerReport(program: Command, context: () => CliContext): void {
   const command = program
     .command('report')
-    .description('Answers instead of rows: summary, activity, heatmap, top numbers, extensions, trunks, groups, capacity, missed calls.')
+    .description('Answers instead of rows: summary, activity, heatmap, top numbers, extensions, trunks, groups, capacity, missed calls, call costs.')
     .argument('<kind>', REPORT_KINDS.join(', '), choice(REPORT_KINDS))
     .option('--format <format>', 'table, csv, json or html', choice(['table', 'csv', 'json', 'html'] as const), 'table')
     .option('--out <file>', 'write the report to this file (html is written to a file only)')
     .option('--force', 'replace the --out file if it exists')
-    .option('--by <bucket>', 'activity: hour, day, week or month (default day); concurrency: day or hour (default day)')
+    .option(
+      '--by <bucket>',
+      'activity: hour, day, week or month (default day); concurrency: day or hour (default day); costs: extension, trunk, account, destination, day or month (default extension)',
+    )
     .option('--compare <period>', 'activity: "previous" adds the period of the same length before', choice(['previous'] as const))
     .option('--of <what>', 'top: callers or destinations (default callers)', choice(['callers', 'destinations'] as const))
     .option('--limit <n>', 'top: rows (default 10)', parseLimit)
@@ -80,13 +83,16 @@ defines every figure.
   concurrency   peak concurrent calls overall and per day or hour [--trunk NAME]
   missed        inbound calls not answered whose number got no later answered call
   accounts      per account code
+  costs         what rated calls cost --by extension|trunk|account|destination|day|month;
+                unrated calls (no prefix matched) are counted apart (docs/costs.md)
 
 Examples:
   ucmcdr report summary --from 2025-03-01 --to 2025-03-31
   ucmcdr report activity --by week --compare previous --from 2025-03-01 --to 2025-03-31
   ucmcdr report missed --pbx office --from 2025-03-03
   ucmcdr report top --of destinations --limit 20 --direction outbound --format csv
-  ucmcdr report groups --format html --out groups.html`,
+  ucmcdr report groups --format html --out groups.html
+  ucmcdr report costs --by destination --from 2025-03-01 --to 2025-03-31`,
   );
   command.action(async (kind: ReportKind, o: ReportOptions) => {
     const ctx = context();
