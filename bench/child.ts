@@ -10,6 +10,7 @@ const parts: Record<string, () => Promise<PartFn>> = {
   'ingest-baseline': async () => (await import('./parts/ingest.js')).ingestBaseline,
   queries: async () => (await import('./parts/queries.js')).queryLatencies,
   reports: async () => (await import('./parts/reports.js')).reportLatencies,
+  rating: async () => (await import('./parts/rating.js')).ratingFigures,
   export: async () => (await import('./parts/export.js')).exportFigures,
   sync: async () => (await import('./parts/sync.js')).syncFromSimulator,
   'sync-baseline': async () => (await import('./parts/sync.js')).syncBaseline,

@@ -374,6 +374,38 @@ function reportsSection(run: BenchRun): string | null {
 }
 
 /** The command that produced the figures; with --reuse, each command and the parts it measured. */
+const RERATE_GOAL_S = 30;
+
+function ratingSection(run: BenchRun): string | null {
+  const part = find(run, 'rating');
+  if (!part) return null;
+  const f = part.figures;
+  const full = num(f, 'full_pass_s');
+  return [
+    `## Issue 13: call costs (${int(num(f, 'cache_calls'))} calls in the cache, ${int(num(f, 'candidates'))} with a destination trunk)`,
+    table(
+      ['figure', 'value', 'goal'],
+      [
+        [`re-rating every call after a new plan (${int(num(f, 'full_pass_changed'))} costs written)`, `${fmt(full)} s`, `<= ${RERATE_GOAL_S} s: ${verdict(full === null ? null : full <= RERATE_GOAL_S)}`],
+        ['the same reads and writes without pricing (prepared UPDATE per call, same chunks)', `${fmt(num(f, 'baseline_s'))} s`, ''],
+        ['ratio to that baseline', `${fmt(num(f, 'ratio_to_baseline'), 2)}x`, ''],
+        [`a pass after a change that moves no price (${int(num(f, 'unchanged_pass_changed'))} written)`, `${fmt(num(f, 'unchanged_pass_s'))} s`, ''],
+        [`importing the rate sheet (${int(num(f, 'sheet_rows'))} rows)`, `${int(num(f, 'sheet_import_ms'))} ms`, ''],
+        [`calls rated / unrated`, `${int(num(f, 'rated'))} / ${int(num(f, 'unrated'))}`, ''],
+        ['costs report by destination, whole cache, p50 / p95', `${fmt(num(f, 'costs_by_destination_p50'), 0)} / ${fmt(num(f, 'costs_by_destination_p95'), 0)} ms`, ''],
+        ['costs report by month, whole cache, p50 / p95', `${fmt(num(f, 'costs_by_month_p50'), 0)} / ${fmt(num(f, 'costs_by_month_p95'), 0)} ms`, ''],
+        ['peak RSS of the rating process', `${int(num(f, 'peak_rss_mb'))} MB`, ''],
+      ],
+    ),
+    'A pass reads every call that may have a cost (a destination trunk, or a cost from before) in id order, ' +
+      '20,000 per transaction, prices it in JavaScript (dial plan, longest prefix effective at the call\'s start, ' +
+      'exact integer arithmetic) and writes only the calls whose cost changed. Calls without a destination trunk are ' +
+      'not billable by definition and are not read. The sheet: a German PBX\'s carrier sheet of national, mobile and ' +
+      'world prefixes with a price change for a third of them half-way through the data.',
+    ...notes(run, ['rating']),
+  ].join('\n\n');
+}
+
 function commandsText(run: BenchRun): string {
   const byCommand = new Map<string, { date: string; parts: string[] }>();
   for (const result of run.results) {
@@ -416,8 +448,8 @@ export function renderReport(run: BenchRun, previous: string | null): string {
       'and its page cache, which the OS can take back, as well as the heap.',
   ];
   const sections = [ingestSection(run), syncSection(run), importSection(run)].filter((s): s is string => s !== null);
-  const reports = reportsSection(run);
-  return `${[...header, ...sections, uiSection(run, previous), ...(reports === null ? [] : [reports])].join('\n\n')}\n`;
+  const tail = [reportsSection(run), ratingSection(run)].filter((s): s is string => s !== null);
+  return `${[...header, ...sections, uiSection(run, previous), ...tail].join('\n\n')}\n`;
 }
 
 export function writeReport(run: BenchRun, path: string): void {

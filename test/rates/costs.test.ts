@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import type { CallRow, CostsReport } from '../../preload/api.js';
+import type { CallRow, CostsReport, SessionDetail } from '../../preload/api.js';
+import { sessionText } from '../../main/cli/commands/session.js';
 import { AppError } from '../../main/errors.js';
 import type { SheetProblem } from '../../main/rates/sheet.js';
 import { assignPlan, importRateSheet, lookupRate, rerateCalls } from '../../main/rates/plans.js';
@@ -233,6 +234,15 @@ describe('call costs', () => {
     generate(store, 2, 60);
     expect(store.rates.state().stale).toBe(false);
     checkEveryCall(store, world);
+
+    // The session view says how the figure was made.
+    const london = allCalls(store).find((c) => c.cost_status === 'rated' && c.rate_destination === 'London') as CallRow;
+    const detail = store.calls.session(london.id);
+    expect(detail?.cost).toMatchObject({ status: 'rated', plan: 'UK', e164: '442079460000', row: { prefix: '4420', rate: '0.0079', connect: '0.015' } });
+    expect(detail?.cost.billed_seconds).toBe(expectedOf(world, london).billed);
+    expect(sessionText(detail as SessionDetail)).toContain(`Cost      ${(london.cost as number).toFixed(4)} GBP: plan UK, 442079460000 by prefix 4420 (London)`);
+    const free = allCalls(store).find((c) => c.outcome !== 'answered') as CallRow;
+    expect(store.calls.session(free.id)?.cost).toMatchObject({ status: 'not_billable', cost: 0, reason: 'Not billable: nobody answered it.' });
 
     // A replaced sheet, a changed dial plan and a new assignment each make costs stale until a pass.
     const cheaper: Plan = { currency: 'GBP', rows: UK.rows.map((r) => ({ ...r, rate: r.prefix === '44' ? '0.005' : r.rate })).filter((r) => r.prefix !== '4420') };

@@ -1,6 +1,6 @@
 import { describeRoute } from '../../../preload/report-tables.js';
 import type { Command } from 'commander';
-import type { LegView, SessionDetail } from '../../../preload/api.js';
+import type { CallCost, LegView, SessionDetail } from '../../../preload/api.js';
 import { AppError } from '../../errors.js';
 import { type CliContext, requirePbx, withStore } from '../context.js';
 import { describeChannel, hms } from '../format.js';
@@ -24,6 +24,17 @@ function recordText(title: string, leg: LegView): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** `0.1234 GBP: plan BT, 442079460000 by prefix 4420 (London) at 0.0079/min + 0.015, 60/60 s, 120 s billed`. */
+function costText(cost: CallCost): string {
+  if (cost.status !== 'rated' || cost.row === null) return cost.reason;
+  const r = cost.row;
+  return (
+    `${(cost.cost ?? 0).toFixed(4)} ${cost.currency}: plan ${cost.plan}, ${cost.e164} by prefix ${r.prefix}` +
+    `${r.destination === '' ? '' : ` (${r.destination})`} at ${r.rate}/min + ${r.connect}, minimum ${r.minimum} s, ` +
+    `increment ${r.increment} s, ${cost.billed_seconds} s billed`
+  );
+}
+
 export function sessionText(detail: SessionDetail): string {
   const c = detail.call;
   const summary = [
@@ -38,6 +49,7 @@ export function sessionText(detail: SessionDetail): string {
     `Recording ${c.recordings.length > 0 ? c.recordings.join(', ') : '-'}`,
     `Legs      ${c.legs}`,
     `Origin    ${c.origin}${c.imported_at === null ? '' : `, imported ${c.imported_at}`}`,
+    `Cost      ${costText(detail.cost)}`,
   ].join('\n');
   const parts = [`${summary}\n`, recordText('Main record (main)', detail.main)];
   if (detail.conflicts.length > 0) {
