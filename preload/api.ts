@@ -22,10 +22,12 @@ import type {
   RerateRequest,
   RerateResult,
 } from './costs.js';
+import type { SyncSchedule } from './alerts.js';
 import type { Outcome, ReportRequest, ReportResult, RouteStep } from './reports.js';
 
 export * from './reports.js';
 export * from './costs.js';
+export * from './alerts.js';
 
 /** How a call relates to the PBX, derived once at ingest (main/cdr/derive.ts). */
 export const DIRECTIONS = ['inbound', 'outbound', 'internal', 'external', 'unknown'] as const;
@@ -58,6 +60,7 @@ export const API_ERROR_CODES = [
   'CANCELLED',
   'INTERNAL',
   'PASSWORD_REQUIRED', // no password stored for a PBX (keychain unavailable) and none was given
+  'MAIL_FAILED', // the SMTP server refused or could not be reached; what was to be sent stays pending
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
@@ -104,6 +107,10 @@ export interface PbxProfile {
   country_code: string;
   national_prefix: string;
   international_prefix: string;
+  /** Minutes between automatic syncs (0 = off); by default 15 when a password is stored, else off. */
+  sync_every: SyncSchedule;
+  /** When the office is open, PBX wall clock: `Mon-Fri 07:00-19:00` (after-hours alerts). */
+  business_hours: string;
 }
 
 /** A dial plan change: each field absent keeps the stored value, '' clears it. */
@@ -124,6 +131,8 @@ export interface PbxInput {
   country_code?: string;
   national_prefix?: string;
   international_prefix?: string;
+  sync_every?: SyncSchedule;
+  business_hours?: string;
 }
 
 /** A named source of imported history without a PBX to reach (kind 'import'). */
@@ -137,6 +146,7 @@ export interface ImportSourceInput {
   country_code?: string;
   national_prefix?: string;
   international_prefix?: string;
+  business_hours?: string;
 }
 
 export interface PbxRemoveRequest {

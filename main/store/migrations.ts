@@ -331,11 +331,66 @@ const schema6: Migration = (db) => {
 };
 
 /**
+ * Schema 7: keeping watch (docs/watch.md, issue 14). Each PBX gets a sync schedule (minutes; NULL =
+ * the default: 15 when a password is stored, else off) and business hours (PBX wall clock). An alert is
+ * one episode of one rule on one PBX (UNIQUE (rule, pbx_id, episode)), so raising it again from the
+ * same calls finds it; alert_calls lists the calls behind it (a call joins once). called_countries
+ * remembers, per PBX, the first call to each country code (new-destination-long-call);
+ * watch_state holds what the watch loop knows of each PBX between rounds and processes.
+ */
+const schema7: Migration = (db) => {
+  db.exec(`
+    ALTER TABLE pbx ADD COLUMN sync_every INTEGER CHECK (sync_every IN (0, 5, 15, 60));
+    ALTER TABLE pbx ADD COLUMN business_hours TEXT NOT NULL DEFAULT 'Mon-Fri 07:00-19:00';
+    CREATE TABLE alerts (
+      id INTEGER PRIMARY KEY,
+      rule TEXT NOT NULL,
+      severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+      pbx_id INTEGER NOT NULL REFERENCES pbx (id) ON DELETE CASCADE,
+      episode TEXT NOT NULL,
+      title TEXT NOT NULL,
+      first_at TEXT NOT NULL,
+      last_at TEXT NOT NULL,
+      raised_at INTEGER NOT NULL,
+      acknowledged_at INTEGER,
+      mailed_at INTEGER,
+      notified_at INTEGER,
+      UNIQUE (rule, pbx_id, episode)
+    );
+    CREATE INDEX alerts_by_last ON alerts (last_at);
+    CREATE TABLE alert_calls (
+      alert_id INTEGER NOT NULL REFERENCES alerts (id) ON DELETE CASCADE,
+      call_id INTEGER NOT NULL REFERENCES calls (id) ON DELETE CASCADE,
+      PRIMARY KEY (alert_id, call_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX alert_calls_by_call ON alert_calls (call_id);
+    CREATE TABLE called_countries (
+      pbx_id INTEGER NOT NULL REFERENCES pbx (id) ON DELETE CASCADE,
+      country TEXT NOT NULL,
+      first_utc INTEGER NOT NULL,
+      PRIMARY KEY (pbx_id, country)
+    ) WITHOUT ROWID;
+    CREATE TABLE watch_state (
+      pbx_id INTEGER PRIMARY KEY REFERENCES pbx (id) ON DELETE CASCADE,
+      last_success INTEGER,
+      last_attempt INTEGER,
+      failing_since INTEGER,
+      failures INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      next_run INTEGER
+    );
+  `);
+  // The calls cached before the rules existed are history: \`ucmcdr alerts scan\` looks at them on request,
+  // the first sync after the upgrade does not.
+  db.exec(`INSERT INTO settings (key, value) SELECT 'alerts.evaluated_id', CAST(coalesce(max(id), 0) AS TEXT) FROM calls`);
+};
+
+/**
  * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
  * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
  * only the steps it lacks and never rewrites what an earlier release built.
  */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6, schema7];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

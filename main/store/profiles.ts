@@ -1,4 +1,5 @@
-import type { PbxProfile } from '../../preload/api.js';
+import { SYNC_SCHEDULES, type PbxProfile, type SyncSchedule } from '../../preload/api.js';
+import { parseBusinessHours } from '../alerts/hours.js';
 import { defaultTimeZone, isValidTimeZone } from '../cdr/time.js';
 import { AppError } from '../errors.js';
 import type { Db } from './db-type.js';
@@ -38,7 +39,12 @@ interface PbxDbRow {
   country_code: string;
   national_prefix: string;
   international_prefix: string;
+  sync_every: number | null;
+  business_hours: string;
 }
+
+/** Without a schedule of its own, a PBX with a stored password syncs every 15 minutes; one without never does. */
+const DEFAULT_SYNC_EVERY = 15;
 
 const DIAL_PLAN_FIELDS = ['country_code', 'national_prefix', 'international_prefix'] as const;
 
@@ -63,6 +69,8 @@ function toProfile(row: PbxDbRow, defaultId: number | null): PbxProfile {
     country_code: row.country_code,
     national_prefix: row.national_prefix,
     international_prefix: row.international_prefix,
+    sync_every: (row.sync_every ?? (row.has_password === 1 && row.kind === 'pbx' ? DEFAULT_SYNC_EVERY : 0)) as SyncSchedule,
+    business_hours: row.business_hours,
   };
   if (row.id === defaultId) profile.default_source = true;
   return profile;
@@ -141,7 +149,20 @@ function validate(input: PbxRecordInput, before: PbxDbRow | undefined): SavedCol
     ca_file: optionalText(input.ca_file, 'CA file'),
     has_password: hasPassword ? 1 : 0,
     ...dialPlanOf(input, before),
+    sync_every: syncEveryOf(input, before),
+    business_hours: input.business_hours === undefined ? (before?.business_hours ?? DEFAULT_BUSINESS_HOURS) : parseBusinessHours(input.business_hours).text,
   };
+}
+
+const DEFAULT_BUSINESS_HOURS = 'Mon-Fri 07:00-19:00';
+
+/** The schedule to store: given, else the stored one (NULL keeps following the default). */
+function syncEveryOf(input: PbxRecordInput, before: PbxDbRow | undefined): number | null {
+  if (input.sync_every === undefined) return before?.sync_every ?? null;
+  if (!(SYNC_SCHEDULES as readonly number[]).includes(input.sync_every)) {
+    throw bad(`A sync schedule is one of ${SYNC_SCHEDULES.join(', ')} minutes (0 = off), got ${JSON.stringify(input.sync_every)}.`, { field: 'sync_every' });
+  }
+  return input.sync_every;
 }
 
 /** The profiles area (see ProfilesArea), and the name lookup the query engine uses. */
@@ -162,14 +183,15 @@ export function createProfiles(db: Db): Profiles {
   const dropPositionStmt = db.prepare('DELETE FROM sync_position WHERE pbx_id = ?');
   const insertStmt = db.prepare(
     `INSERT INTO pbx (name, kind, url, api, detected_api, user, tz, model, fingerprint, ca_file, has_password,
-       country_code, national_prefix, international_prefix)
+       country_code, national_prefix, international_prefix, sync_every, business_hours)
      VALUES (@name, @kind, @url, @api, @detected_api, @user, @tz, @model, @fingerprint, @ca_file, @has_password,
-       @country_code, @national_prefix, @international_prefix)`,
+       @country_code, @national_prefix, @international_prefix, @sync_every, @business_hours)`,
   );
   const updateStmt = db.prepare(
     `UPDATE pbx SET name = @name, kind = @kind, url = @url, api = @api, detected_api = @detected_api, user = @user,
        tz = @tz, model = @model, fingerprint = @fingerprint, ca_file = @ca_file, has_password = @has_password,
-       country_code = @country_code, national_prefix = @national_prefix, international_prefix = @international_prefix
+       country_code = @country_code, national_prefix = @national_prefix, international_prefix = @international_prefix,
+       sync_every = @sync_every, business_hours = @business_hours
      WHERE id = @id`,
   );
   const deleteStmt = db.prepare('DELETE FROM pbx WHERE id = ?');

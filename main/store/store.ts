@@ -8,6 +8,9 @@ import { createImportLog } from './imports.js';
 import { createIngest } from './ingest.js';
 import { createProfiles } from './profiles.js';
 import { createRates } from './rates.js';
+import { createAlerts } from './alerts.js';
+import { createWatchState } from './watch-state.js';
+import { evaluateNewCalls, scanCalls } from '../alerts/engine.js';
 import { createRecordings } from './recordings.js';
 import { createSettings } from './settings.js';
 import { createSyncState } from './sync-state.js';
@@ -37,6 +40,7 @@ export function openStore(path: string): Store {
   const fieldSets = createFieldSets(db);
   const profiles = createProfiles(db);
   const rates = createRates(db);
+  const alerts = createAlerts(db);
   const ingest = createIngest(db, fieldSets, rates);
   const calls = createCalls(db, fieldSets, ingest, rates);
 
@@ -68,5 +72,11 @@ export function openStore(path: string): Store {
     imports: createImportLog(db, ingest, fieldSets, requirePbx),
     reports: { run: (request) => runReport(db, request) },
     rates,
+    alerts: {
+      ...alerts,
+      evaluateNew: () => evaluateNewCalls(db, alerts),
+      scan: (range) => scanCalls(db, alerts, range),
+    },
+    watch: createWatchState(db),
   };
 }

@@ -1,4 +1,7 @@
+import type { AlertScanResult } from '../../preload/alerts.js';
+import type { AlertsArea } from './alerts.js';
 import type { RatesArea } from './rates.js';
+import type { WatchStateArea } from './watch-state.js';
 import type {
   ReportRequest,
   ReportResult,
@@ -42,6 +45,10 @@ export interface PbxRecordInput {
   country_code?: string;
   national_prefix?: string;
   international_prefix?: string;
+  /** Minutes between automatic syncs (0 = off); absent keeps the stored choice (a new profile: the default). */
+  sync_every?: number;
+  /** `Mon-Fri 07:00-19:00` (main/alerts/hours.ts); absent keeps the stored hours. */
+  business_hours?: string;
 }
 
 export interface IngestOptions {
@@ -235,6 +242,13 @@ export interface Store {
   readonly imports: ImportsArea;
   readonly reports: ReportsArea;
   readonly rates: RatesArea;
+  readonly alerts: AlertsArea & {
+    /** The rules over the calls added since the last evaluation (after a sync or import). */
+    evaluateNew(): AlertScanResult;
+    /** The rules over a period of history (PBX ids, wall-clock bounds). */
+    scan(range: { pbxIds: number[]; from?: string; to?: string }): AlertScanResult;
+  };
+  readonly watch: WatchStateArea;
 }
 
 /** The reports of docs/reports.md over the calls a filter selects (main/reports/). */

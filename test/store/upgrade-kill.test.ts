@@ -33,6 +33,9 @@ function schema3Cache(): void {
   }
   const raw = new Database(db);
   raw.exec(`
+    DROP TABLE alert_calls; DROP TABLE alerts; DROP TABLE called_countries; DROP TABLE watch_state;
+    DELETE FROM settings WHERE key = 'alerts.evaluated_id';
+    ALTER TABLE pbx DROP COLUMN sync_every; ALTER TABLE pbx DROP COLUMN business_hours;
     DROP TABLE rate_rows; DROP TABLE rate_plans;
     ALTER TABLE pbx DROP COLUMN country_code; ALTER TABLE pbx DROP COLUMN national_prefix; ALTER TABLE pbx DROP COLUMN international_prefix;
     ALTER TABLE calls DROP COLUMN cost_status; ALTER TABLE calls DROP COLUMN cost_e4;

@@ -1,0 +1,87 @@
+import { ALERT_RULES, type AlertRule, type AlertRuleSettings, type Severity } from '../../preload/alerts.js';
+import { AppError } from '../errors.js';
+
+/**
+ * The alert rules' defaults and their check. The premium list (docs/watch.md names its sources):
+ * ITU-T E.164 "international networks" 881 (global mobile satellite), 882 and 883 (international
+ * networks), 870 (Inmarsat), 979 (International Premium Rate Service) and 991 (ITPCS trials); the North
+ * American area codes that are other countries although dialled like domestic ones (Caribbean NANP
+ * members, the issue's list) and 1900/1976 (US premium rate).
+ */
+export const DEFAULT_PREMIUM_PREFIXES: readonly string[] = [
+  '870',
+  '881',
+  '882',
+  '883',
+  '979',
+  '991',
+  '1242',
+  '1246',
+  '1264',
+  '1268',
+  '1284',
+  '1345',
+  '1441',
+  '1473',
+  '1649',
+  '1664',
+  '1758',
+  '1767',
+  '1784',
+  '1809',
+  '1829',
+  '1849',
+  '1868',
+  '1869',
+  '1876',
+  '1900',
+  '1976',
+];
+
+export const DEFAULT_RULE_SETTINGS: AlertRuleSettings = {
+  'premium-destination': { enabled: true, prefixes: [...DEFAULT_PREMIUM_PREFIXES] },
+  'after-hours': { enabled: true },
+  'failed-burst': { enabled: true, calls: 10, minutes: 10 },
+  'concurrency-spike': { enabled: true, factor: 2, minimum: 4, days: 28 },
+  'volume-drift': { enabled: true, factor: 3, weeks: 4, minimum_minutes: 60 },
+  'new-destination-long-call': { enabled: true, minutes: 20, learning_days: 7 },
+  'sync-failing': { enabled: true, hours: 2 },
+};
+
+export const RULE_SEVERITY: Readonly<Record<AlertRule, Severity>> = {
+  'premium-destination': 'critical',
+  'after-hours': 'warning',
+  'failed-burst': 'warning',
+  'concurrency-spike': 'warning',
+  'volume-drift': 'warning',
+  'new-destination-long-call': 'warning',
+  'sync-failing': 'warning',
+};
+
+function bad(message: string): AppError {
+  return new AppError('BAD_INPUT', message, { field: 'rules' });
+}
+
+/** Each rule's settings over the defaults; refuses an unknown rule or key, or a value out of range. */
+export function checkRuleSettings(value: unknown): AlertRuleSettings {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('Alert rule settings must be an object keyed by rule.');
+  const out = structuredClone(DEFAULT_RULE_SETTINGS) as unknown as Record<string, Record<string, unknown>>;
+  for (const [rule, given] of Object.entries(value as Record<string, unknown>)) {
+    if (!(ALERT_RULES as readonly string[]).includes(rule)) throw bad(`Unknown alert rule "${rule}": use ${ALERT_RULES.join(', ')}.`);
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad(`Settings of rule ${rule} must be an object.`);
+    const target = out[rule] as Record<string, unknown>;
+    for (const [key, v] of Object.entries(given as Record<string, unknown>)) {
+      const current = target[key];
+      if (current === undefined) throw bad(`Rule ${rule} has no setting "${key}": it has ${Object.keys(target).join(', ')}.`);
+      if (typeof current === 'boolean') {
+        if (typeof v !== 'boolean') throw bad(`${rule}.${key} is true or false.`);
+      } else if (typeof current === 'number') {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 100_000) throw bad(`${rule}.${key} is a number above 0, got ${JSON.stringify(v)}.`);
+      } else if (!Array.isArray(v) || v.length > 1000 || !v.every((p) => typeof p === 'string' && /^\d{1,15}$/.test(p))) {
+        throw bad(`${rule}.${key} is a list of E.164 prefixes (digits, e.g. "882").`);
+      }
+      target[key] = v;
+    }
+  }
+  return out as unknown as AlertRuleSettings;
+}
