@@ -293,7 +293,8 @@ const schema5: Migration = (db) => {
  * widens a plan to every PBX. Each call keeps what rating made of it: cost_status (0 not billable,
  * 1 rated, 2 unrated: billable but no prefix matched), cost_e4 (ten-thousandths of the plan's
  * currency, exact; NULL when unrated) and the plan and row used, whose currency, destination and
- * terms are read through them. Calls already cached are not billable until a plan exists, which is
+ * terms are read through them. Row ids are never reused (AUTOINCREMENT): a call not priced again yet
+ * after its plan's sheet was replaced must find no row, not a row of the new sheet. Calls already cached are not billable until a plan exists, which is
  * what the defaults say, so the upgrade writes no call.
  */
 const schema6: Migration = (db) => {
@@ -311,7 +312,7 @@ const schema6: Migration = (db) => {
       imported_at INTEGER NOT NULL
     );
     CREATE TABLE rate_rows (
-      id INTEGER PRIMARY KEY,
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
       plan_id INTEGER NOT NULL REFERENCES rate_plans (id) ON DELETE CASCADE,
       line INTEGER NOT NULL,
       prefix TEXT NOT NULL,

@@ -353,6 +353,21 @@ describe('call costs', () => {
     expect(store.rates.state().stale).toBe(true);
   });
 
+  it('never explains a call by a row of a newer sheet while it waits to be priced again', async ({ store, dir }) => {
+    addPbxs(store);
+    const office = store.profiles.getByName('office')?.id as number;
+    store.calls.ingest(office, [flatCall({ session: 'de', start: '2025-03-10 10:00:00', dst: '49301234567', billsec: 60, dst_trunk_name: 'BT' })], { origin: 'sync' });
+    await load(store, dir, 'BT', { currency: 'GBP', rows: [{ prefix: '49', destination: 'Germany', rate: '0.03', connect: '0', minimum: 0, increment: 1, from: '' }] }, { pbx: [], trunks: [] });
+    await rerateCalls(store);
+    expect(allCalls(store)[0]).toMatchObject({ cost: 0.03, rate_destination: 'Germany' });
+    await load(store, dir, 'BT', { currency: 'GBP', rows: [{ prefix: '33', destination: 'France', rate: '0.5', connect: '0', minimum: 60, increment: 60, from: '' }] }, { pbx: [], trunks: [] });
+    expect(allCalls(store)[0]).toMatchObject({ cost: 0.03, rate_destination: '' });
+    expect(store.calls.session(allCalls(store)[0]?.id as number)?.cost).toMatchObject({ row: null, reason: expect.stringMatching(/replaced/) });
+    expect((store.reports.run({ kind: 'costs', filter: {}, by: 'destination' }) as CostsReport).rows).toEqual([
+      { key: '(being calculated again)', calls: 1, billed_seconds: 0, cost: 0.03 },
+    ]);
+  });
+
   it('looks up which prefix and price a number gets, and says why when none', async ({ store, dir }) => {
     addPbxs(store);
     const office = store.profiles.getByName('office');

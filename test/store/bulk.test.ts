@@ -273,6 +273,7 @@ describe('opening a cache made by an earlier release', () => {
       'sqlite_autoindex_alerts_1',
       'sqlite_autoindex_rate_plans_1',
       'sqlite_autoindex_rate_rows_1',
+      'sqlite_sequence',
       'watch_state',
     ]);
   });

@@ -106,9 +106,11 @@ export function registerRates(program: Command, context: () => CliContext): void
       'after',
       `
 A rate plan is a carrier's rate sheet (CSV: prefix, destination, rate per minute, connect fee,
-minimum, increment, effective date) applied to the calls of some PBXs leaving by some destination
-trunks. Each answered call with talk time that leaves by a trunk of a plan is priced by the longest
-prefix of its number (made E.164 by the PBX's dial plan: ucmcdr pbx set NAME --country-code ...).
+minimum, increment, effective date; headers matched by the usual synonyms such as code, dial code,
+price, per minute, setup, interval, valid from: see "rates import --help") applied to the calls of
+some PBXs leaving by some destination trunks. Each answered call with talk time that leaves by a
+trunk of a plan is priced by the longest prefix of its number (made E.164 by the PBX's dial plan:
+ucmcdr pbx set NAME --country-code ...).
 A change prices the cached calls again at once.
 
 Examples:
