@@ -6,7 +6,8 @@ import { startSimulator } from '../simulator/server.js';
 import type { Store } from '../store/types.js';
 
 export const DEMO_NAME = 'Demo PBX';
-export const DEMO_USER = 'cdrapi';
+const DEMO_BUSINESS_HOURS = 'Mon-Fri 07:00-21:00, Sat-Sun 09:00-17:00';
+const DEMO_USER = 'cdrapi';
 export const DEMO_PASSWORD = 'cdrapi123';
 
 type Simulator = Awaited<ReturnType<typeof startSimulator>>;
@@ -55,6 +56,9 @@ export class DemoPbx {
       model: existing?.model || 'UCM simulator',
       fingerprint: existing?.fingerprint ?? null,
       ca_file: null,
+      // The simulated office works late and at weekends (main/simulator/generator.ts): a new demo
+      // profile gets those hours, so its after-hours alerts mean something; the user's choice stays.
+      business_hours: existing ? undefined : DEMO_BUSINESS_HOURS,
     });
     this.secrets.set(profile.id, DEMO_PASSWORD);
     const { fingerprint, subject, issuer, valid_from, valid_to } = await probeCertificate(simulator.url);

@@ -53,6 +53,17 @@ export async function withStore<T>(
   }
 }
 
+/**
+ * Ends a command with this exit status after it has printed its result: not a failure, a result
+ * scripts test (`alerts --check` exits 3 while open alerts exist).
+ */
+export class ExitStatus extends Error {
+  constructor(readonly status: number) {
+    super(`exit status ${status}`);
+    this.name = 'ExitStatus';
+  }
+}
+
 /** A PBX profile by name, or NOT_FOUND listing the names there are. */
 export function requirePbx(store: Store, name: string) {
   const profile = store.profiles.getByName(name);

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { toAppError } from '../errors.js';
 import { defaultDbPath } from '../paths.js';
+import { registerAlerts } from './commands/alerts.js';
 import { registerCalls } from './commands/calls.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
@@ -13,7 +14,8 @@ import { registerServe } from './commands/serve.js';
 import { registerSession } from './commands/session.js';
 import { registerSimulator } from './commands/simulator.js';
 import { registerSync } from './commands/sync.js';
-import { type CliContext, createContext } from './context.js';
+import { registerWatch } from './commands/watch.js';
+import { type CliContext, createContext, ExitStatus } from './context.js';
 import { type CliIo, oneLine } from './io.js';
 
 /**
@@ -38,7 +40,7 @@ function buildProgram(io: CliIo, setContext: (ctx: CliContext) => void): Command
       'after',
       `
 Run "ucmcdr <command> --help" for the options and examples of each command.
-Exit status: 0 success, 1 failure, 2 invalid command line, 130 cancelled (Ctrl-C).`,
+Exit status: 0 success, 1 failure, 2 invalid command line, 3 open alerts (alerts --check), 130 cancelled (Ctrl-C).`,
     )
     .hook('preAction', (_program, action) => {
       const db = action.optsWithGlobals().db as string | undefined;
@@ -71,6 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerPbx(program, context);
   registerRates(program, context);
   registerSync(program, context);
+  registerWatch(program, context);
+  registerAlerts(program, context);
   registerRecordings(program, context);
   registerSimulator(program, context);
   registerServe(program, context);
@@ -83,6 +87,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof ExitStatus) return error.status;
     if (error instanceof CommanderError) {
       // Help and version are printed by commander and are successes; everything else was reported.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;

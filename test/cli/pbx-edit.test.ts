@@ -179,7 +179,7 @@ describe('ucmcdr pbx set', () => {
   it('checks every value before touching the cache', async () => {
     const before = await profiles();
     const none = await cli(['--db', db, 'pbx', 'set', 'Imported']);
-    expect(none.stderr).toBe('ucmcdr: pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename, --country-code, --national-prefix, --international-prefix.\n');
+    expect(none.stderr).toBe('ucmcdr: pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename, --country-code, --national-prefix, --international-prefix, --business-hours, --sync-every.\n');
     const zone = await cli(['--db', db, 'pbx', 'set', 'Imported', '--tz', 'Mars/Olympus']);
     expect(zone.stderr).toMatch(/^ucmcdr: option '--tz <zone>' argument 'Mars\/Olympus' is invalid\. Use an IANA time zone/);
     const api = await cli(['--db', db, 'pbx', 'set', 'Imported', '--api', 'v9']);

@@ -40,7 +40,7 @@ describe('ucmcdr usage', () => {
     for (const name of ['import', 'calls', 'session', 'export', 'pbx', 'sync', 'recordings', 'simulator', 'serve']) {
       expect(run.stdout).toMatch(new RegExp(`^ {2}${name}\\b`, 'm'));
     }
-    expect(run.stdout).toContain('Exit status: 0 success, 1 failure, 2 invalid command line, 130 cancelled');
+    expect(run.stdout).toContain('Exit status: 0 success, 1 failure, 2 invalid command line, 3 open alerts (alerts --check), 130 cancelled');
   });
 
   it('prints the help and exits 2 when no command is given', async () => {

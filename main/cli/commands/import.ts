@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import type { ImportProgress } from '../../importers/index.js';
 import { type CliContext, requirePbx, withStore } from '../context.js';
 import { writeText } from '../io.js';
+import { checkNewCalls } from './alerts.js';
 import { choice, parseExistingFile, parseName } from '../options.js';
 import { progressPrinter, progressText } from '../progress.js';
 
@@ -111,6 +112,7 @@ Examples:
         });
         progress.done();
         for (const file of result.files) await writeText(ctx.io.stdout, fileSummary(file));
+        await checkNewCalls(ctx, store);
         const failed = result.files.filter((f) => f.error !== null);
         if (failed.length > 0) {
           const list = (files: ImportFileResult[]) => files.map((f) => `${f.file} (${f.error?.message})`).join('; ');

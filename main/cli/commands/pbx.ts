@@ -205,9 +205,24 @@ interface SetOptions {
   countryCode?: string;
   nationalPrefix?: string;
   internationalPrefix?: string;
+  businessHours?: string;
+  syncEvery?: number;
 }
 
-const SET_OPTIONS = ['url', 'user', 'api', 'tz', 'model', 'caFile', 'rename', 'countryCode', 'nationalPrefix', 'internationalPrefix'] as const;
+const SET_OPTIONS = [
+  'url',
+  'user',
+  'api',
+  'tz',
+  'model',
+  'caFile',
+  'rename',
+  'countryCode',
+  'nationalPrefix',
+  'internationalPrefix',
+  'businessHours',
+  'syncEvery',
+] as const;
 const ADDRESS_OPTIONS = ['url', 'user', 'api', 'caFile'] as const;
 
 /**
@@ -219,7 +234,7 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
   if (!SET_OPTIONS.some((key) => o[key] !== undefined)) {
     throw new AppError(
       'BAD_INPUT',
-      'pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename, --country-code, --national-prefix, --international-prefix.',
+      'pbx set needs at least one of --url, --user, --api, --tz, --model, --ca-file, --rename, --country-code, --national-prefix, --international-prefix, --business-hours, --sync-every.',
     );
   }
   if (o.url !== undefined) parsePbxUrl(o.url);
@@ -266,6 +281,8 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
       country_code: o.countryCode,
       national_prefix: o.nationalPrefix,
       international_prefix: o.internationalPrefix,
+      business_hours: o.businessHours,
+      sync_every: o.syncEvery,
     });
     const lines: string[] = [];
     if (saved.name !== profile.name) lines.push(`renamed to ${saved.name}`);
@@ -286,6 +303,8 @@ async function setPbx(ctx: CliContext, name: string, o: SetOptions): Promise<voi
     }
     const dialPlanChanged = DIAL_PLAN_FIELDS.some((field) => saved[field] !== profile[field]);
     if (dialPlanChanged) lines.push(`dial plan ${dialPlanText(saved)}`);
+    if (saved.business_hours !== profile.business_hours) lines.push(`business hours ${saved.business_hours}`);
+    if (saved.sync_every !== profile.sync_every) lines.push(saved.sync_every === 0 ? 'automatic sync off' : `automatic sync every ${saved.sync_every} min`);
     const what = lines.length === 0 ? 'nothing changed' : lines.join('; ');
     await writeText(ctx.io.stdout, `Updated ${profile.name}: ${what}.\n`);
     if (dialPlanChanged) await rerateNow(ctx, store);
@@ -388,6 +407,8 @@ Examples:
     .option('--country-code <digits>', 'dial plan: the country code of the PBX, e.g. 44 (empty "" clears it)', parseDialPlanDigits)
     .option('--national-prefix <digits>', 'dial plan: the trunk prefix of national numbers, e.g. 0', parseDialPlanDigits)
     .option('--international-prefix <digits>', 'dial plan: the prefix of international numbers, e.g. 00 or 011', parseDialPlanDigits)
+    .option('--business-hours <hours>', 'when the office is open, PBX wall clock: "Mon-Fri 07:00-19:00" (ranges comma-separated, or 24/7); after-hours alerts')
+    .option('--sync-every <minutes>', 'automatic sync in the desktop app: 0 (off), 5, 15 or 60 minutes', (v: string) => Number(choice(['0', '5', '15', '60'] as const)(v)))
     .addHelpText(
       'after',
       `
@@ -405,7 +426,8 @@ Examples:
   ucmcdr pbx set office --tz America/New_York
   ucmcdr pbx set office --url https://10.1.0.5:8443
   ucmcdr pbx set office --rename head-office --model UCM6304
-  ucmcdr pbx set office --country-code 44 --national-prefix 0 --international-prefix 00`,
+  ucmcdr pbx set office --country-code 44 --national-prefix 0 --international-prefix 00
+  ucmcdr pbx set office --business-hours "Mon-Fri 08:00-18:00, Sat 09:00-12:00" --sync-every 5`,
     )
     .action(async (name: string, o: SetOptions) => setPbx(context(), name, o));
 

@@ -1,0 +1,138 @@
+import type { Command } from 'commander';
+import { AppError } from '../../errors.js';
+import type { MailConfig } from '../../mail/smtp.js';
+import { type CliContext, withStore } from '../context.js';
+import { writeText } from '../io.js';
+import { parseName } from '../options.js';
+import { collectPasswordEnv, passwordEnvs, passwordFromEnv } from './sync.js';
+
+/** Between rounds the watch wakes at least this often to see whether a PBX backing off is due again. */
+const MIN_WAIT_MS = 30_000;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+interface WatchOptions {
+  interval: number;
+  once?: boolean;
+  pbx?: string[];
+  passwordEnv?: string[];
+  smtp?: string;
+  mailFrom?: string;
+  mailTo?: string[];
+  smtpPasswordEnv?: string;
+  dailyReport?: string;
+}
+
+function parseInterval(value: string): number {
+  const m = /^(\d+)\s*(m|min|h)?$/i.exec(value.trim());
+  const minutes = m ? Number(m[1]) * ((m[2] ?? 'm').toLowerCase() === 'h' ? 60 : 1) : Number.NaN;
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 24 * 60) {
+    throw new AppError('BAD_INPUT', `--interval "${value}": give minutes or hours, e.g. 5m, 15m, 1h (1 minute to 24 hours).`);
+  }
+  return minutes;
+}
+
+function parseClock(value: string): string {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(value.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new AppError('BAD_INPUT', `--daily-report "${value}": give a time of day HH:MM, e.g. 07:30.`);
+  return `${m[1]?.padStart(2, '0')}:${m[2]}`;
+}
+
+function mailConfig(ctx: CliContext, o: WatchOptions): MailConfig | null {
+  const given = [o.smtp, o.mailFrom, o.mailTo, o.smtpPasswordEnv, o.dailyReport].some((v) => v !== undefined);
+  if (!given) return null;
+  if (o.smtp === undefined || o.mailFrom === undefined || o.mailTo === undefined || o.mailTo.length === 0) {
+    throw new AppError('BAD_INPUT', 'Mail needs --smtp smtp://[user@]host[:port], --mail-from ADDR and at least one --mail-to ADDR.');
+  }
+  let password: string | null = null;
+  if (o.smtpPasswordEnv !== undefined) {
+    if (!ENV_NAME.test(o.smtpPasswordEnv)) throw new AppError('BAD_INPUT', '--smtp-password-env takes the NAME of an environment variable holding the SMTP password, not the password.');
+    password = ctx.io.env[o.smtpPasswordEnv] ?? null;
+    if (password === null || password === '') throw new AppError('BAD_INPUT', 'The environment variable named with --smtp-password-env is not set or is empty.');
+  }
+  return { smtp: o.smtp, from: o.mailFrom, to: o.mailTo, password };
+}
+
+/** Waits `ms`, or less when the run is cancelled (Ctrl-C); the timer never outlives the wait. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function registerWatch(program: Command, context: () => CliContext): void {
+  program
+    .command('watch')
+    .description('Keep watch headless: sync every PBX on a schedule, raise alerts on the new calls, mail them.')
+    .option('--interval <time>', 'time between syncs of each PBX: 5m, 15m, 1h (default 15m)', parseInterval, 15)
+    .option('--once', 'one round, then exit (for cron, Task Scheduler, a systemd timer)')
+    .option('--pbx <name>', 'only this PBX (repeatable; default every PBX profile)', (v: string, prev: string[] = []) => [...prev, parseName(v)])
+    .option('--password-env <NAME=VAR>', 'the password of PBX NAME is in environment variable VAR (repeatable); a bare VAR for every PBX', collectPasswordEnv)
+    .option('--smtp <url>', 'mail through this server: smtp://[user@]host[:port] (STARTTLS when offered) or smtps://[user@]host[:port] (TLS)')
+    .option('--mail-from <address>', 'sender address')
+    .option('--mail-to <address>', 'recipient (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--smtp-password-env <var>', 'environment variable holding the SMTP password')
+    .option('--daily-report <HH:MM>', "mail yesterday's report (summary, missed calls not called back, costs) each day at this time", parseClock)
+    .addHelpText(
+      'after',
+      `
+Each round syncs the PBXs that are due, one at a time, runs the alert rules on the calls that arrived,
+and mails new warning and critical alerts (one message per round; an alert is mailed once; when the
+SMTP server fails the alert stays pending for the next round). One line per PBX per round goes to
+stdout. A PBX that fails waits longer before each try (a refused login at least 30 minutes, doubling,
+up to 6 hours) and never stops the others. Ctrl-C ends it after the page in flight. Passwords never
+appear in the output. README ("Keeping watch") shows a systemd unit.
+
+Examples:
+  OFFICE_PW=... ucmcdr watch --password-env office=OFFICE_PW
+  ucmcdr watch --once --password-env office=OFFICE_PW --password-env branch=BRANCH_PW
+  SMTP_PW=... ucmcdr watch --password-env office=OFFICE_PW --smtp smtp://alerts@mail.example.com:587 \\
+    --mail-from pbx@example.com --mail-to it@example.com --smtp-password-env SMTP_PW --daily-report 07:30`,
+    )
+    .action(async (o: WatchOptions) => {
+      const ctx = context();
+      const envs = passwordEnvs(o.passwordEnv);
+      const config = mailConfig(ctx, o);
+      if (config !== null) {
+        const { checkMailConfig } = await import('../../mail/smtp.js');
+        checkMailConfig(config);
+      }
+      const { watchRound } = await import('../../watch/round.js');
+      const log = (line: string) => writeText(ctx.io.stdout, `${new Date().toISOString().slice(0, 19)}Z ${line}\n`);
+      const cancelled = (): boolean => ctx.io.signal?.aborted === true;
+      for (;;) {
+        const next = await withStore(ctx, 'write', async (store) => {
+          for (const name of [...envs.byPbx.keys(), ...(o.pbx ?? [])]) {
+            if (store.profiles.getByName(name)?.kind !== 'pbx') throw new AppError('NOT_FOUND', `There is no PBX named "${name}": see ucmcdr pbx list.`, { pbx: name });
+          }
+          const lines: string[] = [];
+          await watchRound(store, {
+            which: 'due',
+            everyMinutes: o.interval,
+            only: o.pbx,
+            passwordFor: (profile) => passwordFromEnv(ctx, envs, profile),
+            signal: ctx.io.signal,
+            mail: config === null ? null : { config, dailyReport: o.dailyReport ?? null },
+            log: (line) => lines.push(line),
+          });
+          for (const line of lines) await log(line);
+          const runs = store.profiles
+            .list()
+            .filter((p) => p.kind === 'pbx' && (o.pbx === undefined || o.pbx.includes(p.name)))
+            .map((p) => store.watch.get(p.id).next_run)
+            .filter((t): t is number => t !== null);
+          return runs.length === 0 ? null : Math.min(...runs);
+        });
+        if (o.once === true || cancelled()) break;
+        const wait = next === null ? o.interval * 60_000 : Math.max(MIN_WAIT_MS, next * 1000 - Date.now());
+        await pause(Math.min(wait, o.interval * 60_000), ctx.io.signal);
+        if (cancelled()) break;
+      }
+    });
+}
