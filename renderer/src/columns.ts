@@ -1,4 +1,4 @@
-/** The call table's columns: the UCM page's own, plus direction, trunks, answered-by and PBX. */
+/** The call table's columns: the UCM page's own, plus direction, trunks, answered-by, cost and PBX. */
 import type { SortField } from '../../preload/api.js';
 
 export interface ColumnDef {
@@ -20,6 +20,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { id: 'start', label: 'Start time', width: 152, sort: 'start' },
   { id: 'call_time', label: 'Call time', width: 80, sort: 'duration', align: 'end' },
   { id: 'talk_time', label: 'Talk time', width: 80, sort: 'billsec', align: 'end' },
+  { id: 'cost', label: 'Cost', width: 112, align: 'end' },
   { id: 'account_code', label: 'Account code', width: 108, sort: 'account_code' },
   { id: 'src_trunk', label: 'Source trunk', width: 120, sort: 'src_trunk_name' },
   { id: 'dst_trunk', label: 'Dest. trunk', width: 120, sort: 'dst_trunk_name' },
@@ -36,6 +37,7 @@ export const DEFAULT_COLUMNS: readonly string[] = [
   'start',
   'call_time',
   'talk_time',
+  'cost',
   'account_code',
   'recording',
   'pbx',

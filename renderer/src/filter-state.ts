@@ -6,10 +6,12 @@
  * sent to the query engine.
  */
 import {
+  COST_STATUSES,
   OUTCOMES,
   SORT_FIELDS,
   type CallFilter,
   type CallSort,
+  type CostStatus,
   type Direction,
   type Disposition,
   type Outcome,
@@ -28,13 +30,24 @@ export interface CallsUrlState {
   call: number | null;
 }
 
-type ListKey = 'pbx' | 'status' | 'outcome' | 'direction' | 'action_type' | 'src_trunk' | 'dst_trunk' | 'account_code';
+type ListKey = 'pbx' | 'status' | 'outcome' | 'direction' | 'action_type' | 'src_trunk' | 'dst_trunk' | 'account_code' | 'cost_status';
 type TextKey = 'from' | 'to' | 'caller' | 'callee' | 'answered_by' | 'caller_name' | 'search';
-type NumberKey = 'min_talk' | 'max_talk' | 'min_call' | 'max_call';
+type NumberKey = 'min_talk' | 'max_talk' | 'min_call' | 'max_call' | 'min_cost' | 'max_cost';
 
-const LIST_KEYS: readonly ListKey[] = ['pbx', 'status', 'outcome', 'direction', 'action_type', 'src_trunk', 'dst_trunk', 'account_code'];
+const LIST_KEYS: readonly ListKey[] = ['pbx', 'status', 'outcome', 'direction', 'action_type', 'src_trunk', 'dst_trunk', 'account_code', 'cost_status'];
 const TEXT_KEYS: readonly TextKey[] = ['from', 'to', 'caller', 'callee', 'answered_by', 'caller_name', 'search'];
-const NUMBER_KEYS: readonly NumberKey[] = ['min_talk', 'max_talk', 'min_call', 'max_call'];
+const NUMBER_KEYS: readonly NumberKey[] = ['min_talk', 'max_talk', 'min_call', 'max_call', 'min_cost', 'max_cost'];
+const COST_KEYS: ReadonlySet<NumberKey> = new Set(['min_cost', 'max_cost']);
+
+/** A cost bound: costs are rated to 4 decimals, so a fifth would select nothing more. */
+const AMOUNT = /^\d{1,9}(\.\d{1,4})?$/;
+
+/** An amount of money as typed or written in the address (`12`, `0.25`, `.5`); null when it is not one. */
+export function parseAmount(text: string): number | null {
+  const trimmed = text.trim();
+  const normalized = trimmed.startsWith('.') ? `0${trimmed}` : trimmed;
+  return AMOUNT.test(normalized) ? Number(normalized) : null;
+}
 
 const WALL_CLOCK = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/;
 const MAX_TEXT = 200;
@@ -142,6 +155,11 @@ export function readFilterParams(params: URLSearchParams, problems: string[]): C
       for (const v of bad) problems.push(`"outcome=${v}" is not a call outcome (${OUTCOMES.join(', ')})`);
       const good = values.filter((v): v is Outcome => OUTCOMES.includes(v as Outcome));
       if (good.length > 0) filter.outcome = good;
+    } else if (key === 'cost_status') {
+      const bad = values.filter((v) => !COST_STATUSES.includes(v as CostStatus));
+      for (const v of bad) problems.push(`"cost_status=${v}" is not a cost status (${COST_STATUSES.join(', ')})`);
+      const good = values.filter((v): v is CostStatus => COST_STATUSES.includes(v as CostStatus));
+      if (good.length > 0) filter.cost_status = good;
     } else if (key === 'direction') {
       const bad = values.filter((v) => !DIRECTIONS.includes(v as Direction));
       for (const v of bad) problems.push(`"direction=${v}" is not a call direction (${DIRECTIONS.join(', ')})`);
@@ -155,7 +173,11 @@ export function readFilterParams(params: URLSearchParams, problems: string[]): C
   for (const key of NUMBER_KEYS) {
     const value = params.get(key);
     if (value === null || value === '') continue;
-    if (/^\d{1,9}$/.test(value)) filter[key] = Number(value);
+    if (COST_KEYS.has(key)) {
+      const amount = parseAmount(value);
+      if (amount === null) problems.push(`"${key}=${value}" is not an amount like 0.25`);
+      else filter[key] = amount;
+    } else if (/^\d{1,9}$/.test(value)) filter[key] = Number(value);
     else problems.push(`"${key}=${value}" is not a number of seconds`);
   }
 

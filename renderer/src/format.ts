@@ -31,6 +31,19 @@ export function formatCount(n: number): string {
   return countFormat.format(n);
 }
 
+// Costs are rated to 4 decimals (docs/costs.md): every amount shows all four, so figures line up.
+const amountFormat = new Intl.NumberFormat('en-US', { minimumFractionDigits: 4, maximumFractionDigits: 4 });
+
+/** An amount of money: `1,234.5600`. */
+export function formatAmount(amount: number): string {
+  return amountFormat.format(amount);
+}
+
+/** An amount with its currency when it has one: `0.2345 GBP`. */
+export function formatCost(amount: number, currency: string): string {
+  return currency === '' ? formatAmount(amount) : `${formatAmount(amount)} ${currency}`;
+}
+
 /** An ISO instant in the viewer's own zone, for "last synced" style facts. */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return '';

@@ -10,6 +10,10 @@ export interface PbxFormValues {
   tz: string;
   api: PbxInput['api'];
   model: string;
+  /** Dial plan (docs/costs.md): how the PBX's dialled numbers become E.164 digits to find their rates. */
+  country_code: string;
+  national_prefix: string;
+  international_prefix: string;
 }
 
 export type PbxFormErrors = Partial<Record<keyof PbxFormValues, string>>;
@@ -19,11 +23,73 @@ export function viewerTimeZone(): string {
 }
 
 export function emptyForm(): PbxFormValues {
-  return { name: '', url: 'https://', user: '', password: '', tz: viewerTimeZone(), api: 'auto', model: '' };
+  return {
+    name: '',
+    url: 'https://',
+    user: '',
+    password: '',
+    tz: viewerTimeZone(),
+    api: 'auto',
+    model: '',
+    country_code: '',
+    national_prefix: '',
+    international_prefix: '',
+  };
 }
 
 export function formFromProfile(profile: PbxProfile): PbxFormValues {
-  return { name: profile.name, url: profile.url, user: profile.user, password: '', tz: profile.tz, api: profile.api, model: profile.model };
+  return {
+    name: profile.name,
+    url: profile.url,
+    user: profile.user,
+    password: '',
+    tz: profile.tz,
+    api: profile.api,
+    model: profile.model,
+    country_code: profile.country_code,
+    national_prefix: profile.national_prefix,
+    international_prefix: profile.international_prefix,
+  };
+}
+
+export const DIAL_PLAN_FIELDS = ['country_code', 'national_prefix', 'international_prefix'] as const;
+type DialPlanField = (typeof DIAL_PLAN_FIELDS)[number];
+
+/** The service's limits (main/cdr/dial-plan.ts): E.164 country codes have at most 3 digits. */
+const DIAL_PLAN_LIMITS: Record<DialPlanField, { name: string; maxDigits: number }> = {
+  country_code: { name: 'The country code', maxDigits: 3 },
+  national_prefix: { name: 'The national prefix', maxDigits: 6 },
+  international_prefix: { name: 'The international prefix', maxDigits: 6 },
+};
+
+function dialPlanProblems(values: PbxFormValues, errors: PbxFormErrors): void {
+  for (const field of DIAL_PLAN_FIELDS) {
+    const value = values[field].trim();
+    const { name, maxDigits } = DIAL_PLAN_LIMITS[field];
+    if (!/^\d*$/.test(value)) errors[field] = `${name} is digits only, without + or spaces.`;
+    else if (value.length > maxDigits) errors[field] = `${name} has at most ${maxDigits} digits.`;
+  }
+  if (errors.country_code === undefined && values.country_code.trim().startsWith('0')) {
+    errors.country_code = 'A country code never starts with 0: write it without the international prefix (44, not 0044).';
+  }
+}
+
+/** The dial plan as the service takes it: every field sent, so an emptied one is cleared. */
+function dialPlanInput(values: PbxFormValues): Pick<PbxInput, DialPlanField> {
+  return {
+    country_code: values.country_code.trim(),
+    national_prefix: values.national_prefix.trim(),
+    international_prefix: values.international_prefix.trim(),
+  };
+}
+
+/** What the form says when the dial plan of a profile with calls changes; null when nothing is rated again. */
+export function rerateNotice(profile: PbxProfile | null, values: PbxFormValues): string | null {
+  if (!profile || profile.calls === 0) return null;
+  const next = DIAL_PLAN_FIELDS.map((f) => values[f].trim());
+  if (next.some((value) => !/^\d*$/.test(value)) || DIAL_PLAN_FIELDS.every((f, i) => next[i] === profile[f])) return null;
+  const n = profile.calls.toLocaleString('en-US');
+  return `Saving calculates the costs of the ${n} cached call${profile.calls === 1 ? '' : 's'} of ${profile.name} again with this dial plan.`;
 }
 
 function urlProblem(text: string): string | null {
@@ -57,6 +123,7 @@ export function validatePbxForm(
   if (!values.tz.trim()) errors.tz = 'Choose the time zone the PBX clock runs in.';
   else if (!isValidTimeZone(values.tz.trim())) errors.tz = `"${values.tz}" is not a time zone name like Europe/Berlin or America/New_York.`;
   if (values.model.length > 64) errors.model = 'Keep the model under 64 characters.';
+  dialPlanProblems(values, errors);
   if (context.importOnly) return errors;
 
   const urlError = urlProblem(values.url);
@@ -72,7 +139,7 @@ export function validatePbxForm(
 }
 
 export function toImportSourceInput(values: PbxFormValues, id?: number): ImportSourceInput {
-  const input: ImportSourceInput = { name: values.name.trim(), tz: values.tz.trim(), model: values.model.trim() };
+  const input: ImportSourceInput = { name: values.name.trim(), tz: values.tz.trim(), model: values.model.trim(), ...dialPlanInput(values) };
   if (id !== undefined) input.id = id;
   return input;
 }
@@ -91,6 +158,7 @@ export function toPbxInput(values: PbxFormValues, id?: number): PbxInput {
     api: values.api,
     user: values.user.trim(),
     tz: values.tz.trim(),
+    ...dialPlanInput(values),
   };
   if (id !== undefined) input.id = id;
   if (values.model.trim()) input.model = values.model.trim();

@@ -1,6 +1,6 @@
 import type { CallRow, Direction } from '../../preload/api.js';
 import { describeRoute } from '../../preload/report-tables.js';
-import { formatDuration, formatWallClock } from './format.js';
+import { formatCost, formatDuration, formatWallClock } from './format.js';
 
 /**
  * The text and classes one table row shows, worked out once when the row scrolls into view, so the
@@ -25,6 +25,10 @@ export interface RowView {
   talkTime: string;
   recordings: number;
   recordingsTitle: string;
+  /** `0.2345 GBP`; `—` when not billable; `unrated` when billable but no rate matched (never shown as free). */
+  cost: string;
+  costClass: string;
+  costTitle: string;
 }
 
 const DIRECTION_MARK: Record<Direction, { icon: string; label: string }> = {
@@ -42,6 +46,14 @@ const STATUS_CLASS: Record<string, string> = {
   FAILED: 'status-failed',
   CONGESTION: 'status-congestion',
 };
+
+function costCell(row: CallRow): Pick<RowView, 'cost' | 'costClass' | 'costTitle'> {
+  if (row.cost_status === 'unrated' || row.cost === null) {
+    return { cost: 'unrated', costClass: 'cost-unrated', costTitle: 'Billable, but no prefix of the rate plan matches the number: its cost is unknown, not zero.' };
+  }
+  if (row.cost_status === 'not_billable') return { cost: '—', costClass: 'cost-none', costTitle: 'Not billable' };
+  return { cost: formatCost(row.cost, row.cost_currency), costClass: 'cost-rated', costTitle: row.rate_destination };
+}
 
 export function rowView(index: number, row: CallRow): RowView {
   const mark = DIRECTION_MARK[row.direction] ?? DIRECTION_MARK.unknown;
@@ -63,5 +75,6 @@ export function rowView(index: number, row: CallRow): RowView {
     talkTime: formatDuration(row.billsec),
     recordings,
     recordingsTitle: recordings > 0 ? `Play (${recordings} recording${recordings > 1 ? 's' : ''})` : '',
+    ...costCell(row),
   };
 }

@@ -2,8 +2,9 @@ import type { CallRow } from '../../preload/api.js';
 
 /**
  * Shares one string per distinct value of the row fields that repeat from call to call (PBX name,
- * status, direction, action, trunks, account code, origin). Parsed JSON gives every row its own copy;
- * with a hundred thousand rows loaded those copies are about a third of the table's memory.
+ * status, direction, action, trunks, account code, origin, cost status, currency, rate destination).
+ * Parsed JSON gives every row its own copy; with a hundred thousand rows loaded those copies are about
+ * a third of the table's memory.
  */
 export class StringPool {
   private readonly values = new Map<string, string>();
@@ -32,6 +33,9 @@ export class StringPool {
       row.dst_trunk_name = this.shared(row.dst_trunk_name);
       row.account_code = this.shared(row.account_code);
       row.origin = this.shared(row.origin);
+      row.cost_status = this.shared(row.cost_status);
+      row.cost_currency = this.shared(row.cost_currency);
+      row.rate_destination = this.shared(row.rate_destination);
     }
     return rows;
   }

@@ -1,4 +1,4 @@
-import { fakeApi, makeRow, resetFakeApi } from './fake-api.js';
+import { fakeApi, makeCost, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -103,6 +103,7 @@ describe('calls screen and the address', () => {
       main: { acct_id: '1', fields: { src: '1000' }, start: null, start_utc: null, answer: null, end: null, disposition: 'ANSWERED', action_kind: 'DIAL', action_target: '', channel: { raw: '', kind: 'unknown' }, dstchannel: { raw: '', kind: 'unknown' }, recordings: [] },
       legs: [],
       conflicts: [],
+      cost: makeCost(),
     };
     fakeApi.calls.session.mockResolvedValue(detail);
     const { wrapper, session } = await mountAt('#/calls');

@@ -4,7 +4,7 @@
  * the renderer's api.ts picks its transport when it is first evaluated.
  */
 import { vi, type Mock } from 'vitest';
-import type { ApiArea, ApiMethod, ApiMethodName, CallRow, LegView, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
+import type { ApiArea, ApiMethod, ApiMethodName, CallCost, CallRow, LegView, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
 import { mapApiMethods } from '../../preload/client.js';
 
 const progressListeners = new Set<(event: ProgressEvent) => void>();
@@ -34,6 +34,8 @@ function defaults(): FakeAreas {
     'dialogs/pickSaveFile': async () => null,
     'dialogs/pickFolder': async () => null,
     'tasks/cancel': async () => undefined,
+    'rates/list': async () => [],
+    'rates/state': async () => ({ stale: false, unrated: 0, plans: 0 }),
   };
   // Built from API_METHODS like the real clients, so a new contract method is in the fake too.
   return mapApiMethods((method) => vi.fn(answers[method])) as unknown as FakeAreas;
@@ -94,6 +96,25 @@ export function makeRow(i: number, overrides: Partial<CallRow> = {}): CallRow {
     imported_at: null,
     outcome: 'answered',
     route: [{ kind: 'DIAL', target: '' }],
+    cost: 0,
+    cost_status: 'not_billable',
+    cost_currency: '',
+    rate_destination: '',
+    ...overrides,
+  };
+}
+
+/** A session's cost: not billable unless the test says otherwise. */
+export function makeCost(overrides: Partial<CallCost> = {}): CallCost {
+  return {
+    status: 'not_billable',
+    cost: 0,
+    currency: '',
+    plan: '',
+    e164: '',
+    row: null,
+    billed_seconds: 0,
+    reason: 'The call did not leave by a trunk.',
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { deferred, fakeApi, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
+import { deferred, fakeApi, makeCost, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -216,12 +216,12 @@ describe('past imports', () => {
     const wrapper = await mountView();
     const session = useSessionStore();
     const conflict = { acct_id: '1', field: 'src', kept: '07917330699', offered: '7917330699', origin: 'import:extra.csv' };
-    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [conflict] });
+    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [conflict], cost: makeCost() });
     await session.open(1);
     expect(session.detail?.conflicts).toHaveLength(1);
 
     fakeApi.imports.undo.mockResolvedValue({ entry: entry({ state: 'undone' }), removed: 0, restored: 1 });
-    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [] });
+    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [], cost: makeCost() });
     await wrapper.findAll('[data-testid="import-undo"]')[0].trigger('click');
     await wrapper.get('[data-testid="import-undo-confirm"]').trigger('click');
     await flushPromises();

@@ -1,4 +1,4 @@
-import { fakeApi, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
+import { fakeApi, makeCost, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -35,6 +35,11 @@ function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
     last_sync_state: 'ok',
     last_sync_error: null,
     calls: 2000,
+    country_code: '',
+    national_prefix: '',
+    international_prefix: '',
+    sync_every: 0,
+    business_hours: '',
     ...overrides,
   };
 }
@@ -63,7 +68,7 @@ describe('removing a PBX in the window', () => {
     const session = useSessionStore();
     fakeApi.calls.page.mockResolvedValue({ rows: [makeRow(0)], next_cursor: null });
     await calls.refresh();
-    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0, { pbx: 'office' }), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [] });
+    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0, { pbx: 'office' }), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [], cost: makeCost() });
     await session.open(1);
     expect(session.detail?.call.pbx).toBe('office');
     fakeApi.calls.page.mockClear();
@@ -86,7 +91,7 @@ describe('removing a PBX in the window', () => {
 
   it('keeps the calls: the profile comes back as history, and open details stay', async () => {
     const session = useSessionStore();
-    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0, { pbx: 'office' }), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [] });
+    fakeApi.calls.session.mockResolvedValue({ call: makeRow(0, { pbx: 'office' }), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [], cost: makeCost() });
     await session.open(1);
     const wrapper = await mountPbxView([profile()]);
     fakeApi.pbx.list.mockResolvedValue([profile({ kind: 'import', url: '', user: '', fingerprint: null, has_password: false })]);
@@ -150,7 +155,17 @@ describe('editing a PBX in the window', () => {
     await wrapper.get('[data-testid="pbx-form-tz"]').setValue('America/New_York');
     await wrapper.get('[data-testid="pbx-save"]').trigger('click');
     await flushPromises();
-    expect(fakeApi.pbx.save).toHaveBeenCalledWith({ id: 1, name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'America/New_York' });
+    expect(fakeApi.pbx.save).toHaveBeenCalledWith({
+      id: 1,
+      name: 'office',
+      url: 'https://192.0.2.10:8443',
+      api: 'auto',
+      user: 'cdrapi',
+      tz: 'America/New_York',
+      country_code: '',
+      national_prefix: '',
+      international_prefix: '',
+    });
     expect(fakeApi.calls.page).toHaveBeenCalled();
     expect(wrapper.emitted('saved')?.[0]).toEqual([profile({ tz: 'America/New_York' })]);
   });
@@ -169,7 +184,7 @@ describe('editing a PBX in the window', () => {
     expect(wrapper.get('[data-testid="pbx-save"]').text()).toBe('Save');
     await wrapper.get('[data-testid="pbx-save"]').trigger('click');
     await flushPromises();
-    expect(fakeApi.pbx.saveImportSource).toHaveBeenCalledWith({ id: 3, name: 'archive 2019', tz: 'UTC', model: '' });
+    expect(fakeApi.pbx.saveImportSource).toHaveBeenCalledWith({ id: 3, name: 'archive 2019', tz: 'UTC', model: '', country_code: '', national_prefix: '', international_prefix: '' });
     expect(fakeApi.pbx.save).not.toHaveBeenCalled();
   });
 });
@@ -232,7 +247,7 @@ describe('details of a call that is gone', () => {
     expect(session.notice).toBe('This call was removed with PBX office.');
     await session.open(8);
     expect(session.notice).toBe('This call is no longer in the cache: it was removed with its PBX.');
-    fakeApi.calls.session.mockResolvedValue({ call: makeRow(8), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [] });
+    fakeApi.calls.session.mockResolvedValue({ call: makeRow(8), main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [], cost: makeCost() });
     await session.open(8);
     expect(session.notice).toBeNull();
   });

@@ -251,7 +251,7 @@ describe('what the click-through and the address understand', () => {
     expect(writeReportParams(options, new URLSearchParams()).toString()).toBe('report=top&of=destinations&limit=25');
     readReportParams(new URLSearchParams('report=pie&by=year&limit=0'), base, problems);
     expect(problems).toEqual([
-      '"report=pie" is not a report (summary, activity, heatmap, top, extensions, trunks, groups, concurrency, missed, accounts)',
+      '"report=pie" is not a report (summary, activity, heatmap, top, extensions, trunks, groups, concurrency, missed, accounts, costs)',
       '"by=year" is not one of hour, day, week, month',
       '"limit=0" is not a number of rows from 1 to 1000',
     ]);

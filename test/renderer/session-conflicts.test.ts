@@ -1,4 +1,4 @@
-import { fakeApi, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
+import { fakeApi, makeCost, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ async function panelWith(conflicts: ConflictView[]) {
     main: makeLeg({ acct_id: '' }),
     legs: [makeLeg({ acct_id: '1' })],
     conflicts,
+    cost: makeCost(),
   });
   await useSessionStore().open(1);
   const wrapper = mount(SessionPanel, { global: { plugins: [pinia] } });

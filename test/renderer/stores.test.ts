@@ -25,6 +25,11 @@ function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
     last_sync_state: 'never',
     last_sync_error: null,
     calls: 0,
+    country_code: '',
+    national_prefix: '',
+    international_prefix: '',
+    sync_every: 0,
+    business_hours: '',
     ...overrides,
   };
 }

@@ -17,7 +17,8 @@ describe('string pool', () => {
     pool.pool(second);
 
     expect([...first, ...second]).toEqual(expected);
-    // Office, ANSWERED, BUSY, inbound, DIAL (action type and kind), Daisy, '' (trunks, account code), sync.
-    expect(pool.size).toBe(8);
+    // Office, ANSWERED, BUSY, inbound, DIAL (action type and kind), Daisy, '' (trunks, account code, currency,
+    // rate destination), sync, not_billable.
+    expect(pool.size).toBe(9);
   });
 });

@@ -8,6 +8,7 @@ import { newTaskId } from '../task-id.js';
 import { useCallsStore } from './calls.js';
 import { useFilterStore } from './filter.js';
 import { usePbxStore } from './pbx.js';
+import { useRatesStore } from './rates.js';
 import { useSessionStore } from './session.js';
 
 export type DateOrder = NonNullable<ImportRequest['date_order']>;
@@ -73,10 +74,15 @@ export const useImportsStore = defineStore('imports', () => {
     await Promise.all([cacheChanged(), loadHistory()]);
   }
 
-  /** Calls were added or removed: source counts, the call list and its filter options follow. */
+  /** Calls were added or removed: source counts, the call list, its filter options and the unrated count follow. */
   function cacheChanged(): Promise<unknown> {
     const calls = useCallsStore();
-    return Promise.all([usePbxStore().load(), useFilterStore().loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
+    return Promise.all([
+      usePbxStore().load(),
+      useFilterStore().loadOptions(),
+      calls.loaded ? calls.refresh() : Promise.resolve(),
+      useRatesStore().loadState(),
+    ]);
   }
 
   async function loadHistory(): Promise<void> {

@@ -11,8 +11,10 @@ import type {
 } from '../../../preload/api.js';
 import { ApiError, api, toApiError } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
+import { DIAL_PLAN_FIELDS } from '../pbx-form.js';
 import { useCallsStore } from './calls.js';
 import { useFilterStore } from './filter.js';
+import { useRatesStore } from './rates.js';
 import { useSessionStore } from './session.js';
 
 export type ConnectionTest =
@@ -87,6 +89,7 @@ export const usePbxStore = defineStore('pbx', () => {
       const profile = await api.pbx.save(input);
       upsert(profile);
       await afterRetime(before, profile);
+      afterDialPlan(before, profile);
       // The service could not keep the password (no keychain): hold it for this session instead.
       if (input.password && !profile.has_password) sessionPasswords.set(profile.id, input.password);
       return { profile };
@@ -101,6 +104,7 @@ export const usePbxStore = defineStore('pbx', () => {
       const profile = await api.pbx.saveImportSource(input);
       upsert(profile);
       await afterRetime(before, profile);
+      afterDialPlan(before, profile);
       return { profile };
     } catch (e) {
       return { error: describeError(toApiError(e)) };
@@ -112,6 +116,12 @@ export const usePbxStore = defineStore('pbx', () => {
     if (!before || before.tz === after.tz || before.calls === 0) return;
     const calls = useCallsStore();
     if (calls.loaded) await calls.refresh();
+  }
+
+  /** A changed dial plan turns the PBX's numbers into other E.164 numbers: its calls are rated again. */
+  function afterDialPlan(before: PbxProfile | undefined, after: PbxProfile): void {
+    if (before && DIAL_PLAN_FIELDS.every((f) => before[f] === after[f])) return;
+    void useRatesStore().checkState();
   }
 
   /**

@@ -3,11 +3,13 @@ import { computed, ref, shallowRef } from 'vue';
 import {
   ACTIVITY_BUCKETS,
   CONCURRENCY_BUCKETS,
+  COST_BUCKETS,
   REPORT_KINDS,
   TOP_OF,
   type ActivityBucket,
   type CallFilter,
   type ConcurrencyBucket,
+  type CostBucket,
   type MissedReport,
   type ReportKind,
   type ReportRequest,
@@ -34,10 +36,17 @@ export interface ReportOptions {
   concurrencyBy: ConcurrencyBucket;
   /** Concurrency of one trunk; '' for every call. */
   trunk: string;
+  costsBy: CostBucket;
 }
 
 function defaultOptions(): ReportOptions {
-  return { kind: 'summary', activityBy: 'day', compare: false, of: 'callers', limit: DEFAULT_TOP_LIMIT, concurrencyBy: 'day', trunk: '' };
+  return { kind: 'summary', activityBy: 'day', compare: false, of: 'callers', limit: DEFAULT_TOP_LIMIT, concurrencyBy: 'day', trunk: '', costsBy: 'extension' };
+}
+
+/** The buckets `by` takes for a report kind (activity's for the kinds without one, as before). */
+function bucketsOf(kind: ReportKind): readonly string[] {
+  if (kind === 'concurrency') return CONCURRENCY_BUCKETS;
+  return kind === 'costs' ? COST_BUCKETS : ACTIVITY_BUCKETS;
 }
 
 /** The service request of a report over a filter: only the options that report takes. */
@@ -52,6 +61,8 @@ export function reportRequest(options: ReportOptions, filter: CallFilter): Repor
   } else if (options.kind === 'concurrency') {
     request.by = options.concurrencyBy;
     if (options.trunk) request.trunk = options.trunk;
+  } else if (options.kind === 'costs') {
+    request.by = options.costsBy;
   }
   return request;
 }
@@ -78,9 +89,10 @@ export function readReportParams(params: URLSearchParams, current: ReportOptions
   }
   const by = params.get('by');
   if (by !== null) {
-    const allowed: readonly string[] = next.kind === 'concurrency' ? CONCURRENCY_BUCKETS : ACTIVITY_BUCKETS;
+    const allowed = bucketsOf(next.kind);
     if (!allowed.includes(by)) problems.push(`"by=${by}" is not one of ${allowed.join(', ')}`);
     else if (next.kind === 'concurrency') next.concurrencyBy = by as ConcurrencyBucket;
+    else if (next.kind === 'costs') next.costsBy = by as CostBucket;
     else next.activityBy = by as ActivityBucket;
   }
   const compare = params.get('compare');
@@ -173,6 +185,9 @@ export const useReportsStore = defineStore('reports', () => {
     },
   };
 
+  /** The carrier's invoice total typed for the costs report's check; kept while going to the calls and back. */
+  const invoiceTotal = ref('');
+
   // --- Saving ----------------------------------------------------------------------------------
 
   const saving = ref(false);
@@ -238,6 +253,7 @@ export const useReportsStore = defineStore('reports', () => {
     saveError,
     saved,
     missedToday,
+    invoiceTotal,
     addressPart,
     run,
     refreshIfChanged,

@@ -7,6 +7,7 @@ import { newTaskId } from '../task-id.js';
 import { useCallsStore } from './calls.js';
 import { useFilterStore } from './filter.js';
 import { usePbxStore } from './pbx.js';
+import { useRatesStore } from './rates.js';
 
 export interface SyncRun {
   pbxId: number;
@@ -46,9 +47,9 @@ export const useSyncStore = defineStore('sync', () => {
       run.running = false;
       run.cancelling = false;
     }
-    // Whatever the outcome, pages committed before a failure or cancel are in the cache.
+    // Whatever the outcome, pages committed before a failure or cancel are in the cache (rated as they came).
     const calls = useCallsStore();
-    await Promise.all([pbx.load(), useFilterStore().loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve()]);
+    await Promise.all([pbx.load(), useFilterStore().loadOptions(), calls.loaded ? calls.refresh() : Promise.resolve(), useRatesStore().loadState()]);
   }
 
   async function cancel(pbxId: number): Promise<void> {
