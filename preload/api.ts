@@ -22,7 +22,16 @@ import type {
   RerateRequest,
   RerateResult,
 } from './costs.js';
-import type { SyncSchedule } from './alerts.js';
+import type {
+  Alert,
+  AlertListRequest,
+  AlertRuleSettings,
+  AlertScanRequest,
+  AlertScanResult,
+  MailSettings,
+  SyncSchedule,
+  WatchStatus,
+} from './alerts.js';
 import type { Outcome, ReportRequest, ReportResult, RouteStep } from './reports.js';
 
 export * from './reports.js';
@@ -111,6 +120,16 @@ export interface PbxProfile {
   sync_every: SyncSchedule;
   /** When the office is open, PBX wall clock: `Mon-Fri 07:00-19:00` (after-hours alerts). */
   business_hours: string;
+}
+
+/** Mail settings as the window saves them: a password given here goes to the keychain. */
+export interface MailSettingsInput {
+  smtp: string;
+  from: string;
+  to: string[];
+  daily_report: string;
+  /** Set to store/replace the SMTP password; omitted keeps the stored one; '' forgets it. */
+  password?: string;
 }
 
 /** A dial plan change: each field absent keeps the stored value, '' clears it. */
@@ -671,6 +690,29 @@ export interface UcmApi {
     /** Rates every call again after a change, in steps (progress kind 'rating', cancellable). */
     rerate(req: RerateRequest): Promise<RerateResult>;
   };
+  alerts: {
+    /** Open alerts (or all), newest first. */
+    list(req: AlertListRequest): Promise<Alert[]>;
+    /** The calls behind an alert (at most 1,000), in start order. */
+    calls(req: { id: number }): Promise<CallRow[]>;
+    /** Acknowledges these alerts, or every open one. */
+    acknowledge(req: { ids?: number[]; all?: boolean }): Promise<{ acknowledged: number }>;
+    rules(): Promise<AlertRuleSettings>;
+    saveRules(req: AlertRuleSettings): Promise<AlertRuleSettings>;
+    /** The rules over cached history; alerts already raised are joined, never doubled. */
+    scan(req: AlertScanRequest): Promise<AlertScanResult>;
+  };
+  watch: {
+    /** Each PBX's automatic sync: schedule, last success, next run, last error. */
+    status(): Promise<WatchStatus[]>;
+    /** Runs a round now for every PBX that has a password (the sidebar's "Sync all now"). */
+    runNow(): Promise<WatchStatus[]>;
+    mail(): Promise<MailSettings>;
+    /** Saves the SMTP settings; a given password goes to the keychain (never to the cache). */
+    saveMail(req: MailSettingsInput): Promise<MailSettings>;
+    /** Sends a test message with the saved settings; MAIL_FAILED says what went wrong. */
+    testMail(): Promise<void>;
+  };
   dialogs: {
     /** Desktop: native open dialog; web mode: browser file picker + upload. Empty when cancelled. */
     pickImportFiles(): Promise<FileRef[]>;
@@ -742,6 +784,17 @@ export const API_METHODS = [
   'rates/lookup',
   'rates/state',
   'rates/rerate',
+  'alerts/list',
+  'alerts/calls',
+  'alerts/acknowledge',
+  'alerts/rules',
+  'alerts/saveRules',
+  'alerts/scan',
+  'watch/status',
+  'watch/runNow',
+  'watch/mail',
+  'watch/saveMail',
+  'watch/testMail',
   'dialogs/pickImportFiles',
   'dialogs/pickSaveFile',
   'dialogs/pickFolder',

@@ -11,6 +11,7 @@ import { createImportsArea } from './imports.js';
 import { createPbxArea } from './pbx.js';
 import { createRecordingsArea } from './recordings.js';
 import { createRatesArea } from './rates.js';
+import { createAlertsArea, createAutoSync, createWatchArea } from './watch.js';
 import { createReportsArea } from './reports.js';
 import type { Shell } from './shell.js';
 import { createSyncArea } from './sync.js';
@@ -29,6 +30,10 @@ export interface AppApiDeps {
   files?: FileRefRegistry;
   /** The desktop passes Electron's app.getVersion(); otherwise it is read from package.json. */
   version?: string;
+  /** Sync the PBXs on their schedule while the services run (the desktop app, `ucmcdr serve`). */
+  autoSync?: boolean;
+  /** Where the automatic sync's one line per PBX goes (default: nowhere). */
+  log?(line: string): void;
 }
 
 /** The contract's services (dialogs and events belong to the shell), plus the shutdown hook. */
@@ -50,6 +55,8 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     emitProgress: deps.emitProgress,
   };
   const demo = new DemoPbx(ctx.store, ctx.dataDir, ctx.secrets);
+  const auto = createAutoSync(ctx, deps.log);
+  if (deps.autoSync === true) auto.start();
   return {
     app: createAppArea(ctx, deps.version),
     pbx: createPbxArea(ctx, demo),
@@ -60,9 +67,12 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     reports: createReportsArea(ctx),
     exports: createExportsArea(ctx),
     rates: createRatesArea(ctx),
+    alerts: createAlertsArea(ctx),
+    watch: createWatchArea(ctx, auto),
     tasks: createTasksArea(ctx.tasks),
     async close() {
       ctx.tasks.cancelAll();
+      await auto.stop();
       await demo.stop();
     },
   };

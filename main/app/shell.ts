@@ -27,6 +27,11 @@ export interface Shell {
    * web mode refuses (the browser prints the saved HTML page itself).
    */
   printToPdf(html: string): Promise<Buffer>;
+  /**
+   * A new warning or critical alert: the desktop shows a system notification; the web mode has no
+   * desktop of its own (the page shows the browser's notification when the user allowed it).
+   */
+  notify(title: string, body: string): void;
 }
 
 /**

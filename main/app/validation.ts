@@ -55,6 +55,20 @@ const reportRequest = z.object({
 });
 const dialPlanValue = z.string().trim().max(6).regex(/^\d*$/, 'must be digits (or empty)').optional();
 const dialPlan = { country_code: dialPlanValue, national_prefix: dialPlanValue, international_prefix: dialPlanValue };
+const businessHours = z.string().trim().min(1).max(SHORT).optional();
+const syncEvery = z.union([z.literal(0), z.literal(5), z.literal(15), z.literal(60)]).optional();
+const ruleSwitch = { enabled: z.boolean() };
+const positive = z.number().positive().max(100_000);
+const alertRules = z.object({
+  'premium-destination': z.object({ ...ruleSwitch, prefixes: z.array(z.string().regex(/^\d{1,15}$/, 'must be E.164 digits')).max(1000) }),
+  'after-hours': z.object(ruleSwitch),
+  'failed-burst': z.object({ ...ruleSwitch, calls: positive, minutes: positive }),
+  'concurrency-spike': z.object({ ...ruleSwitch, factor: positive, minimum: positive, days: positive }),
+  'volume-drift': z.object({ ...ruleSwitch, factor: positive, weeks: positive, minimum_minutes: positive }),
+  'new-destination-long-call': z.object({ ...ruleSwitch, minutes: positive, learning_days: positive }),
+  'sync-failing': z.object({ ...ruleSwitch, hours: positive }),
+});
+const wallClock = z.string().trim().max(32).optional();
 const names = z.array(z.string().trim().min(1).max(SHORT)).max(1000);
 const planName = z.string().trim().min(1, 'must not be empty').max(100);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]).transform(() => undefined);
@@ -83,6 +97,8 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     ca_file: z.string().min(1).max(4096).nullable().optional(),
     password: secret.optional(),
     ...dialPlan,
+    sync_every: syncEvery,
+    business_hours: businessHours,
   }),
   'pbx/saveImportSource': z.object({
     id: id.optional(),
@@ -90,6 +106,7 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
     tz: z.string().min(1).max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
     model: z.string().max(100).optional(),
     ...dialPlan,
+    business_hours: businessHours,
   }),
   'pbx/remove': z.object({ id, calls: z.enum(['delete', 'keep']).optional() }),
   'pbx/test': z.object({ id, password: secret.optional() }),
@@ -163,6 +180,23 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
   }),
   'rates/state': none,
   'rates/rerate': z.object({ taskId }),
+  'alerts/list': z.union([none, z.object({ all: z.boolean().optional(), since: wallClock })]).transform((r) => r ?? {}),
+  'alerts/calls': z.object({ id }),
+  'alerts/acknowledge': z.object({ ids: z.array(id).max(10_000).optional(), all: z.boolean().optional() }),
+  'alerts/rules': none,
+  'alerts/saveRules': alertRules,
+  'alerts/scan': z.object({ pbx: names.optional(), from: wallClock, to: wallClock }),
+  'watch/status': none,
+  'watch/runNow': none,
+  'watch/mail': none,
+  'watch/saveMail': z.object({
+    smtp: z.string().trim().max(500),
+    from: z.string().trim().max(320),
+    to: z.array(z.string().trim().min(1).max(320)).max(50),
+    daily_report: z.string().trim().max(5),
+    password: z.string().max(1024).optional(),
+  }),
+  'watch/testMail': none,
   'dialogs/pickImportFiles': none,
   'dialogs/pickSaveFile': z.object({ suggested_name: z.string().max(255), format: z.enum(SAVE_FORMATS) }),
   'dialogs/pickFolder': none,

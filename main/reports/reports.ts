@@ -28,14 +28,17 @@ import type { Db } from '../store/db-type.js';
 import { ANSWERED_OUTCOME, directionCode, directionName } from '../store/codes.js';
 import { compileFilter } from '../store/filter.js';
 import { bucketLabel, bucketRange, dayLabel, isoWeekday } from './buckets.js';
+import { binaryCompare, nocaseKey } from './collation.js';
 import { costs } from './costs.js';
+import { fold, foldInStartOrder } from './fold.js';
 import { ConcurrencySweep } from './sweep.js';
 import { validateReportRequest } from './validation.js';
 
 /**
- * The reports of docs/reports.md: aggregates over the calls a CallFilter selects, computed in SQL
- * where SQLite can group, and in one ordered pass where a figure needs time order (concurrency).
- * `answered` is outcome answered; `missed` every other outcome; talk is billsec.
+ * The reports of docs/reports.md: aggregates over the calls a CallFilter selects. SQLite groups where
+ * an index already holds the rows in group order (top, accounts); elsewhere the rows are folded in
+ * JavaScript (fold.ts), which groups without sorting, and in start order where a figure needs time
+ * order (concurrency). `answered` is outcome answered; `missed` every other outcome; talk is billsec.
  */
 
 const DAY = 86_400;
@@ -68,19 +71,29 @@ function ratio(part: number, whole: number): number {
 }
 
 function summary(db: Db, s: Selection): SummaryReport {
-  const rows = db
-    .prepare<unknown[], { direction: number; calls: number; answered: number; talk: number; answered_talk: number; wait: number }>(
-      `SELECT c.direction AS direction, count(*) AS calls, sum(${ANSWERED}) AS answered, sum(c.billsec) AS talk,
-         sum(CASE WHEN ${ANSWERED} THEN c.billsec ELSE 0 END) AS answered_talk,
-         sum(CASE WHEN ${ANSWERED} THEN max(c.duration - c.billsec, 0) ELSE 0 END) AS wait
-       FROM calls AS c WHERE ${s.where} GROUP BY c.direction`,
-    )
-    .all(...s.params);
+  const perDirection = new Map<number, { calls: number; answered: number; talk: number; answered_talk: number; wait: number }>();
+  fold(
+    db,
+    // The wait of an answered call, NULL for the others.
+    `SELECT report_fold(c.direction, c.billsec, CASE WHEN ${ANSWERED} THEN max(c.duration - c.billsec, 0) END) FROM calls AS c WHERE ${s.where}`,
+    s.params,
+    (direction: number, billsec: number, wait: number | null) => {
+      let d = perDirection.get(direction);
+      if (d === undefined) perDirection.set(direction, (d = { calls: 0, answered: 0, talk: 0, answered_talk: 0, wait: 0 }));
+      d.calls++;
+      d.talk += billsec;
+      if (wait !== null) {
+        d.answered++;
+        d.answered_talk += billsec;
+        d.wait += wait;
+      }
+    },
+  );
   const total = { calls: 0, answered: 0, talk: 0, answered_talk: 0, wait: 0 };
   const byDirection: SummaryReport['by_direction'] = {};
-  for (const row of rows) {
-    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += row[key] ?? 0;
-    byDirection[directionName(row.direction)] = counts(row);
+  for (const [direction, row] of [...perDirection].sort(([a], [b]) => a - b)) {
+    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += row[key];
+    byDirection[directionName(direction)] = counts(row);
   }
   return {
     kind: 'summary',
@@ -94,13 +107,21 @@ function summary(db: Db, s: Selection): SummaryReport {
 
 /** Calls, answered and talk per hour or day of wall clock, keyed by that second. */
 function perSlot(db: Db, s: Selection, slot: number): Map<number, ReportCounts> {
-  const rows = db
-    .prepare<unknown[], { slot: number; calls: number; answered: number; talk: number }>(
-      `SELECT (c.start_wall / ${slot}) * ${slot} AS slot, count(*) AS calls, sum(${ANSWERED}) AS answered, sum(c.billsec) AS talk
-       FROM calls AS c WHERE ${s.where} GROUP BY 1`,
-    )
-    .all(...s.params);
-  return new Map(rows.map((r) => [r.slot, counts(r)]));
+  const slots = new Map<number, ReportCounts>();
+  fold(
+    db,
+    `SELECT report_fold((c.start_wall / ${slot}) * ${slot}, ${ANSWERED}, c.billsec) FROM calls AS c WHERE ${s.where}`,
+    s.params,
+    (key: number, answered: number, billsec: number) => {
+      let c = slots.get(key);
+      if (c === undefined) slots.set(key, (c = { calls: 0, answered: 0, missed: 0, talk_seconds: 0 }));
+      c.calls++;
+      c.talk_seconds += billsec;
+      if (answered === 1) c.answered++;
+      else c.missed++;
+    },
+  );
+  return slots;
 }
 
 function activityRows(by: ActivityBucket, slots: Map<number, ReportCounts>, first: number, last: number): ActivityRow[] {
@@ -188,30 +209,60 @@ function extensions(db: Db, s: Selection): ExtensionsReport {
   const inbound = directionCode('inbound');
   const outbound = directionCode('outbound');
   const internal = directionCode('internal');
+  const placed = new Map<string, { name: string; calls: number; talk: number }>();
+  const received: { dst: string; answered_by: string; answered: number; calls: number; talk: number }[] = [];
+  const byDst = new Map<string, Map<string, (typeof received)[number][]>>();
+  // One pass over the table: the numbers, direction and outcome share no index. Values a call's
+  // direction leaves unused arrive as NULL, which costs less than a string.
+  fold(
+    db,
+    `SELECT report_fold(
+       CASE WHEN c.direction IN (${outbound}, ${internal}) AND c.src <> '' THEN c.src END,
+       CASE WHEN c.direction IN (${outbound}, ${internal}) AND c.src <> '' THEN c.caller_name END,
+       CASE WHEN c.direction IN (${inbound}, ${internal}) THEN c.dst END,
+       CASE WHEN c.direction IN (${inbound}, ${internal}) THEN c.answered_by END,
+       ${ANSWERED}, c.billsec)
+     FROM calls AS c WHERE ${s.where}`,
+    s.params,
+    (src: string | null, name: string | null, dst: string | null, answeredBy: string | null, answered: number, billsec: number) => {
+      if (src !== null) {
+        const p = placed.get(src);
+        if (p === undefined) placed.set(src, { name: name as string, calls: 1, talk: billsec });
+        else {
+          p.calls++;
+          p.talk += billsec;
+          if (name !== p.name && binaryCompare(name as string, p.name) > 0) p.name = name as string;
+        }
+      }
+      if (dst !== null && answeredBy !== null) {
+        let byAnswerer = byDst.get(dst);
+        if (byAnswerer === undefined) byDst.set(dst, (byAnswerer = new Map()));
+        let outcomes = byAnswerer.get(answeredBy);
+        if (outcomes === undefined) byAnswerer.set(answeredBy, (outcomes = []));
+        let r = outcomes[answered];
+        if (r === undefined) {
+          outcomes[answered] = r = { dst, answered_by: answeredBy, answered, calls: 0, talk: 0 };
+          received.push(r);
+        }
+        r.calls++;
+        r.talk += billsec;
+      }
+    },
+  );
   const rows = new Map<string, ExtensionRow>();
   const row = (extension: string): ExtensionRow => {
     let r = rows.get(extension);
     if (r === undefined) rows.set(extension, (r = { extension, name: '', outgoing: 0, incoming: 0, answered: 0, missed: 0, talk_seconds: 0 }));
     return r;
   };
-  const placed = db
-    .prepare<unknown[], { ext: string; name: string; calls: number; talk: number }>(
-      `SELECT c.src AS ext, max(c.caller_name) AS name, count(*) AS calls, sum(c.billsec) AS talk FROM calls AS c
-       WHERE ${s.where} AND c.direction IN (${outbound}, ${internal}) AND c.src <> '' GROUP BY c.src`,
-    )
-    .all(...s.params);
-  for (const p of placed) {
-    const r = row(p.ext);
-    r.name = p.name ?? '';
+  // Rows are made in the order SQL grouping would list them, so rows the final sort holds equal stay in that order.
+  for (const [ext, p] of [...placed].sort(([a], [b]) => binaryCompare(a, b))) {
+    const r = row(ext);
+    r.name = p.name;
     r.outgoing += p.calls;
     r.talk_seconds += p.talk;
   }
-  const received = db
-    .prepare<unknown[], { dst: string; answered_by: string; answered: number; calls: number; talk: number }>(
-      `SELECT c.dst AS dst, c.answered_by AS answered_by, ${ANSWERED} AS answered, count(*) AS calls, sum(c.billsec) AS talk
-       FROM calls AS c WHERE ${s.where} AND c.direction IN (${inbound}, ${internal}) GROUP BY 1, 2, 3`,
-    )
-    .all(...s.params);
+  received.sort((a, b) => binaryCompare(a.dst, b.dst) || binaryCompare(a.answered_by, b.answered_by) || a.answered - b.answered);
   const isExtension = (n: string) => rows.has(n);
   for (const r of received) if (r.answered === 1 && r.answered_by !== '') row(r.answered_by);
   for (const r of received) {
@@ -234,48 +285,79 @@ function extensions(db: Db, s: Selection): ExtensionsReport {
   };
 }
 
-/** Peak concurrent calls over calls read in start order: the first moment (a call's start) the peak is reached. */
-function peakOf(rows: Iterable<{ start: number; duration: number; wall: number }>): { peak: number; peak_at: string | null } {
-  const sweep = new ConcurrencySweep();
-  let peak = 0;
-  let at: number | null = null;
-  for (const r of rows) {
-    const now = sweep.add(r.start, r.start + Math.max(r.duration, 1));
-    if (now > peak) {
-      peak = now;
-      at = r.wall;
-    }
-  }
-  return { peak, peak_at: at === null ? null : wallClockText(at) };
+interface TrunkTally {
+  row: TrunkRow;
+  sweep: ConcurrencySweep;
+  peakWall: number | null;
 }
 
 function trunks(db: Db, s: Selection): TrunksReport {
-  const totals = db
-    .prepare<unknown[], { trunk: string; inbound: number; outbound: number; answered: number; talk: number }>(
-      `SELECT trunk, sum(inbound) AS inbound, sum(outbound) AS outbound, sum(answered) AS answered, sum(talk) AS talk FROM (
-         SELECT c.src_trunk_name AS trunk, 1 AS inbound, 0 AS outbound, ${ANSWERED} AS answered, c.billsec AS talk
-           FROM calls AS c WHERE ${s.where} AND c.src_trunk_name <> ''
-         UNION ALL
-         SELECT c.dst_trunk_name, 0, 1, ${ANSWERED}, c.billsec
-           FROM calls AS c WHERE ${s.where} AND c.dst_trunk_name <> '' AND c.dst_trunk_name <> c.src_trunk_name
-       ) GROUP BY trunk ORDER BY trunk`,
-    )
-    .all(...s.params, ...s.params);
-  const rows: TrunkRow[] = totals.map((t) => {
-    const using = and(s, '(c.src_trunk_name = ? OR c.dst_trunk_name = ?)', t.trunk, t.trunk);
-    const { peak, peak_at } = peakOf(timeline(db, using));
-    return { trunk: t.trunk, inbound: t.inbound, outbound: t.outbound, answered: t.answered, talk_seconds: t.talk, peak_concurrent: peak, peak_at };
-  });
-  return { kind: 'trunks', rows };
-}
-
-/** The selected calls' start instant, duration and wall-clock start, in start order, read lazily. */
-function timeline(db: Db, s: Selection): IterableIterator<{ start: number; duration: number; wall: number }> {
-  return db
-    .prepare<unknown[], { start: number; duration: number; wall: number }>(
-      `SELECT c.start_utc AS start, c.duration AS duration, c.start_wall AS wall FROM calls AS c WHERE ${s.where} ORDER BY c.start_utc, c.id`,
-    )
-    .iterate(...s.params);
+  // Trunk names group as SQL compares them (the columns are NOCASE); a trunk is named as its earliest call spells it.
+  const byKey = new Map<string, TrunkTally>();
+  const spelled = new Map<string, TrunkTally>();
+  const tally = (name: string): TrunkTally | null => {
+    if (name === '') return null;
+    let t = spelled.get(name);
+    if (t === undefined) {
+      const key = nocaseKey(name);
+      t = byKey.get(key);
+      if (t === undefined) {
+        const row = { trunk: name, inbound: 0, outbound: 0, answered: 0, talk_seconds: 0, peak_concurrent: 0, peak_at: null };
+        byKey.set(key, (t = { row, sweep: new ConcurrencySweep(), peakWall: null }));
+      }
+      spelled.set(name, t);
+    }
+    return t;
+  };
+  const use = (t: TrunkTally, start: number, end: number, wall: number, billsec: number): void => {
+    t.row.talk_seconds += billsec;
+    const now = t.sweep.add(start, end);
+    if (now > t.row.peak_concurrent) {
+      t.row.peak_concurrent = now;
+      t.peakWall = wall;
+    }
+  };
+  // One pass in start order feeds every trunk's sweep: a call counts for its source trunk (inbound)
+  // and for a different destination trunk (outbound).
+  foldInStartOrder(
+    db,
+    `${s.where} AND (c.src_trunk_name <> '' OR c.dst_trunk_name <> '')`,
+    s.params,
+    ['c.duration', 'c.start_wall', 'c.src_trunk_name', 'c.dst_trunk_name', 'c.billsec'],
+    (start: number, duration: number, wall: number, src: string, dst: string, billsec: number) => {
+      const end = start + Math.max(duration, 1);
+      const from = tally(src);
+      const to = tally(dst);
+      if (from !== null) {
+        from.row.inbound++;
+        use(from, start, end, wall, billsec);
+      }
+      if (to !== null && to !== from) {
+        to.row.outbound++;
+        use(to, start, end, wall, billsec);
+      }
+    },
+  );
+  // The outcome is in no index that calls_by_start's order could use, so answered calls are counted
+  // in a pass of their own.
+  fold(
+    db,
+    `SELECT report_fold(c.src_trunk_name, c.dst_trunk_name) FROM calls AS c
+     WHERE ${s.where} AND ${ANSWERED} AND (c.src_trunk_name <> '' OR c.dst_trunk_name <> '')`,
+    s.params,
+    (src: string, dst: string) => {
+      const from = tally(src);
+      const to = tally(dst);
+      if (from !== null) from.row.answered++;
+      if (to !== null && to !== from) to.row.answered++;
+    },
+  );
+  return {
+    kind: 'trunks',
+    rows: [...byKey]
+      .sort(([a], [b]) => binaryCompare(a, b))
+      .map(([, t]) => ({ ...t.row, peak_at: t.peakWall === null ? null : wallClockText(t.peakWall) })),
+  };
 }
 
 function concurrency(db: Db, s: Selection, by: ConcurrencyBucket, trunk: string | undefined): ConcurrencyReport {
@@ -289,26 +371,26 @@ function concurrency(db: Db, s: Selection, by: ConcurrencyBucket, trunk: string 
   let key = Number.NaN;
   let row = { bucket: '', peak: 0, peak_at: null as string | null };
   // The count only rises when a call starts, so a bucket's peak is reached at one of its calls' starts.
-  for (const r of timeline(db, selection)) {
-    const now = sweep.add(r.start, r.start + Math.max(r.duration, 1));
-    const start = Math.floor(r.wall / size) * size;
-    if (start !== key) {
-      key = start;
-      const known = buckets.get(start);
+  foldInStartOrder(db, selection.where, selection.params, ['c.duration', 'c.start_wall'], (start: number, duration: number, wall: number) => {
+    const now = sweep.add(start, start + Math.max(duration, 1));
+    const first = Math.floor(wall / size) * size;
+    if (first !== key) {
+      key = first;
+      const known = buckets.get(first);
       if (known === undefined) {
-        row = { bucket: by === 'hour' ? bucketLabel('hour', start) : dayLabel(start), peak: 0, peak_at: null };
-        buckets.set(start, row);
+        row = { bucket: by === 'hour' ? bucketLabel('hour', first) : dayLabel(first), peak: 0, peak_at: null };
+        buckets.set(first, row);
       } else row = known;
     }
     if (now > row.peak) {
       row.peak = now;
-      row.peak_at = wallClockText(r.wall);
+      row.peak_at = wallClockText(wall);
     }
     if (now > peak) {
       peak = now;
-      peakAt = r.wall;
+      peakAt = wall;
     }
-  }
+  });
   return { kind: 'concurrency', by, peak, peak_at: peakAt === null ? null : wallClockText(peakAt), rows: [...buckets.values()] };
 }
 
@@ -318,14 +400,30 @@ function concurrency(db: Db, s: Selection, by: ConcurrencyBucket, trunk: string 
  * extensions that did.
  */
 function groups(db: Db, s: Selection): GroupsReport {
-  const rows = db
-    .prepare<unknown[], { route: string; answered: number; answered_by: string; wait: number }>(
-      `SELECT c.route AS route, ${ANSWERED} AS answered, c.answered_by AS answered_by, max(c.duration - c.billsec, 0) AS wait
-       FROM calls AS c WHERE ${s.where} AND (c.route LIKE '%RINGGROUP:%' OR c.route LIKE '%QUEUE:%')`,
-    )
-    .iterate(...s.params);
+  // Calls grouped by route, outcome and answerer first: a few dozen routes are decoded instead of every
+  // call's. The groups are kept in the order their first call came, as the calls came before.
+  const kinds: { route: string; answered: boolean; answered_by: string; calls: number; wait: number }[] = [];
+  const byRoute = new Map<string, Map<string | null, (typeof kinds)[number]>>();
+  // The answerer and the wait only count for answered calls, and NULL otherwise costs less than a value.
+  fold(
+    db,
+    `SELECT report_fold(c.route, CASE WHEN ${ANSWERED} THEN c.answered_by END, CASE WHEN ${ANSWERED} THEN max(c.duration - c.billsec, 0) END)
+     FROM calls AS c WHERE ${s.where} AND (c.route LIKE '%RINGGROUP:%' OR c.route LIKE '%QUEUE:%')`,
+    s.params,
+    (route: string, answeredBy: string | null, wait: number | null) => {
+      let outcomes = byRoute.get(route);
+      if (outcomes === undefined) byRoute.set(route, (outcomes = new Map()));
+      let k = outcomes.get(answeredBy);
+      if (k === undefined) {
+        outcomes.set(answeredBy, (k = { route, answered: answeredBy !== null, answered_by: answeredBy ?? '', calls: 0, wait: 0 }));
+        kinds.push(k);
+      }
+      k.calls++;
+      k.wait += wait ?? 0;
+    },
+  );
   const byGroup = new Map<string, GroupRow & { waitSum: number; members: Map<string, number> }>();
-  for (const r of rows) {
+  for (const r of kinds) {
     const seen = new Set<string>();
     for (const step of decodeRoute(r.route)) {
       if (step.kind !== 'RINGGROUP' && step.kind !== 'QUEUE') continue;
@@ -337,12 +435,12 @@ function groups(db: Db, s: Selection): GroupsReport {
         g = { kind: step.kind, group: step.target, offered: 0, answered: 0, missed: 0, answer_rate: 0, avg_wait: 0, answered_by: [], waitSum: 0, members: new Map() };
         byGroup.set(key, g);
       }
-      g.offered++;
-      if (r.answered === 1) {
-        g.answered++;
+      g.offered += r.calls;
+      if (r.answered) {
+        g.answered += r.calls;
         g.waitSum += r.wait;
-        if (r.answered_by !== '') g.members.set(r.answered_by, (g.members.get(r.answered_by) ?? 0) + 1);
-      } else g.missed++;
+        if (r.answered_by !== '') g.members.set(r.answered_by, (g.members.get(r.answered_by) ?? 0) + r.calls);
+      } else g.missed += r.calls;
     }
   }
   return {
@@ -365,14 +463,17 @@ function groups(db: Db, s: Selection): GroupsReport {
  * caller number had no later answered call from or to it in the same PBX, anywhere in the cache.
  */
 function missed(db: Db, s: Selection): MissedReport {
-  const candidates = db
-    .prepare<unknown[], { pbx_id: number; pbx: string; number: string; name: string; start: number; wall: number; session: string }>(
-      `SELECT c.pbx_id AS pbx_id, p.name AS pbx, c.src AS number, c.caller_name AS name, c.start_utc AS start, c.start_wall AS wall,
-         c.session AS session
-       FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id
-       WHERE ${s.where} AND c.direction = ${directionCode('inbound')} AND NOT ${ANSWERED} AND c.src <> ''`,
-    )
-    .all(...s.params);
+  const candidates: { pbx_id: number; pbx: string; number: string; name: string; start: number; wall: number; session: string }[] = [];
+  fold(
+    db,
+    `SELECT report_fold(c.pbx_id, p.name, c.src, c.caller_name, c.start_utc, c.start_wall, c.session)
+     FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id
+     WHERE ${s.where} AND c.direction = ${directionCode('inbound')} AND NOT ${ANSWERED} AND c.src <> ''`,
+    s.params,
+    (pbx_id: number, pbx: string, number: string, name: string, start: number, wall: number, session: string) => {
+      candidates.push({ pbx_id, pbx, number, name, start, wall, session });
+    },
+  );
   const lastAnswered = db.prepare<[number, string, number, string], { last: number | null }>(
     `SELECT max(last) AS last FROM (
        SELECT max(start_utc) AS last FROM calls WHERE pbx_id = ? AND src = ? AND outcome = ${ANSWERED_OUTCOME}

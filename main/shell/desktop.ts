@@ -2,6 +2,7 @@ import type { Shell } from '../app/shell.js';
 import { AppError } from '../errors.js';
 import { APP_ORIGIN } from './app-protocol.js';
 import { printHtmlToPdf } from './report-pdf.js';
+import { showNotification } from './notify.js';
 import { openExternalSafely } from './security.js';
 
 /** The desktop app's side of the services (see main/app/shell.ts). */
@@ -15,4 +16,5 @@ export const desktopShell: Shell = {
   },
   openExternal: openExternalSafely,
   printToPdf: printHtmlToPdf,
+  notify: showNotification,
 };

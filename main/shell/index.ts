@@ -74,6 +74,8 @@ async function start(): Promise<void> {
     emitProgress: progressSender(getWindow),
     files,
     version: app.getVersion(),
+    autoSync: true,
+    log: (line) => console.log(`watch: ${line}`),
   });
   registerIpc(ipcMain, { ...appApi, dialogs: createNativeDialogs(getWindow, files) }, trustedSender(getWindow, appOrigin), {
     files,

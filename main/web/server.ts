@@ -39,6 +39,8 @@ export interface WebServerOptions {
   onLog?: (line: string) => void;
   /** Passwords given during this session; defaults to memory only. */
   secrets?: SecretStore;
+  /** Sync the PBXs on their schedule while serving (passwords given this session only). */
+  autoSync?: boolean;
 }
 
 export interface WebServer {
@@ -102,6 +104,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     shell: createWebShell(downloads),
     emitProgress: broadcast,
     files,
+    autoSync: opts.autoSync === true,
+    log: (line) => log(line),
   });
   const handlers: ApiHandlers = { ...api, dialogs: webDialogs };
   let allowedHosts = new Set<string>();

@@ -14,6 +14,9 @@ export function createWebShell(downloads: Pick<DownloadRegistry, 'reserve'>): Sh
       // The browser opens the link itself; the server only vouches for the scheme.
       webLink(url);
     },
+    notify() {
+      // The page polls the alerts and raises the browser's own notification, where permitted.
+    },
     async printToPdf() {
       // The server has no Chromium of its own to print with; the browser prints the HTML page as well.
       throw new AppError('BAD_INPUT', 'PDF files are made by the desktop app. Save the report as HTML and print it to PDF from the browser.', {

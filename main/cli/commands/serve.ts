@@ -39,6 +39,7 @@ export function registerServe(program: Command, context: () => CliContext): void
     .option('--port <n>', 'TCP port (default 0: a free one)', parsePort, 0)
     .option('--open', 'open the URL in the system browser')
     .option('--static-dir <dir>', 'serve the web UI built in this folder (default: out/renderer of the installation)')
+    .option('--no-auto-sync', 'do not sync the PBXs on their schedule while serving (they sync on their schedule by default, as in the desktop app)')
     .addHelpText(
       'after',
       `
@@ -48,7 +49,7 @@ Examples:
   ucmcdr serve --open
   ucmcdr serve --port 8080 --db ~/cdr/cache.sqlite`,
     )
-    .action(async (o: { port: number; open?: boolean; staticDir?: string }) => {
+    .action(async (o: { port: number; open?: boolean; staticDir?: string; autoSync: boolean }) => {
       const ctx = context();
       const staticDir = resolve(o.staticDir ?? join(projectRoot(), 'out', 'renderer'));
       if (!existsSync(join(staticDir, 'index.html'))) {
@@ -67,6 +68,7 @@ Examples:
           port: o.port,
           staticDir,
           onLog: (line) => ctx.io.stderr.write(`${line}\n`),
+          autoSync: o.autoSync,
         });
         try {
           await writeText(ctx.io.stdout, `Serving UCM CDR Viewer at ${server.url}\nPress Ctrl-C to stop.\n`);
