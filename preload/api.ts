@@ -246,6 +246,7 @@ export const SORT_FIELDS = [
   'src_trunk_name',
   'dst_trunk_name',
   'account_code',
+  'cost',
 ] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 

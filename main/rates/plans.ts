@@ -102,7 +102,7 @@ export function lookupRate(store: Store, request: { number: string; pbx: string;
     const forTrunks = rater.plansOf(profile.id).filter((p) => p.trunks.length > 0);
     answer.reason =
       trunk === '' && forTrunks.length > 0
-        ? `The plans of "${profile.name}" price calls by given trunks: name one (--trunk ${forTrunks.flatMap((p) => p.trunks).join(', ')}).`
+        ? `The plans of "${profile.name}" price calls by their trunk: name the trunk (${forTrunks.flatMap((p) => p.trunks).join(', ')}).`
         : `No rate plan prices calls of "${profile.name}"${trunk === '' ? '' : ` by trunk "${trunk}"`}: such calls are not billable.`;
     return answer;
   }

@@ -13,7 +13,7 @@ export interface KeysetPosition {
 }
 
 /** Sort fields whose key is a number; all others are text. */
-const NUMERIC_KEYS: ReadonlySet<SortField> = new Set(['start', 'duration', 'billsec', 'disposition', 'direction']);
+const NUMERIC_KEYS: ReadonlySet<SortField> = new Set(['start', 'duration', 'billsec', 'disposition', 'direction', 'cost']);
 
 function badCursor(why: string): AppError {
   return new AppError('BAD_INPUT', `Invalid page cursor: ${why}. Request the first page again (no cursor).`);

@@ -231,6 +231,7 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
     const rating = rater.rate({
       pbx_id: pbxId,
       dst: row.dst as string,
+      route: row.route as string,
       dst_trunk_name: row.dst_trunk_name as string,
       billsec: row.billsec as number,
       outcome: row.outcome as number,

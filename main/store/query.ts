@@ -50,6 +50,8 @@ const SORT_KEYS: Record<SortField, string> = {
   src_trunk_name: 'c.src_trunk_name',
   dst_trunk_name: 'c.dst_trunk_name',
   account_code: 'c.account_code',
+  // An unrated call has no cost: it sorts below every priced one instead of dropping out of the keyset.
+  cost: 'coalesce(c.cost_e4, -1)',
 };
 
 const ROW_COLUMNS = `c.id, c.session, p.name AS pbx, c.start, c.start_utc, c.answer, c."end", c.src, c.dst,

@@ -2,6 +2,7 @@ import type { CallCost, CostStatus, DialPlan, RatePlan, RatePlanDetail, RateRowV
 import { normalizeNumber } from '../cdr/dial-plan.js';
 import { isoUtc } from '../cdr/time.js';
 import { AppError } from '../errors.js';
+import { ratedNumber } from '../rates/dialled.js';
 import { billedSeconds, costE4, formatE8, RateTable } from '../rates/rating.js';
 import type { RateRow } from '../rates/sheet.js';
 import { badInput } from './checks.js';
@@ -31,6 +32,8 @@ export function costStatusName(code: number): CostStatus {
 export interface RatingInput {
   pbx_id: number;
   dst: string;
+  /** The call's route as stored (`CALLFORWARD:07700900123`): a forward out is priced for its target. */
+  route: string;
   dst_trunk_name: string;
   billsec: number;
   outcome: number;
@@ -130,7 +133,7 @@ export class Rater {
     if (notBillableReason(input) !== '') return NOT_BILLABLE;
     const plan = this.planFor(input.pbx_id, input.dst_trunk_name);
     if (plan === null) return NOT_BILLABLE;
-    const row = plan.table.lookup(normalizeNumber(input.dst, this.dialPlan(input.pbx_id)), input.start);
+    const row = plan.table.lookup(normalizeNumber(ratedNumber(input.dst, input.route), this.dialPlan(input.pbx_id)), input.start);
     if (row === null) return { status: COST_CODES.unrated, cost_e4: null, plan_id: plan.id, rate_id: null };
     return { status: COST_CODES.rated, cost_e4: costE4(input.billsec, row), plan_id: plan.id, rate_id: row.id };
   }
@@ -246,17 +249,17 @@ export function createRates(db: Db): RatesArea {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const callForRating = db.prepare<[number], RatingInput & StoredRating>(
-    `SELECT pbx_id, dst, dst_trunk_name, billsec, outcome, start, cost_status, cost_e4, rate_plan_id, rate_id FROM calls WHERE id = ?`,
+    `SELECT pbx_id, dst, route, dst_trunk_name, billsec, outcome, start, cost_status, cost_e4, rate_plan_id, rate_id FROM calls WHERE id = ?`,
   );
   const callsForRating = db.prepare<[number, number], RatingInput & StoredRating & { id: number }>(
-    `SELECT id, pbx_id, dst, dst_trunk_name, billsec, outcome, start, cost_status, cost_e4, rate_plan_id, rate_id FROM calls
+    `SELECT id, pbx_id, dst, route, dst_trunk_name, billsec, outcome, start, cost_status, cost_e4, rate_plan_id, rate_id FROM calls
      WHERE id > ? AND (dst_trunk_name <> '' OR cost_status <> 0) ORDER BY id LIMIT ?`,
   );
   const setCost = db.prepare('UPDATE calls SET cost_status = ?, cost_e4 = ?, rate_plan_id = ?, rate_id = ? WHERE id = ?');
   const unratedCount = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM calls WHERE cost_status = ${COST_CODES.unrated}`);
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM calls');
   const storedCost = db.prepare<[number], RatingInput & StoredRating & { pbx: string }>(
-    `SELECT c.pbx_id, c.dst, c.dst_trunk_name, c.billsec, c.outcome, c.start, c.cost_status, c.cost_e4, c.rate_plan_id, c.rate_id,
+    `SELECT c.pbx_id, c.dst, c.route, c.dst_trunk_name, c.billsec, c.outcome, c.start, c.cost_status, c.cost_e4, c.rate_plan_id, c.rate_id,
        p.name AS pbx
      FROM calls AS c JOIN pbx AS p ON p.id = c.pbx_id WHERE c.id = ?`,
   );
@@ -416,7 +419,7 @@ export function createRates(db: Db): RatesArea {
       const status = costStatusName(call.cost_status);
       const plan = call.rate_plan_id === null ? undefined : planById.get(call.rate_plan_id);
       const row = call.rate_id === null ? undefined : rateById.get(call.rate_id);
-      const e164 = normalizeNumber(call.dst, rater().dialPlan(call.pbx_id));
+      const e164 = normalizeNumber(ratedNumber(call.dst, call.route), rater().dialPlan(call.pbx_id));
       let reason = '';
       if (status === 'not_billable') {
         const why = notBillableReason(call);

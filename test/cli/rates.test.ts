@@ -212,7 +212,7 @@ describe('ucmcdr rates lookup', () => {
     expect(japan).toMatchObject({ e164: '81312345678', plan: 'BT', row: null });
     expect(japan.reason).toMatch(/^No prefix of plan "BT" matches 81312345678 at \d{4}-\d\d-\d\dT[\d:]+: such calls are unrated\.$/);
     const noTrunk = await lookup('07911123456', '--pbx', 'office');
-    expect(noTrunk).toMatchObject({ plan: null, row: null, reason: 'The plans of "office" price calls by given trunks: name one (--trunk BT SIP).' });
+    expect(noTrunk).toMatchObject({ plan: null, row: null, reason: 'The plans of "office" price calls by their trunk: name the trunk (BT SIP).' });
     const gsm = await lookup('07911123456', '--pbx', 'office', '--trunk', 'GSM');
     expect(gsm).toMatchObject({ plan: null, row: null, reason: 'No rate plan prices calls of "office" by trunk "GSM": such calls are not billable.' });
     // branch has no dial plan: the number stays as dialled, and no plan prices its calls.

@@ -7,7 +7,7 @@ import { AppError } from '../../main/errors.js';
 import type { SheetProblem } from '../../main/rates/sheet.js';
 import { assignPlan, importRateSheet, lookupRate, rerateCalls } from '../../main/rates/plans.js';
 import type { Store } from '../../main/store/types.js';
-import { flatCall } from '../support/calls.js';
+import { call, flatCall, record } from '../support/calls.js';
 import { it } from '../support/fixtures.js';
 
 /**
@@ -321,6 +321,19 @@ describe('call costs', () => {
       });
       expect(report.unrated.calls).toBe(inFilter.filter((c) => c.cost_status === 'unrated').length);
     }
+    // Sorted by cost, dearest first, unrated calls last, across pages.
+    const byCost: CallRow[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const result = store.calls.page({ filter: {}, sort: { field: 'cost', dir: 'desc' }, limit: 37, cursor });
+      byCost.push(...result.rows);
+      cursor = result.next_cursor;
+      if (cursor === null) break;
+    }
+    expect(byCost.map((c) => c.id).sort()).toEqual(calls.map((c) => c.id).sort());
+    const costOrder = byCost.map((c) => c.cost ?? -1);
+    expect(costOrder).toEqual([...costOrder].sort((a, b) => b - a));
+
     // The cost filters select exactly the calls whose cost field says so.
     const rated = store.calls.totals({ ...filter, cost_status: ['rated'], min_cost: 0.05, max_cost: 1 });
     expect(rated.count).toBe(inFilter.filter((c) => c.cost_status === 'rated' && (c.cost as number) >= 0.05 && (c.cost as number) <= 1).length);
@@ -368,6 +381,28 @@ describe('call costs', () => {
     ]);
   });
 
+  it('prices a call forwarded out by a trunk for the number it was forwarded to, not the extension it rang', async ({ store, dir }) => {
+    addPbxs(store);
+    const office = store.profiles.getByName('office');
+    store.profiles.save({ ...(office as NonNullable<typeof office>), country_code: '44', national_prefix: '0', international_prefix: '00' });
+    const start = '2025-03-10 10:00:00';
+    const rang = record({ AcctId: '1', src: '02079460000', dst: '1001', start, duration: '20', billsec: '0', disposition: 'NO ANSWER', action_type: 'DIAL', src_trunk_name: 'BT' });
+    const forwarded = record({
+      AcctId: '2', src: '02079460000', dst: '07700900123', start, duration: '140', billsec: '120', disposition: 'ANSWERED',
+      action_type: 'CALLFORWARD', dst_trunk_name: 'BT', dstchannel: 'PJSIP/trunk_2-0001', answer: '2025-03-10 10:00:20', end: '2025-03-10 10:02:20',
+    });
+    const main = record({ src: '02079460000', dst: '1001', start, duration: '140', billsec: '120', session: 'fw', action_type: 'DIAL', disposition: 'ANSWERED' });
+    store.calls.ingest(office?.id as number, [call('fw', main, [rang, forwarded])], { origin: 'sync' });
+    await load(store, dir, 'UK', UK, { pbx: [], trunks: [] });
+    await rerateCalls(store);
+    const row = allCalls(store)[0] as CallRow;
+    expect(row.route.map((s) => s.kind)).toContain('CALLFORWARD');
+    expect(row.dst).toBe('1001');
+    // 447: UK mobile, 0.0512/min, 30/6: 120 s billed -> 0.1024.
+    expect(row).toMatchObject({ cost_status: 'rated', cost: 0.1024, rate_destination: 'UK mobile' });
+    expect(store.calls.session(row.id)?.cost.e164).toBe('447700900123');
+  });
+
   it('looks up which prefix and price a number gets, and says why when none', async ({ store, dir }) => {
     addPbxs(store);
     const office = store.profiles.getByName('office');
@@ -379,7 +414,7 @@ describe('call costs', () => {
     expect(france.row).toMatchObject({ prefix: '33', rate: '0.021', effective: '2025-03-15T00:00:00' });
     expect(lookupRate(store, { number: '0033612345678', pbx: 'office', trunk: 'BT', at: '2025-03-21' }).row?.prefix).toBe('336');
     expect(lookupRate(store, { number: '0086123', pbx: 'office', trunk: 'BT' })).toMatchObject({ row: null, reason: expect.stringMatching(/No prefix of plan "UK" matches 86123/) });
-    expect(lookupRate(store, { number: '0086123', pbx: 'office' }).reason).toMatch(/--trunk BT/);
+    expect(lookupRate(store, { number: '0086123', pbx: 'office' }).reason).toMatch(/name the trunk \(BT\)/);
     expect(lookupRate(store, { number: '0086123', pbx: 'branch', trunk: 'BT' }).reason).toMatch(/not billable/);
   });
 });

@@ -272,6 +272,8 @@ function sortKey(row: CallRow, sort: CallSort): string | number {
     case 'dst_trunk_name':
     case 'account_code':
       return row[sort.field].toLowerCase();
+    case 'cost':
+      return row.cost ?? -1;
     default:
       return row[sort.field];
   }
@@ -287,6 +289,7 @@ describe('keyset pagination', () => {
     { field: 'pbx', dir: 'asc' },
     { field: 'disposition', dir: 'asc' },
     { field: 'src_trunk_name', dir: 'desc' },
+    { field: 'cost', dir: 'desc' },
   ];
   for (const sort of sorts) {
     it(`walks every call once, in order, sorted by ${sort.field} ${sort.dir}`, () => {
