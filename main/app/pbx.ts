@@ -46,6 +46,13 @@ export function createPbxArea(ctx: AppContext, demo: DemoPbx): UcmApi['pbx'] {
         model: req.model ?? existing?.model ?? '',
         fingerprint: existing?.fingerprint ?? null,
         ca_file: caFile,
+        // Whether a password is kept decides the default sync schedule (15 minutes with one, off without).
+        has_password: req.password !== undefined || (existing !== null && secrets.get(existing.id) !== null),
+        country_code: req.country_code,
+        national_prefix: req.national_prefix,
+        international_prefix: req.international_prefix,
+        sync_every: req.sync_every,
+        business_hours: req.business_hours,
       });
       if (req.password !== undefined) secrets.set(saved.id, req.password);
       return view(saved);
@@ -66,6 +73,10 @@ export function createPbxArea(ctx: AppContext, demo: DemoPbx): UcmApi['pbx'] {
           user: '',
           tz: req.tz,
           model: req.model ?? existing?.model ?? '',
+          country_code: req.country_code,
+          national_prefix: req.national_prefix,
+          international_prefix: req.international_prefix,
+          business_hours: req.business_hours,
         }),
       );
     },

@@ -7,6 +7,7 @@ import { sendMail, type MailConfig } from '../mail/smtp.js';
 import { RULE_SEVERITY } from '../alerts/settings.js';
 import type { Store } from '../store/types.js';
 import type { WatchRecord } from '../store/watch-state.js';
+import { sleep } from '../pbx/ucm63xx.js';
 import { syncPbx, type SyncOptions } from '../sync/sync.js';
 
 /**
@@ -109,7 +110,12 @@ async function syncOne(store: Store, profile: PbxProfile, options: RoundOptions,
   options.onPbx?.(profile.name, true);
   const started = nowSeconds();
   try {
-    const result = await syncPbx(store, profile.id, password, { ...options.sync, signal: options.signal });
+    const result = await syncPbx(store, profile.id, password, {
+      // A page that fails is tried again only briefly: the round's back-off handles a PBX that stays down.
+      retryDelay: (attempt) => sleep(Math.min(2000, 250 * attempt), options.signal),
+      ...options.sync,
+      signal: options.signal,
+    });
     const next = every > 0 ? nowSeconds() + every * 60 : null;
     store.watch.put({ pbx_id: profile.id, last_success: nowSeconds(), last_attempt: started, failing_since: null, failures: 0, last_error: null, next_run: next });
     return { pbx: profile.name, state: 'synced', result, next_run: iso(next) };
