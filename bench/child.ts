@@ -11,6 +11,7 @@ const parts: Record<string, () => Promise<PartFn>> = {
   queries: async () => (await import('./parts/queries.js')).queryLatencies,
   reports: async () => (await import('./parts/reports.js')).reportLatencies,
   rating: async () => (await import('./parts/rating.js')).ratingFigures,
+  alerts: async () => (await import('./parts/alerts.js')).alertFigures,
   export: async () => (await import('./parts/export.js')).exportFigures,
   sync: async () => (await import('./parts/sync.js')).syncFromSimulator,
   'sync-baseline': async () => (await import('./parts/sync.js')).syncBaseline,

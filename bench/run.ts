@@ -10,11 +10,11 @@ import type { PartResult } from './measure.js';
 import { printSummary, writeReport, type BenchRun } from './report.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PARTS = ['ingest', 'queries', 'reports', 'rating', 'export', 'sync', 'import', 'ui'] as const;
+const PARTS = ['ingest', 'queries', 'reports', 'rating', 'alerts', 'export', 'sync', 'import', 'ui'] as const;
 type Part = (typeof PARTS)[number];
 
 const USAGE = `Usage: npm run bench -- [options]
-  --parts LIST         ${PARTS.join(',')} (default: all; queries, reports, rating, export and ui use the database ingest
+  --parts LIST         ${PARTS.join(',')} (default: all; queries, reports, rating, alerts, export and ui use the database ingest
                        builds);
                        "none" with --reuse only writes the report again from the saved results
   --calls N            calls generated for ingest and queries (default 1000000)
@@ -148,6 +148,8 @@ for (const part of o.parts) {
     // A report over a million calls takes up to seconds where a query page takes milliseconds, so
     // fewer runs (10 by default) keep the part within minutes.
     results.push(await runPart('reports', { db, runs: Math.max(5, Math.ceil(o.runs / 3)) }));
+  } else if (part === 'alerts') {
+    results.push(await runPart('alerts', { db, runs: Math.max(5, Math.ceil(o.runs / 3)) }));
   } else if (part === 'rating') {
     results.push(await runPart('rating', { db, dir: o.data }));
   } else if (part === 'sync') {

@@ -24,6 +24,8 @@ const DAY = 86_400;
 const CHUNK = 50_000;
 /** How far back a burst of failed calls is followed from its newest attempt. */
 const BURST_LOOK_BACK = 6 * 3600;
+/** Wall clock and instant differ by at most this (UTC-12 .. UTC+14). */
+const MAX_OFFSET = 14 * 3600;
 
 interface CallFact {
   id: number;
@@ -39,6 +41,21 @@ interface CallFact {
   outcome: number;
   dst_trunk_name: string;
 }
+
+interface DayFigures {
+  peak: number;
+  minutes: number;
+  international: number;
+}
+
+/**
+ * Figures of past days kept between evaluations of one store (a long-running app or watch): the 28
+ * days before a day and its weekdays of the weeks before are read once, not after every sync. A day
+ * that receives calls is forgotten before they are evaluated. Bounded: cleared when it grows past
+ * MAX_CACHED_DAYS (a scan of years).
+ */
+export type DayCache = Map<string, DayFigures>;
+const MAX_CACHED_DAYS = 20_000;
 
 interface PbxFacts {
   id: number;
@@ -83,8 +100,8 @@ function count(n: number, what: string): string {
 /** One evaluation (a round or a scan): per-process caches of figures that do not change under it. */
 export class AlertEngine {
   private readonly pbxs = new Map<number, PbxFacts>();
-  /** `${pbx}:${day}` -> peak concurrent outbound calls that day. */
-  private readonly peaks = new Map<string, number>();
+  /** `${pbx}:${day}` -> the day's figures, shared by the evaluations of one store (see DayCache). */
+  private readonly days: DayCache;
   private readonly firstCall = new Map<number, number | null>();
   raised = 0;
   joined = 0;
@@ -92,8 +109,11 @@ export class AlertEngine {
   constructor(
     private readonly db: Db,
     private readonly alerts: AlertsArea,
+    days: DayCache = new Map(),
     private readonly settings: AlertRuleSettings = alerts.rules(),
-  ) {}
+  ) {
+    this.days = days;
+  }
 
   private pbx(id: number): PbxFacts {
     let facts = this.pbxs.get(id);
@@ -124,6 +144,8 @@ export class AlertEngine {
 
   /** Evaluates these calls (any PBXs, any order) in the caller's transaction. */
   evaluate(calls: readonly CallFact[]): void {
+    if (this.days.size > MAX_CACHED_DAYS) this.days.clear();
+    for (const c of calls) this.days.delete(`${c.pbx_id}:${Math.floor(c.start_wall / DAY)}`);
     for (const [pbxId, list] of groupBy(calls, (c) => c.pbx_id)) {
       const pbx = this.pbx(pbxId);
       const outbound = list.filter((c) => c.direction === OUTBOUND);
@@ -182,13 +204,17 @@ export class AlertEngine {
     const { calls: needed, minutes } = this.settings['failed-burst'];
     const window = minutes * 60;
     const failing = outbound.filter((c) => FAILED.includes(c.outcome) && c.src !== '');
-    const context = this.db.prepare<[number, string, number, number], CallFact>(
-      `SELECT ${FACT_COLUMNS} FROM calls WHERE pbx_id = ? AND src = ? AND direction = ${OUTBOUND}
+    // The instant bounds (wall clock widened by the largest UTC offsets) let calls_by_src seek to the
+    // window instead of reading every call the caller ever made.
+    const context = this.db.prepare<[string, number, number, number, number, number], CallFact>(
+      `SELECT ${FACT_COLUMNS} FROM calls WHERE src = ? AND start_utc BETWEEN ? AND ? AND pbx_id = ? AND direction = ${OUTBOUND}
          AND outcome IN (${FAILED.join(', ')}) AND start_wall BETWEEN ? AND ? ORDER BY start_wall, id`,
     );
     for (const [caller, calls] of groupBy(failing, (c) => c.src)) {
       const walls = calls.map((c) => c.start_wall);
-      const attempts = context.all(pbx.id, caller, Math.min(...walls) - BURST_LOOK_BACK, Math.max(...walls) + window);
+      const from = Math.min(...walls) - BURST_LOOK_BACK;
+      const to = Math.max(...walls) + window;
+      const attempts = context.all(caller, from - MAX_OFFSET, to + MAX_OFFSET, pbx.id, from, to);
       let chain: CallFact[] = [];
       const flush = () => {
         if (chain.length >= needed && this.hasBurst(chain, needed, window)) {
@@ -228,9 +254,50 @@ export class AlertEngine {
       .all(pbxId, day * DAY, (day + 1) * DAY);
   }
 
-  /** The day's peak of outbound calls in progress at once, and the calls in progress at its first moment. */
-  private dayPeak(pbxId: number, day: number): { peak: number; calls: CallFact[] } {
-    const calls = this.outboundOfDay(pbxId, day);
+  /**
+   * A day's figures the rules compare with: its peak of outbound calls at once and its outbound talk
+   * minutes (all, and to other countries). The peak and the minutes come from the covering index
+   * calls_for_reports (no table row per call); international minutes need the numbers.
+   */
+  private dayFigures(pbx: PbxFacts, day: number): DayFigures {
+    const key = `${pbx.id}:${day}`;
+    const known = this.days.get(key);
+    if (known !== undefined) return known;
+    const spans = this.db
+      .prepare<[number, number, number], { start_utc: number; duration: number; billsec: number }>(
+        `SELECT start_utc, duration, billsec FROM calls WHERE pbx_id = ? AND direction = ${OUTBOUND} AND start_wall >= ? AND start_wall < ?
+         ORDER BY start_utc`,
+      )
+      .all(pbx.id, day * DAY, (day + 1) * DAY);
+    const sweep = new ConcurrencySweep();
+    let peak = 0;
+    let minutes = 0;
+    for (const c of spans) {
+      peak = Math.max(peak, sweep.add(c.start_utc, c.start_utc + Math.max(c.duration, 1)));
+      minutes += c.billsec / 60;
+    }
+    let international = 0;
+    if (pbx.dial.country_code !== '' && minutes > 0) {
+      for (const c of this.outboundOfDay(pbx.id, day)) if (c.billsec > 0 && this.isInternational(pbx, c)) international += c.billsec / 60;
+    }
+    const figures = { peak, minutes, international };
+    this.days.set(key, figures);
+    return figures;
+  }
+
+  private isInternational(pbx: PbxFacts, c: CallFact): boolean {
+    const number = normalizeNumber(c.dst, pbx.dial);
+    return number !== '' && countryCode(number) !== pbx.dial.country_code;
+  }
+
+  private concurrency(pbx: PbxFacts, day: number): void {
+    const { factor, minimum, days } = this.settings['concurrency-spike'];
+    let highest = 0;
+    for (let back = 1; back <= days; back++) highest = Math.max(highest, this.dayFigures(pbx, day - back).peak);
+    const threshold = Math.max(minimum, factor * highest);
+    if (this.dayFigures(pbx, day).peak <= threshold) return;
+    // Only a spike needs the calls themselves: those in progress at the first moment of the peak.
+    const calls = this.outboundOfDay(pbx.id, day);
     const sweep = new ConcurrencySweep();
     let peak = 0;
     let at = -1;
@@ -241,30 +308,15 @@ export class AlertEngine {
         at = c.start_utc;
       }
     }
-    this.peaks.set(`${pbxId}:${day}`, peak);
-    return { peak, calls: calls.filter((c) => c.start_utc <= at && c.start_utc + Math.max(c.duration, 1) > at) };
-  }
-
-  private pastPeak(pbxId: number, day: number): number {
-    const known = this.peaks.get(`${pbxId}:${day}`);
-    return known ?? this.dayPeak(pbxId, day).peak;
-  }
-
-  private concurrency(pbx: PbxFacts, day: number): void {
-    const { factor, minimum, days } = this.settings['concurrency-spike'];
-    let highest = 0;
-    for (let back = 1; back <= days; back++) highest = Math.max(highest, this.pastPeak(pbx.id, day - back));
-    const threshold = Math.max(minimum, factor * highest);
-    const today = this.dayPeak(pbx.id, day);
-    if (today.peak <= threshold || today.calls.length === 0) return;
+    const inProgress = calls.filter((c) => c.start_utc <= at && c.start_utc + Math.max(c.duration, 1) > at);
     const label = dayOf(day * DAY);
     this.raise({
       rule: 'concurrency-spike',
       pbx_id: pbx.id,
       episode: `day:${label}`,
-      title: `${today.peak} outbound calls at once on ${pbx.name} (${label}; threshold ${threshold})`,
-      ...span(today.calls),
-      call_ids: today.calls.map((c) => c.id),
+      title: `${peak} outbound calls at once on ${pbx.name} (${label}; threshold ${threshold})`,
+      ...span(inProgress),
+      call_ids: inProgress.map((c) => c.id),
     });
   }
 
@@ -274,19 +326,17 @@ export class AlertEngine {
    */
   private volume(pbx: PbxFacts, day: number): void {
     const { factor, weeks, minimum_minutes: floor } = this.settings['volume-drift'];
-    const own = pbx.dial.country_code;
-    const international = (c: CallFact) => own !== '' && countryCode(normalizeNumber(c.dst, pbx.dial)) !== own && normalizeNumber(c.dst, pbx.dial) !== '';
-    const minutes = (calls: readonly CallFact[]) => calls.reduce((n, c) => n + c.billsec, 0) / 60;
-    const today = this.outboundOfDay(pbx.id, day);
-    const before = Array.from({ length: weeks }, (_, w) => this.outboundOfDay(pbx.id, day - 7 * (w + 1)));
-    const label = dayOf(day * DAY);
     // Without weeks of history before the day there is nothing to compare with: a new PBX is not drifting.
     if (this.firstCallOf(pbx.id) > (day - 7 * weeks) * DAY + DAY) return;
-    const check = (kind: 'minutes' | 'international', pick: (calls: readonly CallFact[]) => CallFact[]) => {
-      const calls = pick(today);
-      const value = minutes(calls);
-      const mean = before.reduce((n, past) => n + minutes(pick(past)), 0) / weeks;
-      if (value < floor || value <= factor * mean || calls.length === 0) return;
+    const today = this.dayFigures(pbx, day);
+    const before = Array.from({ length: weeks }, (_, w) => this.dayFigures(pbx, day - 7 * (w + 1)));
+    const label = dayOf(day * DAY);
+    const check = (kind: 'minutes' | 'international') => {
+      const value = today[kind];
+      const mean = before.reduce((n, past) => n + past[kind], 0) / weeks;
+      if (value < floor || value <= factor * mean) return;
+      const calls = this.outboundOfDay(pbx.id, day).filter((c) => c.billsec > 0 && (kind === 'minutes' || this.isInternational(pbx, c)));
+      if (calls.length === 0) return;
       const what = kind === 'minutes' ? 'outbound' : 'international';
       this.raise({
         rule: 'volume-drift',
@@ -297,8 +347,8 @@ export class AlertEngine {
         call_ids: calls.map((c) => c.id),
       });
     };
-    check('minutes', (calls) => calls.filter((c) => c.billsec > 0));
-    if (own !== '') check('international', (calls) => calls.filter((c) => c.billsec > 0 && international(c)));
+    check('minutes');
+    if (pbx.dial.country_code !== '') check('international');
   }
 
   /**
@@ -351,8 +401,8 @@ export class AlertEngine {
 }
 
 /** The calls a sync or import added since the last evaluation (ids above the watermark), chunk by chunk. */
-export function evaluateNewCalls(db: Db, alerts: AlertsArea): AlertScanResult {
-  const engine = new AlertEngine(db, alerts);
+export function evaluateNewCalls(db: Db, alerts: AlertsArea, days?: DayCache): AlertScanResult {
+  const engine = new AlertEngine(db, alerts, days);
   const read = db.prepare<[number, number], CallFact>(`SELECT ${FACT_COLUMNS} FROM calls WHERE id > ? ORDER BY id LIMIT ?`);
   let calls = 0;
   for (;;) {
@@ -370,7 +420,7 @@ export function evaluateNewCalls(db: Db, alerts: AlertsArea): AlertScanResult {
 }
 
 /** The rules over a period of history (`ucmcdr alerts scan`): PBX names, wall-clock bounds. */
-export function scanCalls(db: Db, alerts: AlertsArea, range: { pbxIds: number[]; from?: string; to?: string }): AlertScanResult {
+export function scanCalls(db: Db, alerts: AlertsArea, range: { pbxIds: number[]; from?: string; to?: string }, days?: DayCache): AlertScanResult {
   const bound = (value: string | undefined, end: boolean): number | null => {
     if (value === undefined || value === '') return null;
     const read = readWallClockBound(value, { end });
@@ -383,7 +433,7 @@ export function scanCalls(db: Db, alerts: AlertsArea, range: { pbxIds: number[];
   const read = db.prepare<unknown[], CallFact>(
     `SELECT ${FACT_COLUMNS} FROM calls WHERE (start_utc, id) > (?, ?) AND start_wall BETWEEN ? AND ?${pbxTerm} ORDER BY start_utc, id LIMIT ?`,
   );
-  const engine = new AlertEngine(db, alerts);
+  const engine = new AlertEngine(db, alerts, days);
   let after = { utc: Number.MIN_SAFE_INTEGER, id: 0 };
   let calls = 0;
   for (;;) {

@@ -10,7 +10,7 @@ import { createProfiles } from './profiles.js';
 import { createRates } from './rates.js';
 import { createAlerts } from './alerts.js';
 import { createWatchState } from './watch-state.js';
-import { evaluateNewCalls, scanCalls } from '../alerts/engine.js';
+import { evaluateNewCalls, scanCalls, type DayCache } from '../alerts/engine.js';
 import { createRecordings } from './recordings.js';
 import { createSettings } from './settings.js';
 import { createSyncState } from './sync-state.js';
@@ -41,6 +41,7 @@ export function openStore(path: string): Store {
   const profiles = createProfiles(db);
   const rates = createRates(db);
   const alerts = createAlerts(db);
+  const alertDays: DayCache = new Map();
   const ingest = createIngest(db, fieldSets, rates);
   const calls = createCalls(db, fieldSets, ingest, rates);
 
@@ -74,8 +75,8 @@ export function openStore(path: string): Store {
     rates,
     alerts: {
       ...alerts,
-      evaluateNew: () => evaluateNewCalls(db, alerts),
-      scan: (range) => scanCalls(db, alerts, range),
+      evaluateNew: () => evaluateNewCalls(db, alerts, alertDays),
+      scan: (range) => scanCalls(db, alerts, range, alertDays),
     },
     watch: createWatchState(db),
   };
