@@ -52,6 +52,13 @@ export function formatInstant(iso: string | null | undefined): string {
   return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
 }
 
+/** An ISO instant close to now: its time alone when it falls today, with the date otherwise. */
+export function formatSoon(iso: string | null | undefined, now: Date = new Date()): string {
+  const text = formatInstant(iso);
+  const today = `${now.getFullYear()}-${pad2(now.getMonth() + 1)}-${pad2(now.getDate())}`;
+  return text.startsWith(`${today} `) ? text.slice(today.length + 1) : text;
+}
+
 export function formatRate(perSecond: number | null): string {
   if (perSecond === null) return '';
   return perSecond >= 100 ? `${formatCount(Math.round(perSecond))}/s` : `${perSecond.toFixed(1)}/s`;

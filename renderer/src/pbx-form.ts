@@ -1,6 +1,8 @@
 /** Validation of the PBX profile form, before anything is sent to the service. */
-import type { ImportSourceInput, PbxInput, PbxProfile } from '../../preload/api.js';
+import type { ImportSourceInput, PbxInput, PbxProfile, SyncSchedule } from '../../preload/api.js';
 import { httpUrlProblem, isValidTimeZone } from '../../preload/checks.js';
+// The service's own reading of business hours, so the form refuses exactly what it would, in its words.
+import { parseBusinessHours } from '../../main/alerts/hours.js';
 
 export interface PbxFormValues {
   name: string;
@@ -14,6 +16,10 @@ export interface PbxFormValues {
   country_code: string;
   national_prefix: string;
   international_prefix: string;
+  /** Minutes between automatic syncs; 0 = off. */
+  sync_every: SyncSchedule;
+  /** PBX wall clock, `Mon-Fri 07:00-19:00`; '' on a new profile takes the service's default. */
+  business_hours: string;
 }
 
 export type PbxFormErrors = Partial<Record<keyof PbxFormValues, string>>;
@@ -34,6 +40,9 @@ export function emptyForm(): PbxFormValues {
     country_code: '',
     national_prefix: '',
     international_prefix: '',
+    // A new PBX comes with its password, so it is synced on the service's default schedule.
+    sync_every: 15,
+    business_hours: '',
   };
 }
 
@@ -49,7 +58,31 @@ export function formFromProfile(profile: PbxProfile): PbxFormValues {
     country_code: profile.country_code,
     national_prefix: profile.national_prefix,
     international_prefix: profile.international_prefix,
+    sync_every: profile.sync_every,
+    business_hours: profile.business_hours,
   };
+}
+
+/** The sync schedule choices of the form, in words. */
+export const SYNC_SCHEDULE_NAMES: Readonly<Record<SyncSchedule, string>> = {
+  0: 'Off',
+  5: 'Every 5 minutes',
+  15: 'Every 15 minutes',
+  60: 'Every hour',
+};
+
+/**
+ * What is wrong with business hours as typed, in the service's words, or null when they are good. Left
+ * empty on a new profile they take the service's default; an existing profile keeps hours.
+ */
+export function businessHoursProblem(text: string, creating: boolean): string | null {
+  if (creating && text.trim() === '') return null;
+  try {
+    parseBusinessHours(text);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 export const DIAL_PLAN_FIELDS = ['country_code', 'national_prefix', 'international_prefix'] as const;
@@ -124,6 +157,8 @@ export function validatePbxForm(
   else if (!isValidTimeZone(values.tz.trim())) errors.tz = `"${values.tz}" is not a time zone name like Europe/Berlin or America/New_York.`;
   if (values.model.length > 64) errors.model = 'Keep the model under 64 characters.';
   dialPlanProblems(values, errors);
+  const hoursError = businessHoursProblem(values.business_hours, context.id === undefined);
+  if (hoursError) errors.business_hours = hoursError;
   if (context.importOnly) return errors;
 
   const urlError = urlProblem(values.url);
@@ -141,6 +176,7 @@ export function validatePbxForm(
 export function toImportSourceInput(values: PbxFormValues, id?: number): ImportSourceInput {
   const input: ImportSourceInput = { name: values.name.trim(), tz: values.tz.trim(), model: values.model.trim(), ...dialPlanInput(values) };
   if (id !== undefined) input.id = id;
+  if (values.business_hours.trim()) input.business_hours = values.business_hours.trim();
   return input;
 }
 
@@ -159,9 +195,11 @@ export function toPbxInput(values: PbxFormValues, id?: number): PbxInput {
     user: values.user.trim(),
     tz: values.tz.trim(),
     ...dialPlanInput(values),
+    sync_every: values.sync_every,
   };
   if (id !== undefined) input.id = id;
   if (values.model.trim()) input.model = values.model.trim();
+  if (values.business_hours.trim()) input.business_hours = values.business_hours.trim();
   if (values.password) input.password = values.password;
   return input;
 }

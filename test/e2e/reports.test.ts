@@ -153,12 +153,13 @@ describe('reports in the browser', () => {
     expect(await byTestId('report-save-pdf').count()).toBe(0);
   });
 
-  it('fits a 1024x700 window on Calls, Reports and Rates: the views scroll inside themselves, never the page', async () => {
+  it('fits a 1024x700 window on Calls, Reports, Alerts and Rates: the views scroll inside themselves, never the page', async () => {
     await h.page.setViewportSize({ width: 1024, height: 700 });
     try {
       for (const [nav, ready] of [
         ['nav-calls', () => byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT })],
         ['nav-reports', () => reportReady('missed')],
+        ['nav-alerts', () => byTestId('alerts-empty').waitFor({ timeout: UI_TIMEOUT })],
         ['nav-rates', () => byTestId('rates-lookup').waitFor({ timeout: UI_TIMEOUT })],
       ] as const) {
         await byTestId(nav).click();

@@ -362,7 +362,7 @@ describe('the dial plan of a PBX', () => {
       national_prefix: '',
       international_prefix: '',
       sync_every: 0,
-      business_hours: '',
+      business_hours: 'Mon-Fri 07:00-19:00',
       ...overrides,
     };
   }

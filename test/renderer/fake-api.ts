@@ -6,6 +6,7 @@
 import { vi, type Mock } from 'vitest';
 import type { ApiArea, ApiMethod, ApiMethodName, CallCost, CallRow, LegView, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
 import { mapApiMethods } from '../../preload/client.js';
+import { DEFAULT_RULE_SETTINGS } from '../../main/alerts/settings.js';
 
 const progressListeners = new Set<(event: ProgressEvent) => void>();
 
@@ -36,6 +37,17 @@ function defaults(): FakeAreas {
     'tasks/cancel': async () => undefined,
     'rates/list': async () => [],
     'rates/state': async () => ({ stale: false, unrated: 0, plans: 0 }),
+    'alerts/list': async () => [],
+    'alerts/calls': async () => [],
+    'alerts/acknowledge': async (req) => ({ acknowledged: req.ids?.length ?? 0 }),
+    'alerts/rules': async () => structuredClone(DEFAULT_RULE_SETTINGS),
+    'alerts/saveRules': async (req) => req,
+    'alerts/scan': async () => ({ calls: 0, raised: 0, joined: 0 }),
+    'watch/status': async () => [],
+    'watch/runNow': async () => [],
+    'watch/mail': async () => ({ smtp: '', from: '', to: [], daily_report: '', has_password: false }),
+    'watch/saveMail': async ({ password, ...settings }) => ({ ...settings, has_password: password !== undefined && password !== '' }),
+    'watch/testMail': async () => undefined,
   };
   // Built from API_METHODS like the real clients, so a new contract method is in the fake too.
   return mapApiMethods((method) => vi.fn(answers[method])) as unknown as FakeAreas;

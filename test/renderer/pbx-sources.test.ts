@@ -39,7 +39,7 @@ function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
     national_prefix: '',
     international_prefix: '',
     sync_every: 0,
-    business_hours: '',
+    business_hours: 'Mon-Fri 07:00-19:00',
     ...overrides,
   };
 }
@@ -165,6 +165,8 @@ describe('editing a PBX in the window', () => {
       country_code: '',
       national_prefix: '',
       international_prefix: '',
+      sync_every: 0,
+      business_hours: 'Mon-Fri 07:00-19:00',
     });
     expect(fakeApi.calls.page).toHaveBeenCalled();
     expect(wrapper.emitted('saved')?.[0]).toEqual([profile({ tz: 'America/New_York' })]);
@@ -184,7 +186,16 @@ describe('editing a PBX in the window', () => {
     expect(wrapper.get('[data-testid="pbx-save"]').text()).toBe('Save');
     await wrapper.get('[data-testid="pbx-save"]').trigger('click');
     await flushPromises();
-    expect(fakeApi.pbx.saveImportSource).toHaveBeenCalledWith({ id: 3, name: 'archive 2019', tz: 'UTC', model: '', country_code: '', national_prefix: '', international_prefix: '' });
+    expect(fakeApi.pbx.saveImportSource).toHaveBeenCalledWith({
+      id: 3,
+      name: 'archive 2019',
+      tz: 'UTC',
+      model: '',
+      country_code: '',
+      national_prefix: '',
+      international_prefix: '',
+      business_hours: 'Mon-Fri 07:00-19:00',
+    });
     expect(fakeApi.pbx.save).not.toHaveBeenCalled();
   });
 });

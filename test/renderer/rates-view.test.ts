@@ -51,7 +51,7 @@ function profile(name: string, id: number): PbxProfile {
     national_prefix: '0',
     international_prefix: '00',
     sync_every: 0,
-    business_hours: '',
+    business_hours: 'Mon-Fri 07:00-19:00',
   };
 }
 

@@ -29,7 +29,7 @@ function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
     national_prefix: '',
     international_prefix: '',
     sync_every: 0,
-    business_hours: '',
+    business_hours: 'Mon-Fri 07:00-19:00',
     ...overrides,
   };
 }

@@ -33,6 +33,18 @@ export interface CertificatePrompt {
   error: ErrorView | null;
 }
 
+/** A refusal of a save, with the form field the service named (`details.field`), if any. */
+export interface SaveRefusal {
+  error: ErrorView;
+  field: string | null;
+}
+
+function refusal(e: unknown): SaveRefusal {
+  const failure = toApiError(e);
+  const field = failure.details?.['field'];
+  return { error: describeError(failure), field: typeof field === 'string' ? field : null };
+}
+
 export interface PasswordPrompt {
   profile: PbxProfile;
   answer(password: string | null): void;
@@ -83,7 +95,7 @@ export const usePbxStore = defineStore('pbx', () => {
     }
   }
 
-  async function save(input: PbxInput): Promise<{ profile: PbxProfile } | { error: ErrorView }> {
+  async function save(input: PbxInput): Promise<{ profile: PbxProfile } | SaveRefusal> {
     try {
       const before = input.id === undefined ? undefined : byId(input.id);
       const profile = await api.pbx.save(input);
@@ -94,11 +106,11 @@ export const usePbxStore = defineStore('pbx', () => {
       if (input.password && !profile.has_password) sessionPasswords.set(profile.id, input.password);
       return { profile };
     } catch (e) {
-      return { error: describeError(toApiError(e)) };
+      return refusal(e);
     }
   }
 
-  async function saveImportSource(input: ImportSourceInput): Promise<{ profile: PbxProfile } | { error: ErrorView }> {
+  async function saveImportSource(input: ImportSourceInput): Promise<{ profile: PbxProfile } | SaveRefusal> {
     try {
       const before = input.id === undefined ? undefined : byId(input.id);
       const profile = await api.pbx.saveImportSource(input);
@@ -107,7 +119,7 @@ export const usePbxStore = defineStore('pbx', () => {
       afterDialPlan(before, profile);
       return { profile };
     } catch (e) {
-      return { error: describeError(toApiError(e)) };
+      return refusal(e);
     }
   }
 
