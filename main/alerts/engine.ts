@@ -151,7 +151,12 @@ export class AlertEngine {
       const outbound = list.filter((c) => c.direction === OUTBOUND);
       const e164 = new Map(outbound.map((c) => [c.id, normalizeNumber(c.dst, pbx.dial)]));
       const s = this.settings;
-      if (s['premium-destination'].enabled) this.premium(pbx, outbound, e164);
+      if (s['premium-destination'].enabled) {
+        // Without a dial plan a number dialled with the ITU's international prefix 00 is still read as
+        // international: a PBX nobody configured is the one that most needs this rule.
+        const dial = pbx.dial.international_prefix === '' ? { ...pbx.dial, international_prefix: '00' } : pbx.dial;
+        this.premium(pbx, outbound, dial === pbx.dial ? e164 : new Map(outbound.map((c) => [c.id, normalizeNumber(c.dst, dial)])));
+      }
       if (s['after-hours'].enabled) this.afterHours(pbx, outbound);
       if (s['failed-burst'].enabled) this.failedBurst(pbx, outbound);
       const days = [...new Set(outbound.map((c) => Math.floor(c.start_wall / DAY)))];

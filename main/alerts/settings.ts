@@ -1,52 +1,5 @@
-import { ALERT_RULES, type AlertRule, type AlertRuleSettings, type Severity } from '../../preload/alerts.js';
+import { ALERT_RULES, DEFAULT_RULE_SETTINGS, type AlertRule, type AlertRuleSettings, type Severity } from '../../preload/alerts.js';
 import { AppError } from '../errors.js';
-
-/**
- * The alert rules' defaults and their check. The premium list (docs/watch.md names its sources):
- * ITU-T E.164 "international networks" 881 (global mobile satellite), 882 and 883 (international
- * networks), 870 (Inmarsat), 979 (International Premium Rate Service) and 991 (ITPCS trials); the North
- * American area codes that are other countries although dialled like domestic ones (Caribbean NANP
- * members, the issue's list) and 1900/1976 (US premium rate).
- */
-export const DEFAULT_PREMIUM_PREFIXES: readonly string[] = [
-  '870',
-  '881',
-  '882',
-  '883',
-  '979',
-  '991',
-  '1242',
-  '1246',
-  '1264',
-  '1268',
-  '1284',
-  '1345',
-  '1441',
-  '1473',
-  '1649',
-  '1664',
-  '1758',
-  '1767',
-  '1784',
-  '1809',
-  '1829',
-  '1849',
-  '1868',
-  '1869',
-  '1876',
-  '1900',
-  '1976',
-];
-
-export const DEFAULT_RULE_SETTINGS: AlertRuleSettings = {
-  'premium-destination': { enabled: true, prefixes: [...DEFAULT_PREMIUM_PREFIXES] },
-  'after-hours': { enabled: true },
-  'failed-burst': { enabled: true, calls: 10, minutes: 10 },
-  'concurrency-spike': { enabled: true, factor: 2, minimum: 4, days: 28 },
-  'volume-drift': { enabled: true, factor: 3, weeks: 4, minimum_minutes: 60 },
-  'new-destination-long-call': { enabled: true, minutes: 20, learning_days: 7 },
-  'sync-failing': { enabled: true, hours: 2 },
-};
 
 export const RULE_SEVERITY: Readonly<Record<AlertRule, Severity>> = {
   'premium-destination': 'critical',

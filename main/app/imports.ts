@@ -4,9 +4,11 @@ import { AppError } from '../errors.js';
 import { importFiles } from '../importers/index.js';
 import type { AppContext } from './context.js';
 import { progressReporter } from './tasks.js';
+import { checkNewCalls } from './watch.js';
 
 /** `imports/*`: importing history files as a cancellable task, the import log and undo. */
-export function createImportsArea({ store, files, tasks, emitProgress }: AppContext): UcmApi['imports'] {
+export function createImportsArea(ctx: AppContext): UcmApi['imports'] {
+  const { store, files, tasks, emitProgress } = ctx;
   return {
     async list() {
       return store.imports.list();
@@ -22,7 +24,7 @@ export function createImportsArea({ store, files, tasks, emitProgress }: AppCont
       return tasks.run(taskId, async (signal) => {
         const progress = progressReporter(taskId, 'import', emitProgress);
         try {
-          return await importFiles(store, paths, {
+          const result = await importFiles(store, paths, {
             pbx,
             dateOrder: date_order ?? 'auto',
             mapping,
@@ -42,6 +44,8 @@ export function createImportsArea({ store, files, tasks, emitProgress }: AppCont
               if (p.phase === 'indexing') progress.flush();
             },
           });
+          checkNewCalls(ctx);
+          return result;
         } finally {
           progress.flush();
         }

@@ -2,6 +2,7 @@ import type { UcmApi } from '../../preload/api.js';
 import { syncPbx } from '../sync/sync.js';
 import { passwordFor, requirePbx, type AppContext } from './context.js';
 import { progressReporter } from './tasks.js';
+import { checkNewCalls } from './watch.js';
 
 /** `sync/run`: brings the cache up to date with one PBX, as a cancellable task with progress. */
 export function createSyncArea(ctx: AppContext): UcmApi['sync'] {
@@ -13,7 +14,7 @@ export function createSyncArea(ctx: AppContext): UcmApi['sync'] {
       return tasks.run(taskId, async (signal) => {
         const progress = progressReporter(taskId, 'sync', emitProgress);
         try {
-          return await syncPbx(store, profile.id, secret, {
+          const result = await syncPbx(store, profile.id, secret, {
             full: full ?? false,
             signal,
             onProgress: (p) =>
@@ -26,6 +27,8 @@ export function createSyncArea(ctx: AppContext): UcmApi['sync'] {
                 eta_seconds: p.eta_seconds,
               }),
           });
+          checkNewCalls(ctx);
+          return result;
         } finally {
           progress.flush();
         }

@@ -45,17 +45,24 @@ function mailPlan(ctx: AppContext): { config: MailConfig; dailyReport: string | 
   };
 }
 
+/** Shows a system notification for each warning or critical alert not notified yet, once. */
+function notifyNewAlerts(ctx: AppContext): void {
+  const fresh = ctx.store.alerts.unnotified();
+  for (const alert of fresh) ctx.shell.notify(`${alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.rule} on ${alert.pbx}`, alert.title);
+  ctx.store.alerts.markNotified(fresh.map((a) => a.id));
+}
+
+/** After a sync or an import from the window: the rules on the calls that arrived, and their notifications. */
+export function checkNewCalls(ctx: AppContext): void {
+  ctx.store.alerts.evaluateNew();
+  notifyNewAlerts(ctx);
+}
+
 export function createAutoSync(ctx: AppContext, log: (line: string) => void = () => undefined): AutoSync {
   const running = new Set<string>();
   let inFlight: Promise<void> | null = null;
   let controller = new AbortController();
   let timer: NodeJS.Timeout | null = null;
-
-  function notifyNewAlerts(): void {
-    const fresh = ctx.store.alerts.unnotified();
-    for (const alert of fresh) ctx.shell.notify(`${alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.rule} on ${alert.pbx}`, alert.title);
-    ctx.store.alerts.markNotified(fresh.map((a) => a.id));
-  }
 
   async function round(which: 'due' | 'all'): Promise<void> {
     if (inFlight !== null) return inFlight;
@@ -69,7 +76,7 @@ export function createAutoSync(ctx: AppContext, log: (line: string) => void = ()
           log,
           onPbx: (pbx, busy) => (busy ? running.add(pbx) : running.delete(pbx)),
         });
-        notifyNewAlerts();
+        notifyNewAlerts(ctx);
       } catch (error) {
         const failure = toAppError(error);
         if (failure.code !== 'CANCELLED') log(`watch round failed: ${failure.message}`);

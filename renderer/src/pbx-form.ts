@@ -1,8 +1,7 @@
 /** Validation of the PBX profile form, before anything is sent to the service. */
 import type { ImportSourceInput, PbxInput, PbxProfile, SyncSchedule } from '../../preload/api.js';
 import { httpUrlProblem, isValidTimeZone } from '../../preload/checks.js';
-// The service's own reading of business hours, so the form refuses exactly what it would, in its words.
-import { parseBusinessHours } from '../../main/alerts/hours.js';
+import { parseBusinessHours } from '../../preload/business-hours.js';
 
 export interface PbxFormValues {
   name: string;

@@ -99,6 +99,14 @@ describe('alert rules', () => {
     expect(again[0]?.sessions).toHaveLength(3);
   });
 
+  it('reads a number dialled with 00 as international on a PBX without a dial plan (premium-destination)', ({ store }) => {
+    const id = store.profiles.save({ name: 'bare', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz: 'Europe/London' }).id;
+    store.calls.ingest(id, [outbound({ start: '2025-03-04 10:10:00', dst: '00881612345678' }), outbound({ start: '2025-03-04 10:20:00', dst: '881612345678' })], { origin: 'sync' });
+    store.alerts.evaluateNew();
+    const premium = store.alerts.list().filter((a) => a.rule === 'premium-destination');
+    expect(premium.map((a) => a.calls)).toEqual([2]);
+  });
+
   it('raises after-hours once per night or weekend, listing its calls', ({ store }) => {
     setup(store, [
       ...normalWeeks(2),

@@ -1,6 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { createAppApi, type AppApi, type Shell } from '../../main/app/index.js';
+import { FileRefRegistry } from '../../main/app/file-refs.js';
 import { createMemorySecrets, type SecretStore } from '../../main/secrets.js';
 import { startSimulator, type RunningSimulator } from '../../main/simulator/index.js';
 import { DownloadRegistry } from '../../main/web/downloads.js';
@@ -82,6 +84,21 @@ describe('automatic sync in the app services', () => {
     });
     const source = await app.pbx.saveImportSource({ name: 'old', tz: 'Europe/London', country_code: '44', business_hours: '24/7' });
     expect(source).toMatchObject({ country_code: '44', business_hours: '24/7', sync_every: 0 });
+  });
+
+  it('runs the rules on the calls a window import brings, and notifies their alerts at once', async ({ store, dir }) => {
+    const notified: string[] = [];
+    const files = new FileRefRegistry();
+    const web = createWebShell(new DownloadRegistry(join(dir, 'downloads')));
+    api = createAppApi({ store, dataDir: dir, secrets: createMemorySecrets(), shell: { ...web, notify: (t, b) => void notified.push(`${t}: ${b}`) }, emitProgress: () => undefined, files });
+    const csv = join(dir, 'premium.csv');
+    writeFileSync(
+      csv,
+      ['Caller Number,Callee Number,Start Time,Call Time,Talk Time,Status,Session,Dest Trunk Name,User Field', '1001,00881612345678,2025-03-04 10:10:00,70,60,ANSWERED,prem-1,SIP,Outbound'].join('\r\n'),
+    );
+    await api.imports.run({ taskId: 'imp', files: [files.add(csv, 'file')] });
+    expect((await api.alerts.list({})).map((a) => a.rule)).toEqual(['premium-destination']);
+    expect(notified).toEqual([expect.stringMatching(/^Critical: premium-destination on /)]);
   });
 
   it('keeps the SMTP password out of the cache and refuses bad mail settings with a clear message', async ({ store, dir }) => {

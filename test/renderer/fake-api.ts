@@ -6,7 +6,7 @@
 import { vi, type Mock } from 'vitest';
 import type { ApiArea, ApiMethod, ApiMethodName, CallCost, CallRow, LegView, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
 import { mapApiMethods } from '../../preload/client.js';
-import { DEFAULT_RULE_SETTINGS } from '../../main/alerts/settings.js';
+import { DEFAULT_RULE_SETTINGS } from '../../preload/alerts.js';
 
 const progressListeners = new Set<(event: ProgressEvent) => void>();
 

@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Alert, AlertRuleSettings, MailSettings, PbxProfile, WatchStatus } from '../../preload/api.js';
-import { DEFAULT_RULE_SETTINGS } from '../../main/alerts/settings.js';
+import { DEFAULT_RULE_SETTINGS } from '../../preload/alerts.js';
 import { ApiError } from '../../renderer/src/api.js';
 import App from '../../renderer/src/App.vue';
 import AlertRulesForm from '../../renderer/src/components/AlertRulesForm.vue';

@@ -50,6 +50,14 @@ function parseAlertId(value: string): number {
   return Number(value);
 }
 
+/**
+ * An option "alerts" and a subcommand both define (--all, --format): commander hands it to "alerts"
+ * wherever it is written, so the subcommand reads it there.
+ */
+function fromAlerts<T>(command: Command, name: string): T | undefined {
+  return (command.parent?.opts() as Record<string, T | undefined> | undefined)?.[name];
+}
+
 export function registerAlerts(program: Command, context: () => CliContext): void {
   const alerts = program
     .command('alerts')
@@ -93,13 +101,14 @@ Examples:
     .description('Acknowledge alerts (they leave the open list; "alerts --all" still shows them).')
     .argument('[ids...]', 'alert ids')
     .option('--all', 'every open alert')
-    .action(async (ids: string[], o: { all?: boolean }) => {
+    .action(async (ids: string[], o: { all?: boolean }, command: Command) => {
       const ctx = context();
-      if (o.all !== true && ids.length === 0) throw new AppError('BAD_INPUT', 'Name the alerts to acknowledge (ucmcdr alerts ack 12 13) or give --all.');
-      if (o.all === true && ids.length > 0) throw new AppError('BAD_INPUT', 'Give alert ids or --all, not both.');
+      const all = o.all === true || fromAlerts<boolean>(command, 'all') === true;
+      if (!all && ids.length === 0) throw new AppError('BAD_INPUT', 'Name the alerts to acknowledge (ucmcdr alerts ack 12 13) or give --all.');
+      if (all && ids.length > 0) throw new AppError('BAD_INPUT', 'Give alert ids or --all, not both.');
       const parsed = ids.map(parseAlertId);
       await withStore(ctx, 'write', async (store) => {
-        const changed = store.alerts.acknowledge(o.all === true ? 'all' : parsed);
+        const changed = store.alerts.acknowledge(all ? 'all' : parsed);
         await writeText(ctx.io.stdout, `Acknowledged ${changed} alert${changed === 1 ? '' : 's'}.\n`);
       });
     });
@@ -127,9 +136,10 @@ Examples:
     .command('rules')
     .description('Show the alert rules and their thresholds, or change them.')
     .option('--set <rule.key=value>', 'change one setting, e.g. failed-burst.calls=5 or after-hours.enabled=false (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--format <format>', 'table or json', choice(['table', 'json'] as const), 'table')
-    .action(async (o: { set?: string[]; format: 'table' | 'json' }) => {
+    .addHelpText('after', '\n--format table|json (an option of "alerts", also written after "rules") chooses the output.')
+    .action(async (o: { set?: string[] }, command: Command) => {
       const ctx = context();
+      const format = fromAlerts<'table' | 'json'>(command, 'format') ?? 'table';
       await withStore(ctx, 'write', async (store) => {
         let rules = store.alerts.rules();
         if (o.set !== undefined) {
@@ -144,7 +154,7 @@ Examples:
           rules = store.alerts.setRules({ ...rules, ...Object.fromEntries(Object.entries(changes).map(([r, c]) => [r, { ...(rules as unknown as Record<string, object>)[r], ...c }])) });
         }
         const text =
-          o.format === 'json'
+          format === 'json'
             ? `${JSON.stringify(rules, null, 2)}\n`
             : Object.entries(rules)
                 .map(([rule, settings]) => `${rule}: ${Object.entries(settings as Record<string, unknown>).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join('  ')}\n`)
