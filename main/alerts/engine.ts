@@ -215,6 +215,9 @@ export class AlertEngine {
       `SELECT ${FACT_COLUMNS} FROM calls WHERE src = ? AND start_utc BETWEEN ? AND ? AND pbx_id = ? AND direction = ${OUTBOUND}
          AND outcome IN (${FAILED.join(', ')}) AND start_wall BETWEEN ? AND ? ORDER BY start_wall, id`,
     );
+    const continuing = this.db.prepare<[number, string, string], { episode: string }>(
+      `SELECT episode FROM alerts WHERE rule = 'failed-burst' AND pbx_id = ? AND episode LIKE ? AND last_at >= ? ORDER BY last_at DESC LIMIT 1`,
+    );
     for (const [caller, calls] of groupBy(failing, (c) => c.src)) {
       const walls = calls.map((c) => c.start_wall);
       const from = Math.min(...walls) - BURST_LOOK_BACK;
@@ -223,10 +226,14 @@ export class AlertEngine {
       let chain: CallFact[] = [];
       const flush = () => {
         if (chain.length >= needed && this.hasBurst(chain, needed, window)) {
+          const first = chain[0] as CallFact;
+          // A burst longer than the look-back starts before the attempts read here: it continues the
+          // alert whose last attempt is within the window of this chain's first one.
+          const ongoing = first.start_wall - window <= from ? continuing.get(pbx.id, `caller:${caller}:%`, wallClockText(first.start_wall - window)) : undefined;
           this.raise({
             rule: 'failed-burst',
             pbx_id: pbx.id,
-            episode: `caller:${caller}:${(chain[0] as CallFact).start}`,
+            episode: ongoing?.episode ?? `caller:${caller}:${first.start}`,
             title: `${count(chain.length, 'failed or unanswered outbound call')} from ${caller} on ${pbx.name}`,
             ...span(chain),
             call_ids: chain.map((c) => c.id),

@@ -1,7 +1,7 @@
 import type { MailSettings, UcmApi } from '../../preload/api.js';
 import { AppError, toAppError } from '../errors.js';
 import type { MailConfig } from '../mail/smtp.js';
-import { watchRound, watchStatus } from '../watch/round.js';
+import { byAge, watchRound, watchStatus } from '../watch/round.js';
 import type { AppContext } from './context.js';
 
 /**
@@ -47,7 +47,8 @@ function mailPlan(ctx: AppContext): { config: MailConfig; dailyReport: string | 
 
 /** Shows a system notification for each warning or critical alert not notified yet, once. */
 function notifyNewAlerts(ctx: AppContext): void {
-  const fresh = ctx.store.alerts.unnotified();
+  const { fresh, stale } = byAge(ctx.store.alerts.unnotified(), new Date());
+  ctx.store.alerts.markNotified(stale.map((a) => a.id));
   for (const alert of fresh) ctx.shell.notify(`${alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.rule} on ${alert.pbx}`, alert.title);
   ctx.store.alerts.markNotified(fresh.map((a) => a.id));
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError, toAppError } from '../errors.js';
 import { openStore } from '../store/store.js';
+import type { SessionDetail } from '../../preload/api.js';
 import type { Store } from '../store/types.js';
 import type { CliIo } from './io.js';
 
@@ -76,9 +77,26 @@ export function requirePbx(store: Store, name: string) {
   );
 }
 
-/** A name as the user would type it in a shell: quoted when it holds more than word characters. */
+/**
+ * The one call with this session id, on `pbx` when given (which must exist); without it the one PBX
+ * holding it, or BAD_INPUT naming the PBXs when several do.
+ */
+export function requireSession(store: Store, session: string, pbx: string | undefined): SessionDetail {
+  if (pbx !== undefined) requirePbx(store, pbx);
+  const found = store.calls.findSession(session, pbx);
+  if (found.length === 0) {
+    throw new AppError('NOT_FOUND', `No call with session "${session}"${pbx ? ` on PBX "${pbx}"` : ''} in the cache.`, { session });
+  }
+  if (found.length > 1) {
+    const pbxs = found.map((d) => d.call.pbx).join(', ');
+    throw new AppError('BAD_INPUT', `Session "${session}" exists on several PBXs (${pbxs}): choose one with --pbx NAME.`, { session });
+  }
+  return found[0];
+}
+
+/** A name or path as the user would type it in a shell: quoted when it holds more than plain characters. */
 export function shellWord(name: string): string {
-  return /^[\w.@:-]+$/.test(name) ? name : `"${name.replace(/(["\\$`])/g, '\\$1')}"`;
+  return /^[\w./@:+-]+$/.test(name) ? name : `"${name.replace(/(["\\$`])/g, '\\$1')}"`;
 }
 
 /**
@@ -98,22 +116,53 @@ export function requireRealPbx(store: Store, name: string, what: string) {
   return profile;
 }
 
+/** `ucmcdr [--db PATH] ` as the user ran it: a command for the same cache. */
+export function ucmcdrCommand(ctx: CliContext): string {
+  return ctx.defaultDb ? 'ucmcdr ' : `ucmcdr --db ${shellWord(ctx.dbPath)} `;
+}
+
+const FINGERPRINT = /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
+
+/**
+ * The certificate a PBX presented instead of the pinned one, from a TLS_FINGERPRINT_MISMATCH: its
+ * details (`actual`), or for a failure passed on as code and message only (a watch round's), the
+ * message's "presented AA:BB:..." (main/pbx/tls.ts fingerprintMismatch).
+ */
+function presentedFingerprint(failure: { message: string; details?: Record<string, unknown> }): string | null {
+  const actual = failure.details?.['actual'];
+  if (typeof actual === 'string' && FINGERPRINT.test(actual)) return actual;
+  const said = /\bpresented ([0-9A-F]{2}(?::[0-9A-F]{2}){31})\b/.exec(failure.message);
+  return said ? said[1] : null;
+}
+
+/**
+ * The command that pins the certificate a PBX presented instead of the pinned one, to run once the
+ * user has compared it with the PBX's: `To trust it: ucmcdr [--db PATH] pbx trust NAME --fingerprint
+ * AA:BB:...`; null for another failure.
+ */
+export function trustHint(
+  ctx: CliContext,
+  profileName: string,
+  failure: { code: string; message: string; details?: Record<string, unknown> },
+): string | null {
+  if (failure.code !== 'TLS_FINGERPRINT_MISMATCH') return null;
+  const presented = presentedFingerprint(failure);
+  if (presented === null) return null;
+  return `To trust it: ${ucmcdrCommand(ctx)}pbx trust ${shellWord(profileName)} --fingerprint ${presented}`;
+}
+
 /**
  * Runs work that connects to the profile's PBX; a certificate other than the pinned one (a PBX that
  * got a new certificate, or a new address reaching another server) is reported with the command that
  * pins it once the user has compared it.
  */
-export async function withTrustHint<T>(profileName: string, work: () => Promise<T>): Promise<T> {
+export async function withTrustHint<T>(ctx: CliContext, profileName: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     const failure = toAppError(error);
-    if (failure.code !== 'TLS_FINGERPRINT_MISMATCH') throw error;
-    const presented = typeof failure.details?.['actual'] === 'string' ? failure.details['actual'] : 'SHA256';
-    throw new AppError(
-      failure.code,
-      `${failure.message} To trust it: ucmcdr pbx trust ${shellWord(profileName)} --fingerprint ${presented}`,
-      failure.details,
-    );
+    const hint = trustHint(ctx, profileName, failure);
+    if (hint === null) throw error;
+    throw new AppError(failure.code, `${failure.message} ${hint}`, failure.details);
   }
 }

@@ -9,7 +9,7 @@ import {
   parseAmount,
   parseDateBound,
   parsePattern,
-  parseSeconds,
+  parseDuration,
   parseStatus,
   parseYesNo,
   resolveDateBound,
@@ -67,10 +67,10 @@ export function addFilterOptions(command: Command): Command {
     .option('--src-trunk <names>', `source trunk names (${LISTS})`, listOf(anyText))
     .option('--dst-trunk <names>', `destination trunk names (${LISTS})`, listOf(anyText))
     .option('--account-code <codes>', `account codes (${LISTS})`, listOf(anyText))
-    .option('--min-talk <seconds>', 'talk time at least', parseSeconds)
-    .option('--max-talk <seconds>', 'talk time at most', parseSeconds)
-    .option('--min-call <seconds>', 'call time at least', parseSeconds)
-    .option('--max-call <seconds>', 'call time at most', parseSeconds)
+    .option('--min-talk <duration>', 'talk time at least: seconds (90), m:ss (1:30) or h:mm:ss', parseDuration)
+    .option('--max-talk <duration>', 'talk time at most, same forms', parseDuration)
+    .option('--min-call <duration>', 'call time (ringing included) at least, same forms', parseDuration)
+    .option('--max-call <duration>', 'call time at most, same forms', parseDuration)
     .option('--has-recording [yes|no]', 'only calls with (or, with "no", without) a recording', parseYesNo)
     .option('--search <text>', 'free text over numbers, names and trunks')
     .option('--min-cost <amount>', 'cost at least, in the rate plan\'s currency (not billable calls cost 0)', parseAmount)

@@ -1,12 +1,27 @@
 import { describeRoute } from '../../preload/report-tables.js';
 import type { CallRow, DecodedChannel } from '../../preload/api.js';
 
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
 /** Seconds as the UCM's CDR page shows them: `0:00:23`, `12:04:05`. */
 export function hms(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  return `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return `${h}:${pad2(m)}:${pad2(s)}`;
+}
+
+/**
+ * An instant (ISO, UTC) in this computer's time zone, written as the calls table writes times:
+ * `2024-03-01 09:15:02`. A value that is not an instant is returned as it is.
+ */
+export function localTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return (
+    `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ` +
+    `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`
+  );
 }
 
 /** East Asian wide characters (Hangul, CJK, full-width forms) take two terminal columns. */
@@ -39,7 +54,10 @@ export interface Column<T> {
   header: string;
   value: (item: T) => string;
   align?: 'left' | 'right';
-  /** Longer values are cut with an ellipsis so one long name does not widen the whole table. */
+  /**
+   * Longer values are cut with an ellipsis so one long name does not widen the whole table (default
+   * 40); `Infinity` never cuts, for values that are useless cut (numbers, fingerprints).
+   */
   max?: number;
 }
 
@@ -61,10 +79,11 @@ export function renderTable<T>(columns: readonly Column<T>[], items: readonly T[
 export const CALL_COLUMNS: readonly Column<CallRow>[] = [
   { header: 'START', value: (r) => r.start.replace('T', ' ') },
   { header: 'STATUS', value: (r) => r.disposition },
-  { header: 'FROM', value: (r) => r.src, max: 20 },
+  // Numbers are shown whole: a cut number (a SIP URI, an international number) is a wrong number.
+  { header: 'FROM', value: (r) => r.src, max: Infinity },
   { header: 'NAME', value: (r) => r.caller_name, max: 24 },
-  { header: 'TO', value: (r) => r.dst, max: 20 },
-  { header: 'ANSWERED BY', value: (r) => r.answered_by, max: 12 },
+  { header: 'TO', value: (r) => r.dst, max: Infinity },
+  { header: 'ANSWERED BY', value: (r) => r.answered_by, max: Infinity },
   { header: 'ACTION', value: (r) => (r.route.length > 0 ? describeRoute(r.route) : r.action_type), max: 40 },
   { header: 'OUTCOME', value: (r) => r.outcome },
   { header: 'DIRECTION', value: (r) => r.direction },

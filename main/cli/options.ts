@@ -22,7 +22,21 @@ function integerIn(value: string, min: number, max: number, what: string): numbe
   return n;
 }
 
-export const parseSeconds = (value: string): number => integerIn(value, 0, 1_000_000_000, 'a number of seconds');
+/**
+ * A duration as the window's duration fields take it (renderer/src/format.ts parseDurationInput):
+ * seconds (`90`), `m:ss` (`1:30`) or `h:mm:ss` (`0:01:30`).
+ */
+export function parseDuration(value: string): number {
+  const text = value.trim();
+  const why = 'Expected seconds (90), m:ss (1:30) or h:mm:ss (0:01:30).';
+  if (/^\d{1,9}$/.test(text)) return Number(text);
+  const match = /^(?:(\d{1,6}):)?(\d{1,2}):(\d{2})$/.exec(text);
+  if (!match) return invalid(why);
+  const [, h, m, s] = match;
+  if (Number(s) > 59 || (h !== undefined && Number(m) > 59)) return invalid(why);
+  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s);
+}
+
 export const parseLimit = (value: string): number => integerIn(value, 1, 10_000_000, 'how many calls to show');
 export const parseOffset = (value: string): number => integerIn(value, 0, 100_000_000, 'how many calls to skip');
 export const parsePort = (value: string): number => integerIn(value, 0, 65_535, 'a TCP port (0 picks a free one)');
@@ -119,8 +133,7 @@ export function resolveDateBound(option: string, value: string, order: DateOrder
   try {
     read = readTypedDateTime(value, order);
   } catch (error) {
-    // Only --date-order can make a value that passed parseDateBound unreadable (20/3/2024 as mdy).
-    throw new AppError('BAD_INPUT', `${option} ${value}: ${toAppError(error).message}`, { option, value });
+    throw dateOrderRefusal(option, value, order, toAppError(error).message);
   }
   if ('value' in read) return read.value;
   const { mdy, dmy } = read.ambiguous;
@@ -129,6 +142,34 @@ export function resolveDateBound(option: string, value: string, order: DateOrder
     `${option} ${value} is ambiguous: ${mdy} (month first) or ${dmy} (day first). ` +
       `Write it as ISO (${mdy} or ${dmy}) or add --date-order mdy|dmy.`,
     { option, value, mdy, dmy },
+  );
+}
+
+const ORDER_WORDS = { mdy: 'month first', dmy: 'day first' } as const;
+
+/**
+ * A value that passed parseDateBound but not under the --date-order given (20/3/2024 as mdy): names
+ * the option that made it unreadable and what the other order reads.
+ */
+function dateOrderRefusal(option: string, value: string, order: DateOrder | undefined, why: string): AppError {
+  if (order === undefined) return new AppError('BAD_INPUT', `${option} ${value}: ${why}`, { option, value });
+  const other: DateOrder = order === 'mdy' ? 'dmy' : 'mdy';
+  let otherReading: string | null = null;
+  try {
+    const read = readTypedDateTime(value, other);
+    if ('value' in read) otherReading = read.value;
+  } catch {
+    // Unreadable either way: `why` says why.
+  }
+  const head = `${option} ${value} read ${ORDER_WORDS[order]} (--date-order ${order})`;
+  if (otherReading === null) return new AppError('BAD_INPUT', `${head}: ${why}`, { option, value });
+  // The reader's list of accepted forms does not help here: the other order reads the value.
+  const reason = why.replace(/\s*Expected a form such as .*$/, '').replace(/\.?$/, '.');
+  const otherWords = ORDER_WORDS[other].replace(/^./, (c) => c.toUpperCase());
+  return new AppError(
+    'BAD_INPUT',
+    `${head}: ${reason} ${otherWords} it is ${otherReading}: use --date-order ${other} or write ${otherReading}.`,
+    { option, value },
   );
 }
 
@@ -145,14 +186,21 @@ export function parseYesNo(value: string | boolean): boolean {
   return invalid('Use yes or no.');
 }
 
-/** `start` or `+start` sorts ascending, `-start` descending. */
+/** The words of the calls table's columns that name a sort field (`--sort -talk`). */
+export const SORT_WORDS: Readonly<Record<string, SortField>> = { talk: 'billsec', call: 'duration', from: 'src', to: 'dst' };
+
+/** What --sort takes, for its help and its refusal. */
+export const SORT_HELP =
+  `${SORT_FIELDS.join(', ')}, or the column words ` +
+  `${Object.entries(SORT_WORDS).map(([word, field]) => `${word} (= ${field})`).join(', ')}; prefix "-" for descending (e.g. -start, -talk)`;
+
+/** `start` or `+start` sorts ascending, `-start` descending; `talk`, `call`, `from`, `to` name their columns. */
 export function parseSort(value: string): CallSort {
   const v = value.trim();
   const dir: CallSort['dir'] = v.startsWith('-') ? 'desc' : 'asc';
-  const field = v.replace(/^[+-]/, '').toLowerCase();
-  if (!(SORT_FIELDS as readonly string[]).includes(field)) {
-    invalid(`Sort by one of ${SORT_FIELDS.join(', ')}; prefix "-" for descending (e.g. -start).`);
-  }
+  const word = v.replace(/^[+-]/, '').toLowerCase();
+  const field = SORT_WORDS[word] ?? word;
+  if (!(SORT_FIELDS as readonly string[]).includes(field)) invalid(`Sort by one of ${SORT_HELP}.`);
   return { field: field as SortField, dir };
 }
 

@@ -17,6 +17,7 @@ import { registerSync } from './commands/sync.js';
 import { registerWatch } from './commands/watch.js';
 import { type CliContext, createContext, ExitStatus } from './context.js';
 import { type CliIo, oneLine } from './io.js';
+import { appVersion } from './install.js';
 
 /**
  * Exit statuses scripts can rely on: 0 success, 1 the work failed (PBX unreachable, bad file, ...),
@@ -24,9 +25,15 @@ import { type CliIo, oneLine } from './io.js';
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 
-function buildProgram(io: CliIo, setContext: (ctx: CliContext) => void): Command {
+/**
+ * The `ucmcdr` program with every command registered; each command gets its context (streams, cache
+ * path) once the command line is read, just before it runs.
+ */
+export function createProgram(io: CliIo): Command {
+  let ctx: CliContext | null = null;
   const program = new Command('ucmcdr')
     .description('Call detail records from Grandstream UCM6xxx PBXs: sync, import, search, export, recordings.')
+    .version(appVersion(), '-V, --version', 'output the version number')
     .option('--db <path>', 'the call cache (default: the desktop app\'s cache file)')
     .exitOverride()
     .configureOutput({
@@ -44,20 +51,8 @@ Exit status: 0 success, 1 failure, 2 invalid command line, 3 open alerts (alerts
     )
     .hook('preAction', (_program, action) => {
       const db = action.optsWithGlobals().db as string | undefined;
-      setContext(createContext(io, db ?? defaultDbPath(), db === undefined));
+      ctx = createContext(io, db ?? defaultDbPath(), db === undefined);
     });
-  return program;
-}
-
-/**
- * Runs one `ucmcdr` command line (without the program name) and resolves to the exit status. Never
- * throws and never prints a stack trace: every failure ends as one `ucmcdr: <message>` line on stderr.
- */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let ctx: CliContext | null = null;
-  const program = buildProgram(io, (c) => {
-    ctx = c;
-  });
   const context = (): CliContext => {
     if (!ctx) throw new Error('The command ran before its options were read.');
     return ctx;
@@ -78,7 +73,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerRecordings(program, context);
   registerSimulator(program, context);
   registerServe(program, context);
+  return program;
+}
 
+/**
+ * Runs one `ucmcdr` command line (without the program name) and resolves to the exit status. Never
+ * throws and never prints a stack trace: every failure ends as one `ucmcdr: <message>` line on stderr.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
   if (argv.length === 0) {
     program.outputHelp();
     return EXIT.usage;

@@ -52,7 +52,7 @@ export interface AlertsArea {
   callIds(id: number, limit?: number): number[];
   /** Acknowledges these alerts (or every open one); returns how many changed. */
   acknowledge(ids: readonly number[] | 'all'): number;
-  /** Warning and critical alerts not mailed yet, oldest first. */
+  /** Open warning and critical alerts not mailed yet, oldest first (one acknowledged before its mail needs none). */
   unmailed(): Alert[];
   markMailed(ids: readonly number[]): void;
   /** Warning and critical alerts no desktop notification was shown for yet. */
@@ -88,7 +88,9 @@ export function createAlerts(db: Db): AlertsArea {
   );
   const ackOne = db.prepare('UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL');
   const ackAll = db.prepare('UPDATE alerts SET acknowledged_at = ? WHERE acknowledged_at IS NULL');
-  const unmailedRows = db.prepare<[], AlertDbRow>(`${select} WHERE a.mailed_at IS NULL AND a.severity IN ('warning', 'critical') ORDER BY a.id`);
+  const unmailedRows = db.prepare<[], AlertDbRow>(
+    `${select} WHERE a.mailed_at IS NULL AND a.acknowledged_at IS NULL AND a.severity IN ('warning', 'critical') ORDER BY a.id`,
+  );
   const mailed = db.prepare('UPDATE alerts SET mailed_at = ? WHERE id = ?');
   const unnotifiedRows = db.prepare<[], AlertDbRow>(
     `${select} WHERE a.notified_at IS NULL AND a.acknowledged_at IS NULL AND a.severity IN ('warning', 'critical') ORDER BY a.id`,

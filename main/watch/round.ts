@@ -1,5 +1,5 @@
 import type { PbxProfile, SyncResult } from '../../preload/api.js';
-import type { AlertScanResult, WatchStatus } from '../../preload/alerts.js';
+import type { Alert, AlertScanResult, WatchStatus } from '../../preload/alerts.js';
 import { utcToWallClock } from '../cdr/time.js';
 import { AppError, toAppError } from '../errors.js';
 import { alertsMessage, dailyReportMessage } from '../mail/messages.js';
@@ -109,6 +109,10 @@ async function syncOne(store: Store, profile: PbxProfile, options: RoundOptions,
   }
   options.onPbx?.(profile.name, true);
   const started = nowSeconds();
+  // Written before the sync as if it will fail: a sync that takes the process down with it is tried
+  // again only after the back-off, not at every restart (a PBX that locks out addresses counts them).
+  const provisional = nowSeconds() + backoffMinutes(every > 0 ? every : 15, record.failures + 1, 'PBX_UNREACHABLE') * 60;
+  store.watch.put({ ...record, last_attempt: started, next_run: provisional });
   try {
     const result = await syncPbx(store, profile.id, password, {
       // A page that fails is tried again only briefly: the round's back-off handles a PBX that stays down.
@@ -186,7 +190,8 @@ async function sendPending(store: Store, plan: MailPlan, now: Date, log: (line: 
   let mailed = 0;
   let daily: string | null = null;
   try {
-    const pending = store.alerts.unmailed();
+    const { fresh: pending, stale } = byAge(store.alerts.unmailed(), now);
+    store.alerts.markMailed(stale.map((a) => a.id));
     if (pending.length > 0) {
       await sendMail(plan.config, alertsMessage(pending, { generatedAt: now.toISOString() }), { timeoutMs: plan.timeoutMs });
       store.alerts.markMailed(pending.map((a) => a.id));
@@ -221,7 +226,11 @@ export async function watchRound(store: Store, options: RoundOptions): Promise<R
   const pbxs: PbxRoundResult[] = [];
   for (const profile of profiles) {
     if (options.signal?.aborted === true) break;
-    if (options.which === 'due' && !isDue(store.watch.get(profile.id), scheduleOf(profile, options), seconds())) continue;
+    const record = store.watch.get(profile.id);
+    if (options.which === 'due' && !isDue(record, scheduleOf(profile, options), seconds())) {
+      if (scheduleOf(profile, options) > 0) log(waitingLine(profile.name, record));
+      continue;
+    }
     const outcome = await syncOne(store, profile, options, seconds);
     pbxs.push(outcome);
     log(roundLine(outcome));
@@ -233,14 +242,42 @@ export async function watchRound(store: Store, options: RoundOptions): Promise<R
   return { pbxs, alerts, mailed: mail.mailed, mail_error: mail.error, daily_report: mail.daily };
 }
 
-/** `office: 12 new calls, 3 updated (1.2 s); next at 10:15` or `office: failed (AUTH_FAILED) ...`. */
-export function roundLine(outcome: PbxRoundResult): string {
-  const next = outcome.next_run === null ? '' : `; next ${outcome.next_run.slice(11, 16)} UTC`;
+/** `10:15 UTC`, or `2026-12-03 10:15 UTC` when not today (a back-off reaches hours ahead). */
+function whenText(iso: string, now: Date): string {
+  return iso.slice(0, 10) === now.toISOString().slice(0, 10) ? `${iso.slice(11, 16)} UTC` : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** `office: 12 new calls, 3 updated (1.2 s); next 10:15 UTC` or `office: failed (AUTH_FAILED) ...; next ...`. */
+export function roundLine(outcome: PbxRoundResult, now: Date = new Date()): string {
+  const next = outcome.next_run === null ? '' : `; next ${whenText(outcome.next_run, now)}`;
   if (outcome.state === 'synced' && outcome.result) {
     const r = outcome.result;
     return `${outcome.pbx}: ${r.calls_new} new calls, ${r.calls_updated} updated (${r.seconds.toFixed(1)} s)${next}`;
   }
-  return `${outcome.pbx}: ${outcome.state} (${outcome.error?.code ?? ''}) ${outcome.error?.message ?? ''}${next}`;
+  const message = (outcome.error?.message ?? '').replace(/[.\s]+$/, '');
+  return `${outcome.pbx}: ${outcome.state} (${outcome.error?.code ?? ''}) ${message}${next}`;
+}
+
+/** A PBX not due this round: when it is, and why it waits when it has been failing. */
+function waitingLine(pbx: string, record: WatchRecord, now: Date = new Date()): string {
+  const next = iso(record.next_run);
+  const when = next === null ? 'no next sync' : `next ${whenText(next, now)}`;
+  if (record.failures === 0) return `${pbx}: up to date; ${when}`;
+  const why = (record.last_error ?? '').replace(/[.\s]+$/, '');
+  return `${pbx}: waiting after ${record.failures} failed sync${record.failures === 1 ? '' : 's'} (${why}); ${when}`;
+}
+
+/** Alerts about calls older than this are history (a new PBX's first sync): listed, not mailed or notified. */
+const FRESH_HOURS = 48;
+
+/**
+ * Splits alerts into those worth a mail or a notification now and the history a first sync of a new
+ * PBX brings (its past nights' after-hours calls), which the Alerts view lists but nobody is woken for.
+ * last_at is the PBX's wall clock: compared with UTC, the margin absorbs any zone.
+ */
+export function byAge(alerts: readonly Alert[], now: Date): { fresh: Alert[]; stale: Alert[] } {
+  const limit = new Date(now.getTime() - (FRESH_HOURS + 14) * 3_600_000).toISOString().slice(0, 19);
+  return { fresh: alerts.filter((a) => a.last_at >= limit), stale: alerts.filter((a) => a.last_at < limit) };
 }
 
 /** Where each PBX's automatic sync stands (the sidebar, `ucmcdr watch` status). */

@@ -30,7 +30,7 @@ describe('ucmcdr alerts', () => {
     expect((await cli(['--db', db, 'alerts', 'scan'])).stdout).toBe('Scanned 2 calls: 0 new alerts, 0 calls joined alerts already raised.\n');
     const check = await cli(['--db', db, 'alerts', '--check']);
     expect(check.code).toBe(3);
-    expect(check.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^CRITICAL premium-destination office 2025-03-05 10:10: .* \(1 calls, id \d+\)$/), expect.stringMatching(/^CRITICAL premium-destination office 2025-03-04/)]);
+    expect(check.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^CRITICAL premium-destination office 2025-03-05 10:10: .* \(1 call, id \d+\)$/), expect.stringMatching(/^CRITICAL premium-destination office 2025-03-04/)]);
     const listed = JSON.parse((await cli(['--db', db, 'alerts', '--format', 'json'])).stdout) as { id: number; sessions: string[] }[];
     expect(listed.map((a) => a.sessions)).toEqual([['p2'], ['p1']]);
     expect((await cli(['--db', db, 'alerts', 'ack', String(listed[0]?.id)])).stdout).toBe('Acknowledged 1 alert.\n');

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../main/store/store.js';
+import { parseDurationInput } from '../../renderer/src/format.js';
+import { parseDuration } from '../../main/cli/options.js';
 import { cli } from './helpers.js';
 import { tempDir } from '../support/fs.js';
+import { flatCall } from '../support/calls.js';
 import { seedCache } from './data.js';
 
 const tmp = tempDir('ucmcdr-calls-');
@@ -68,6 +72,27 @@ describe('ucmcdr calls: sorting and paging', () => {
     expect((await sessions('--sort=-duration'))[0]).toBe('c');
   });
 
+  it.each([
+    ['talk', 'billsec'],
+    ['call', 'duration'],
+    ['from', 'src'],
+    ['to', 'dst'],
+    ['-talk', '-billsec'],
+    ['-Call', '-duration'],
+    ['+from', 'src'],
+    ['-to', '-dst'],
+  ])('takes the column word --sort %s as --sort %s', async (word, field) => {
+    expect(await sessions('--sort', word)).toEqual(await sessions('--sort', field));
+  });
+
+  it('lists the sort fields and the column words in --help and in the refusal', async () => {
+    const help = (await cli(['calls', '--help'])).stdout.replace(/\s+/g, ' ');
+    for (const field of ['start', 'billsec', 'duration', 'src', 'dst', 'caller_name', 'cost']) expect(help).toContain(field);
+    expect(help).toMatch(/talk \(= billsec\), call \(= duration\), from \(= src\), to \(= dst\)/);
+    const bad = await cli(['--db', db, 'calls', '--sort', 'colour']);
+    expect(bad.stderr).toContain('talk (= billsec), call (= duration), from (= src), to (= dst)');
+  });
+
   it('skips --offset calls and shows at most --limit', async () => {
     expect(await sessions('--limit', '2')).toEqual(['d', 'e']);
     expect(await sessions('--limit', '2', '--offset', '1')).toEqual(['e', 'c']);
@@ -111,6 +136,18 @@ describe('ucmcdr calls: output formats', () => {
     expect(lines.at(-1)).toBe('Showing 1-2 of 4 calls; total talk time 0:05:30.');
   });
 
+  it('says "No calls match." once and nothing else when no call matches', async () => {
+    const run = await cli(['--db', db, 'calls', '--from', '2030-01-01']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('No calls match.\n');
+  });
+
+  it('says how many calls match when --offset skips past all of them', async () => {
+    const run = await cli(['--db', db, 'calls', '--offset', '10']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('No calls after --offset 10: 5 calls match; total talk time 0:05:30.\n');
+  });
+
   it('prints CSV with a header of field names and formula-safe cells', async () => {
     const run = await cli(['--db', db, 'calls', '--format', 'csv', '--has-recording']);
     const [header, row] = run.stdout.split('\r\n');
@@ -151,7 +188,8 @@ describe('ucmcdr calls: --from/--to read a date only one way', () => {
     expect(order.stderr).toBe("ucmcdr: option '--date-order <order>' argument 'ymd' is invalid. Use one of: mdy, dmy.\n");
     const impossible = await cli(['--db', db, 'calls', '--from', '20/3/2024', '--date-order', 'mdy']);
     expect(impossible.code).toBe(2);
-    expect(impossible.stderr).toMatch(/^ucmcdr: --from 20\/3\/2024: Cannot read the date\/time "20\/3\/2024": month 20 does not exist/);
+    expect(impossible.stderr).toMatch(/^ucmcdr: --from 20\/3\/2024 read month first \(--date-order mdy\): Cannot read the date\/time "20\/3\/2024": month 20 does not exist/);
+    expect(impossible.stderr).toMatch(/ Day first it is 2024-03-20: use --date-order dmy or write 2024-03-20\.\n$/);
   });
 
   it('filters exports the same way', async () => {
@@ -161,13 +199,80 @@ describe('ucmcdr calls: --from/--to read a date only one way', () => {
   });
 });
 
+describe('ucmcdr calls: durations as the window takes them', () => {
+  it.each([
+    [['--min-talk', '0:31'], ['c']],
+    [['--min-talk', '0:00:31'], ['c']],
+    [['--max-talk', '0:30', '--min-talk', '0:01'], ['a']],
+    [['--min-call', '5:10'], ['c']],
+    [['--max-call', '0:08'], ['d', 'e']],
+    [['--min-talk', '1:30'], ['c']],
+    [['--min-talk', '5:01'], []],
+  ])('%j selects %j', async (args, expected) => {
+    expect(await sorted(...args)).toEqual(expected);
+  });
+
+  it.each(['90', '1:30', '0:01:30', '12:05:09', '1:5', '1:60', '1:60:00', '-1', '1.5', '', ' 2:00 ', '100:00'])(
+    'reads %j as the window does',
+    (text) => {
+      const window = parseDurationInput(text);
+      if (window === null) expect(() => parseDuration(text)).toThrow(/m:ss|h:mm:ss/);
+      else expect(parseDuration(text)).toBe(window);
+    },
+  );
+
+  it('refuses a duration that is neither seconds nor m:ss nor h:mm:ss', async () => {
+    const run = await cli(['--db', db, 'calls', '--min-talk', '1:75']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "ucmcdr: option '--min-talk <duration>' argument '1:75' is invalid. Expected seconds (90), m:ss (1:30) or h:mm:ss (0:01:30).\n",
+    );
+  });
+});
+
+describe('ucmcdr calls: the table shows numbers whole', () => {
+  const longDb = join(tmp.dir, 'long.sqlite');
+  const FROM = 'sip:+4930123456789012345@carrier.example.net';
+  const TO = '0049301234567890123456789';
+  const ANSWERED = '00493012345678901';
+
+  beforeAll(() => {
+    const store = openStore(longDb);
+    try {
+      const id = store.profiles.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'legacy', user: 'cdrapi', tz: 'UTC' }).id;
+      store.calls.ingest(
+        id,
+        [
+          flatCall({
+            session: 'long', start: '2024-03-01 08:00:00', answer: '2024-03-01 08:00:10', end: '2024-03-01 08:00:40',
+            src: FROM, dst: TO, dstanswer: ANSWERED, duration: 40, billsec: 30, caller_name: 'Long',
+          }),
+        ],
+        { origin: 'sync' },
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('never cuts the caller, callee or answering number', async () => {
+    const run = await cli(['--db', longDb, 'calls']);
+    expect(run.code).toBe(0);
+    const row = run.stdout.split('\n')[1];
+    expect(row).toContain(FROM);
+    expect(row).toContain(TO);
+    expect(row).toContain(ANSWERED);
+    expect(row).not.toContain('…');
+  });
+});
+
 describe('ucmcdr calls: bad values are refused before any work', () => {
   it.each([
     [['--status', 'maybe'], /--status.*'maybe'.*ANSWERED/],
     [['--direction', 'sideways'], /--direction.*'sideways'/],
     [['--from', '2024-13-01'], /--from.*'2024-13-01'.*month 13/],
     [['--to', 'yesterday'], /--to.*'yesterday'/],
-    [['--min-talk', '-5'], /--min-talk.*'-5'.*whole number/],
+    [['--min-talk', '-5'], /--min-talk.*'-5'.*Expected seconds/],
     [['--limit', '0'], /--limit.*'0'/],
     [['--offset', 'x'], /--offset.*'x'/],
     [['--sort', 'colour'], /--sort.*'colour'.*start/],
@@ -175,6 +280,7 @@ describe('ucmcdr calls: bad values are refused before any work', () => {
     [['--has-recording', 'perhaps'], /--has-recording.*'perhaps'.*yes or no/],
     [['--format', 'xml'], /--format.*'xml'/],
     [['--min-talk', '60', '--max-talk', '10'], /--min-talk 60 is more than --max-talk 10/],
+    [['--min-talk', '2:00', '--max-talk', '1:30'], /--min-talk 120 is more than --max-talk 90/],
     [['--from', '2024-04-01', '--to', '2024-03-01'], /--from 2024-04-01 is after --to 2024-03-01/],
     [['--bogus'], /unknown option '--bogus'/],
   ])('%j: exit status 2 and one line on stderr', async (args, message) => {

@@ -119,6 +119,30 @@ describe('ucmcdr import', () => {
     expect(order.stderr).toMatch(/^ucmcdr: option '--date-order <order>' argument 'ymd' is invalid\. Use one of: auto, mdy, dmy\.\n$/);
   });
 
+  it('refuses a file whose dates read both ways in the command line\'s words, naming --date-order', async () => {
+    const ambiguous = join(tmp.dir, 'ambiguous.csv');
+    writeFileSync(
+      ambiguous,
+      [
+        'Caller Number,Callee Number,Start Time,Call Time,Talk Time,Caller Name,Disposition,Session',
+        '1001,1002,03/04/2021 10:00:00,10,8,Anna,ANSWERED,amb-1',
+        '1001,1003,03/04/2021 11:00:00,12,0,Anna,NO ANSWER,amb-2',
+        '',
+      ].join('\r\n'),
+    );
+    const run = await cli(['--db', db, 'import', ambiguous]);
+    expect(run.code).toBe(1);
+    const why =
+      'ambiguous.csv: dates such as "03/04/2021 10:00:00" can be 2021-03-04 (month first) or 2021-04-03 (day first), ' +
+      'and nothing in the file decides: import it again with --date-order mdy or --date-order dmy.';
+    expect(run.stdout).toBe(`ambiguous.csv: refused: ${why}\n`);
+    expect(run.stderr).toBe(`ucmcdr: 1 of 1 files refused: ambiguous.csv (${why})\n`);
+    expect(run.stdout + run.stderr).not.toMatch(/window|Month first|Day first/);
+    const dmy = await cli(['--db', db, 'import', ambiguous, '--date-order', 'dmy']);
+    expect(dmy.code).toBe(0);
+    expect(dmy.stdout).toMatch(/^ambiguous\.csv \(ucm-csv\): 2 imported/);
+  });
+
   it('keeps the "Imported" source out of PBX-only commands, and can remove it with its calls', async () => {
     const test = await cli(['--db', db, 'pbx', 'test', 'Imported', '--password-env', 'X'], { env: { X: 'x' } });
     expect(test.code).toBe(2);
@@ -127,7 +151,7 @@ describe('ucmcdr import', () => {
         'Import files into it with "ucmcdr import --pbx Imported FILE...".\n',
     );
     const removed = await cli(['--db', db, 'pbx', 'remove', 'Imported', '--delete-calls']);
-    expect(removed.stdout).toBe('Removed import-only source Imported and its 5 cached calls.\n');
+    expect(removed.stdout).toBe('Removed import-only source Imported and its 7 cached calls.\n');
     expect(await callsJson()).toEqual([]);
   });
 });

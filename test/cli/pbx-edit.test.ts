@@ -209,7 +209,7 @@ describe('ucmcdr pbx set', () => {
     expect(test.stderr).toBe(
       `ucmcdr: The PBX presented a different certificate than the trusted one (trusted ${first.fingerprint}, presented ${second.fingerprint}). ` +
         'If the PBX certificate was replaced on purpose, compare the new fingerprint on the PBX and trust it again; otherwise do not connect. ' +
-        `To trust it: ucmcdr pbx trust office --fingerprint ${second.fingerprint}\n`,
+        `To trust it: ucmcdr --db ${db} pbx trust office --fingerprint ${second.fingerprint}\n`,
     );
     expect(test.stderr).not.toContain(PASSWORD);
     const trust = await cli(['--db', db, 'pbx', 'trust', 'office', '--fingerprint', second.fingerprint]);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRow, PbxProfile } from '../../preload/api.js';
@@ -126,7 +126,35 @@ describe('ucmcdr pbx, sync and recordings against the simulator', () => {
     );
     const unset = await cli(['--db', db, 'sync', 'office', '--password-env', 'NOT_SET'], { env: ENV });
     expect(unset.code).toBe(2);
-    expect(unset.stderr).toContain('is not set or is empty');
+    expect(unset.stderr).toBe(
+      'ucmcdr: The environment variable NOT_SET (named with --password-env) is not set or is empty: set it to the PBX password first.\n',
+    );
+    const empty = await cli(['--db', db, 'pbx', 'test', 'office', '--password-env', 'EMPTY_PW'], { env: { ...ENV, EMPTY_PW: '' } });
+    expect(empty.stderr).toContain('The environment variable EMPTY_PW (named with --password-env) is not set or is empty');
+    for (const argv of [
+      ['sync', '--all', '--password-env', 'office=OFFICE_PW'],
+      ['sync', '--all', '--password-env', 'office=UCM_PW', '--password-env', 'OFFICE_PW'],
+      ['watch', '--once', '--password-env', 'office=OFFICE_PW'],
+    ]) {
+      const run = await cli(['--db', db, ...argv], { env: ENV });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        'ucmcdr: The environment variable OFFICE_PW (named with --password-env) is not set or is empty: set it to the PBX password first.\n',
+      );
+    }
+    const smtp = await cli(
+      ['--db', db, 'watch', '--once', '--password-env', 'office=UCM_PW', '--smtp', 'smtp://127.0.0.1:1', '--mail-from', 'a@example.com',
+        '--mail-to', 'b@example.com', '--smtp-password-env', 'SMTP_PW'],
+      { env: ENV },
+    );
+    expect(smtp.code).toBe(2);
+    expect(smtp.stderr).toBe(
+      'ucmcdr: The environment variable SMTP_PW (named with --smtp-password-env) is not set or is empty: set it to the SMTP password first.\n',
+    );
+    const badName = await cli(['--db', db, 'sync', '--all', '--password-env', 'office=p@ss word!'], { env: ENV });
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).not.toContain('p@ss');
     const literal = await cli(['--db', db, 'sync', 'office', '--password-env', 'p@ss word!'], { env: ENV });
     expect(literal.code).toBe(2);
     expect(literal.stderr).not.toContain('p@ss');
@@ -147,9 +175,21 @@ describe('ucmcdr pbx, sync and recordings against the simulator', () => {
     expect((await profiles())[0]).toMatchObject({ last_sync_state: 'ok', calls: sim.calls.length });
   });
 
+  it('lists the last sync in this computer\'s time to the second, written as the calls table writes times', async () => {
+    const [office] = await profiles();
+    const at = new Date(office.last_sync_at!);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const local =
+      `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
+      `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+    const run = await cli(['--db', db, 'pbx', 'list']);
+    const row = run.stdout.split('\n').find((line) => line.startsWith('office '))!;
+    expect(row).toMatch(new RegExp(`\\s${local} ok\\s`));
+    expect(row).not.toContain(office.last_sync_at!);
+  });
+
   it('copies a call\'s recordings into a folder with readable names, then skips them', async () => {
     const recorded = sim.calls.find((c) => /\.wav@/.test(c.main.recordfiles ?? ''))!;
-    const out = join(tmp.dir, 'not-there');
     const run = await cli(['--db', db, 'recordings', recorded.session, '--pbx', 'office', '--out', tmp.dir, '--password-env', 'UCM_PW'], {
       env: ENV,
     });
@@ -162,9 +202,22 @@ describe('ucmcdr pbx, sync and recordings against the simulator', () => {
     expect(readFileSync(join(tmp.dir, files[0])).subarray(0, 4).toString('latin1')).toBe('RIFF');
     const again = await cli(['--db', db, 'recordings', recorded.session, '--pbx', 'office', '--out', tmp.dir], { env: ENV });
     expect(again.stdout).toMatch(new RegExp(`: 0 copied, ${files.length} already in `));
-    const missingDir = await cli(['--db', db, 'recordings', recorded.session, '--pbx', 'office', '--out', out], { env: ENV });
-    expect(missingDir.code).toBe(2);
+  });
+
+  it('creates the --out folder, and finds the PBX of the call without --pbx when only one PBX has it', async () => {
+    const recorded = sim.calls.filter((c) => /\.wav@/.test(c.main.recordfiles ?? ''))[1]!;
+    const out = join(tmp.dir, 'not-there', 'yet');
     expect(existsSync(out)).toBe(false);
+    const run = await cli(['--db', db, 'recordings', recorded.session, '--out', out, '--password-env', 'UCM_PW'], { env: ENV });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/: [1-9]\d* copied, 0 already in /);
+    expect(readdirSync(out).filter((f) => f.endsWith('.wav')).length).toBeGreaterThan(0);
+    const file = join(tmp.dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const notDir = await cli(['--db', db, 'recordings', recorded.session, '--out', file]);
+    expect(notDir.code).toBe(2);
+    expect(notDir.stderr).toBe(`ucmcdr: --out ${file} is a file, not a folder: give a folder for the recordings.\n`);
   });
 
   it('removes a profile with its calls', async () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
@@ -42,6 +42,31 @@ describe('ucmcdr usage', () => {
     }
     expect(run.stdout).toContain('Exit status: 0 success, 1 failure, 2 invalid command line, 3 open alerts (alerts --check), 130 cancelled');
   });
+
+  it('prints the version of package.json with --version and -V', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await cli([flag]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe(`${version}\n`);
+    }
+    expect((await cli(['--help'])).stdout).toMatch(/-V, --version\s+output the version number/);
+  });
+
+  it.each(['serve', 'watch', 'simulator', 'calls', 'export', 'import', 'sync', 'pbx add', 'report', 'alerts', 'rates import'])(
+    '%s --help states each default once',
+    async (command) => {
+      const run = await cli([...command.split(' '), '--help']);
+      expect(run.code).toBe(0);
+      // An option's text is its line and the indented lines under it.
+      const options = run.stdout.replace(/\n {20,}/g, ' ').split('\n').filter((line) => /^ {2}-/.test(line));
+      expect(options.length).toBeGreaterThan(0);
+      // commander adds "(default: X)" to an option given a default value; a description that says its
+      // default in words as well shows it twice.
+      for (const line of options) expect(/\(default:/.test(line) && /\(default [^)]/.test(line), line).toBe(false);
+    },
+  );
 
   it('prints the help and exits 2 when no command is given', async () => {
     const run = await cli([]);

@@ -40,7 +40,7 @@ function alertsText(alerts: Alert[], all: boolean): string {
 }
 
 function checkLine(a: Alert): string {
-  return `${a.severity.toUpperCase()} ${a.rule} ${a.pbx} ${a.last_at.replace('T', ' ').slice(0, 16)}: ${a.title} (${a.calls} calls, id ${a.id})\n`;
+  return `${a.severity.toUpperCase()} ${a.rule} ${a.pbx} ${a.last_at.replace('T', ' ').slice(0, 16)}: ${a.title} (${a.calls} call${a.calls === 1 ? '' : 's'}, id ${a.id})\n`;
 }
 
 function parseAlertId(value: string): number {

@@ -7,7 +7,7 @@ import { type CliContext, withStore } from '../context.js';
 import { addFilterOptions, filterFromOptions, type FilterOptionValues } from '../filters.js';
 import { CALL_COLUMNS, hms, renderTable } from '../format.js';
 import { writeText } from '../io.js';
-import { choice, parseLimit, parseOffset, parseSort } from '../options.js';
+import { choice, parseLimit, parseOffset, parseSort, SORT_HELP } from '../options.js';
 
 interface CallsOptions extends FilterOptionValues {
   sort?: CallSort;
@@ -112,12 +112,14 @@ async function printCalls(ctx: CliContext, o: CallsOptions): Promise<void> {
     const shown: CallRow[] = [];
     for (const rows of pages) shown.push(...rows);
     const totals = store.calls.totals(filter);
-    const range = shown.length === 0 ? 'none' : `${o.offset + 1}-${o.offset + shown.length}`;
-    await writeText(out, shown.length === 0 ? 'No calls match.\n' : renderTable(CALL_COLUMNS, shown));
-    await writeText(
-      out,
-      `\nShowing ${range} of ${totals.count} calls; total talk time ${hms(totals.talk_seconds)}.\n`,
-    );
+    const matching = `${totals.count} call${totals.count === 1 ? '' : 's'}`;
+    const talk = `total talk time ${hms(totals.talk_seconds)}`;
+    if (totals.count === 0) await writeText(out, 'No calls match.\n');
+    else if (shown.length === 0) await writeText(out, `No calls after --offset ${o.offset}: ${matching} match; ${talk}.\n`);
+    else {
+      await writeText(out, renderTable(CALL_COLUMNS, shown));
+      await writeText(out, `\nShowing ${o.offset + 1}-${o.offset + shown.length} of ${matching}; ${talk}.\n`);
+    }
   });
 }
 
@@ -125,7 +127,7 @@ export function registerCalls(program: Command, context: () => CliContext): void
   const command = program
     .command('calls')
     .description('List cached calls, filtered and sorted (newest first by default).')
-    .option('--sort <field>', 'sort by a column; prefix "-" for descending, e.g. -start or billsec', parseSort)
+    .option('--sort <field>', `sort by ${SORT_HELP} (default -start)`, parseSort)
     .option('--limit <n>', 'how many calls to show', parseLimit, 100)
     .option('--offset <n>', 'skip this many calls first', parseOffset, 0)
     .option('--format <format>', 'table, csv or json', choice(['table', 'csv', 'json'] as const), 'table');
@@ -139,7 +141,7 @@ export function registerCalls(program: Command, context: () => CliContext): void
 Examples:
   ucmcdr calls --from 2024-03-01 --to 2024-03-31 --status "NO ANSWER"
   ucmcdr calls --from 9/10/2026 --date-order dmy
-  ucmcdr calls --caller 3XXX --direction inbound,internal --min-talk 60 --sort -billsec
+  ucmcdr calls --caller 3XXX --direction inbound,internal --min-talk 1:00 --sort -talk
   ucmcdr calls --pbx office --has-recording --format json --limit 500 --offset 500
   ucmcdr calls --search "Müller" --format csv > calls.csv`,
     )

@@ -9,7 +9,7 @@ import { openOutputFile } from '../../export/output-file.js';
 import { type CliContext, withStore } from '../context.js';
 import { addFilterOptions, filterFromOptions, type FilterOptionValues } from '../filters.js';
 import { writeText } from '../io.js';
-import { anyText, choice, listOf, parseSort } from '../options.js';
+import { anyText, choice, listOf, parseSort, SORT_HELP } from '../options.js';
 
 interface ExportOptions extends FilterOptionValues {
   out: string;
@@ -89,7 +89,7 @@ export function registerExport(program: Command, context: () => CliContext): voi
     )
     .option('--bom', 'CSV: start with a UTF-8 byte-order mark, so Excel on Windows reads names like Müller right')
     .option('--force', 'replace the --out file if it exists (without it, an existing file is refused)')
-    .option('--sort <field>', 'sort by a column; prefix "-" for descending (default -start)', parseSort);
+    .option('--sort <field>', `sort by ${SORT_HELP} (default -start)`, parseSort);
   addFilterOptions(command)
     .addHelpText(
       'after',

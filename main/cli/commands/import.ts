@@ -27,14 +27,34 @@ function stoppedPartWay(result: ImportFileResult): boolean {
   return result.error !== null && result.imported + result.already_present + result.merged > 0;
 }
 
+/**
+ * A file's failure in the command line's words. A file whose dates read both ways is told which
+ * --date-order to give (the window offers its own choice, with its own words).
+ */
+function failureText(result: ImportFileResult): string {
+  const error = result.error;
+  if (!error) return '';
+  const details = error.details ?? {};
+  if (details['date_order_ambiguous'] !== true || typeof details['example'] !== 'string') return error.message;
+  const readings = details['readings'] as { mdy?: unknown; dmy?: unknown } | null | undefined;
+  const both =
+    typeof readings?.mdy === 'string' && typeof readings.dmy === 'string'
+      ? `can be ${readings.mdy} (month first) or ${readings.dmy} (day first)`
+      : 'can be read month first or day first';
+  return (
+    `${result.file}: dates such as "${details['example']}" ${both}, and nothing in the file decides: ` +
+    'import it again with --date-order mdy or --date-order dmy.'
+  );
+}
+
 export function fileSummary(result: ImportFileResult): string {
-  if (result.error && !stoppedPartWay(result)) return `${result.file}: refused: ${result.error.message}\n`;
+  if (result.error && !stoppedPartWay(result)) return `${result.file}: refused: ${failureText(result)}\n`;
   const rejected = rejectedCount(result);
   const counts =
     `${result.imported} imported, ${result.already_present} already present, ${result.merged} merged, ${rejected} rejected`;
   const lines = [
     result.error
-      ? `${result.file} (${result.format}): stopped part-way after ${counts}: ${result.error.message}`
+      ? `${result.file} (${result.format}): stopped part-way after ${counts}: ${failureText(result)}`
       : `${result.file} (${result.format}): ${counts}`,
   ];
   for (const place of result.elsewhere) {
@@ -115,7 +135,7 @@ Examples:
         await checkNewCalls(ctx, store);
         const failed = result.files.filter((f) => f.error !== null);
         if (failed.length > 0) {
-          const list = (files: ImportFileResult[]) => files.map((f) => `${f.file} (${f.error?.message})`).join('; ');
+          const list = (files: ImportFileResult[]) => files.map((f) => `${f.file} (${failureText(f)})`).join('; ');
           const stopped = failed.filter(stoppedPartWay);
           const refused = failed.filter((f) => !stoppedPartWay(f));
           const parts: string[] = [];

@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { PbxProfile, PbxTestResult } from '../../../preload/api.js';
 import { defaultTimeZone } from '../../cdr/time.js';
-import { AppError } from '../../errors.js';
+import { AppError, toAppError } from '../../errors.js';
 import type { PbxConnection } from '../../pbx/client.js';
 import { saveDetectedApi } from '../../pbx/detected-api.js';
 import { fingerprintMismatch, normalizeFingerprint, probeCertificate } from '../../pbx/tls.js';
 import { parsePbxUrl } from '../../pbx/url.js';
 import type { Store } from '../../store/types.js';
 import { type CliContext, requirePbx, requireRealPbx, shellWord, withStore, withTrustHint } from '../context.js';
-import { renderTable } from '../format.js';
+import { localTime, renderTable } from '../format.js';
 import { writeText } from '../io.js';
 import { obtainPassword } from '../password.js';
 import { choice, parseDialPlanDigits, parseExistingFile, parseName, parseZone } from '../options.js';
@@ -37,16 +37,33 @@ interface AddOptions extends TrustOptions {
 
 /**
  * The fingerprint to pin after looking at the certificate the PBX presents now: the one the user
- * compared (--fingerprint, refused on mismatch), the one seen (--trust-on-first-use), none when the
- * system already trusts the certificate; otherwise the user is told to compare and choose.
+ * compared (--fingerprint, refused on mismatch), the one seen (--trust-on-first-use, once the server
+ * answered as a UCM API over a connection to that very certificate), none when the system already
+ * trusts the certificate; otherwise the user is told to compare and choose. `kept` says what stays
+ * when a server that is not a UCM is refused.
  */
-async function decidePin(ctx: CliContext, url: string, o: TrustOptions): Promise<{ pin: string | null; seen: string }> {
-  const certificate = await probeCertificate(url, ctx.io.signal);
+async function decidePin(
+  ctx: CliContext,
+  conn: Pick<PbxConnection, 'url' | 'api' | 'user' | 'ca_file'>,
+  o: TrustOptions,
+  kept: string,
+): Promise<{ pin: string | null; seen: string }> {
+  const certificate = await probeCertificate(conn.url, ctx.io.signal);
   if (o.fingerprint !== undefined) {
     if (certificate.fingerprint !== o.fingerprint) throw fingerprintMismatch(o.fingerprint, certificate.fingerprint);
     return { pin: o.fingerprint, seen: certificate.fingerprint };
   }
-  if (o.trustOnFirstUse) return { pin: certificate.fingerprint, seen: certificate.fingerprint };
+  if (o.trustOnFirstUse) {
+    const { identifyUcmApi } = await import('../../pbx/identify.js');
+    try {
+      await identifyUcmApi({ ...conn, fingerprint: certificate.fingerprint }, ctx.io.signal);
+    } catch (error) {
+      const failure = toAppError(error);
+      if (failure.code !== 'PROTOCOL_ERROR') throw error;
+      throw new AppError(failure.code, `${failure.message} ${kept}`, failure.details);
+    }
+    return { pin: certificate.fingerprint, seen: certificate.fingerprint };
+  }
   if (certificate.trusted) return { pin: null, seen: certificate.fingerprint };
   throw new AppError(
     'TLS_UNTRUSTED',
@@ -133,7 +150,9 @@ async function addPbx(ctx: CliContext, name: string, o: AddOptions, command: Com
       throw new AppError('BAD_INPUT', `A PBX named "${name}" exists already: pick another name or remove it first.`, { name });
     }
     const trusted = o.caFile !== undefined && o.fingerprint === undefined && !o.trustOnFirstUse;
-    const { pin, seen } = trusted ? { pin: null, seen: null } : await decidePin(ctx, url, o);
+    const { pin, seen } = trusted
+      ? { pin: null, seen: null }
+      : await decidePin(ctx, { url, api: o.api, user, ca_file: null }, o, 'Nothing was saved and no certificate was pinned.');
     const draft = {
       name,
       kind: 'pbx' as const,
@@ -174,7 +193,7 @@ function listText(profiles: PbxProfile[]): string {
       { header: 'CALLS', value: (p) => String(p.calls), align: 'right' },
       {
         header: 'LAST SYNC',
-        value: (p) => (p.kind === 'import' ? '' : p.last_sync_at ? `${p.last_sync_at} ${p.last_sync_state}` : p.last_sync_state),
+        value: (p) => (p.kind === 'import' ? '' : p.last_sync_at ? `${localTime(p.last_sync_at)} ${p.last_sync_state}` : p.last_sync_state),
       },
       { header: 'CERTIFICATE', value: (p) => p.fingerprint ?? (p.ca_file ? `CA ${p.ca_file}` : ''), max: 95 },
     ],
@@ -475,7 +494,7 @@ Examples:
       const ctx = context();
       await withStore(ctx, 'write', async (store) => {
         const profile = requireRealPbx(store, name, 'tested');
-        const result = await withTrustHint(profile.name, () => checkCredentials(ctx, profile.name, profile, o.passwordEnv));
+        const result = await withTrustHint(ctx, profile.name, () => checkCredentials(ctx, profile.name, profile, o.passwordEnv));
         saveDetectedApi(store, profile, result.detected_api);
         await writeText(ctx.io.stdout, `OK: ${profile.name} accepted the credentials (API ${result.detected_api ?? profile.api}).\n`);
       });
@@ -498,7 +517,7 @@ Examples:
       }
       await withStore(ctx, 'write', async (store) => {
         const profile = requireRealPbx(store, name, 'trusted');
-        const { pin } = await decidePin(ctx, profile.url, o);
+        const { pin } = await decidePin(ctx, profile, o, 'The pinned certificate was kept.');
         store.profiles.save({ ...profile, fingerprint: pin });
         await writeText(ctx.io.stdout, `Pinned certificate SHA-256 ${pin} for ${profile.name}.\n`);
       });

@@ -1,23 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
 import { AppError } from '../../errors.js';
 import { type CliContext, withStore } from '../context.js';
+import { projectRoot } from '../install.js';
 import { untilCancelled, writeText } from '../io.js';
 import { parsePort } from '../options.js';
-
-/** The checkout or install root: the nearest folder above this module with a package.json. */
-function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new AppError('INTERNAL', 'Cannot find the application folder (no package.json above the CLI).');
-    dir = parent;
-  }
-  return dir;
-}
 
 /** Opens a URL in the system browser; the one place the CLI starts another program. */
 function openBrowser(url: string): void {
@@ -36,7 +25,7 @@ export function registerServe(program: Command, context: () => CliContext): void
   program
     .command('serve')
     .description('Serve the app in a browser on 127.0.0.1 (web mode), protected by a per-start token.')
-    .option('--port <n>', 'TCP port (default 0: a free one)', parsePort, 0)
+    .addOption(new Option('--port <n>', 'TCP port').argParser(parsePort).default(0, '0, a free one'))
     .option('--open', 'open the URL in the system browser')
     .option('--static-dir <dir>', 'serve the web UI built in this folder (default: out/renderer of the installation)')
     .option('--no-auto-sync', 'do not sync the PBXs on their schedule while serving (they sync on their schedule by default, as in the desktop app)')

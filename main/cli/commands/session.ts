@@ -1,8 +1,7 @@
 import { describeRoute } from '../../../preload/report-tables.js';
 import type { Command } from 'commander';
 import type { CallCost, LegView, SessionDetail } from '../../../preload/api.js';
-import { AppError } from '../../errors.js';
-import { type CliContext, requirePbx, withStore } from '../context.js';
+import { type CliContext, requireSession, withStore } from '../context.js';
 import { describeChannel, hms } from '../format.js';
 import { writeText } from '../io.js';
 import { choice, parseName } from '../options.js';
@@ -86,20 +85,7 @@ Examples:
     .action(async (session: string, o: SessionOptions) => {
       const ctx = context();
       await withStore(ctx, 'read', async (store) => {
-        if (o.pbx !== undefined) requirePbx(store, o.pbx);
-        const found = store.calls.findSession(session, o.pbx);
-        if (found.length === 0) {
-          throw new AppError('NOT_FOUND', `No call with session "${session}"${o.pbx ? ` on PBX "${o.pbx}"` : ''} in the cache.`, {
-            session,
-          });
-        }
-        if (found.length > 1) {
-          const pbxs = found.map((d) => d.call.pbx).join(', ');
-          throw new AppError('BAD_INPUT', `Session "${session}" exists on several PBXs (${pbxs}): choose one with --pbx NAME.`, {
-            session,
-          });
-        }
-        const detail = found[0];
+        const detail = requireSession(store, session, o.pbx);
         await writeText(ctx.io.stdout, o.format === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : sessionText(detail));
       });
     });

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import type { PbxProfile } from '../../../preload/api.js';
 import { AppError } from '../../errors.js';
 import type { SyncProgress } from '../../sync/sync.js';
-import { type CliContext, requireRealPbx, withStore, withTrustHint } from '../context.js';
+import type { PbxRoundResult } from '../../watch/round.js';
+import { type CliContext, requireRealPbx, trustHint, withStore, withTrustHint } from '../context.js';
 import { writeText } from '../io.js';
 import { parseName } from '../options.js';
-import { obtainPassword } from '../password.js';
+import { obtainPassword, secretFromVariable } from '../password.js';
 import { progressPrinter, progressText } from '../progress.js';
 import { checkNewCalls } from './alerts.js';
 
@@ -31,6 +32,16 @@ export function passwordEnvs(values: readonly string[] | undefined): PasswordEnv
   return out;
 }
 
+/**
+ * Refuses, before any work, a variable named with --password-env that is not set (naming it) or a
+ * value that is not a variable name (without repeating it).
+ */
+export function checkPasswordEnvs(ctx: CliContext, envs: PasswordEnvs): void {
+  for (const variable of [...envs.byPbx.values(), ...(envs.fallback === undefined ? [] : [envs.fallback])]) {
+    secretFromVariable(ctx.io, variable, '--password-env', 'the PBX password');
+  }
+}
+
 /** The password of a profile from its environment variable, or null when none is named or it is empty. */
 export function passwordFromEnv(ctx: CliContext, envs: PasswordEnvs, profile: PbxProfile): string | null {
   const variable = envs.byPbx.get(profile.name) ?? envs.fallback;
@@ -39,8 +50,15 @@ export function passwordFromEnv(ctx: CliContext, envs: PasswordEnvs, profile: Pb
   return value === undefined || value === '' ? null : value;
 }
 
+/** A round's line for one PBX, with the `pbx trust` command when its certificate changed. */
+export function withHint(ctx: CliContext, outcome: PbxRoundResult, line: string): string {
+  const hint = outcome.error ? trustHint(ctx, outcome.pbx, outcome.error) : null;
+  return hint === null ? line : `${line} ${hint}`;
+}
+
 async function syncAll(ctx: CliContext, o: { full?: boolean; passwordEnv?: string[] }): Promise<void> {
   const envs = passwordEnvs(o.passwordEnv);
+  checkPasswordEnvs(ctx, envs);
   await withStore(ctx, 'write', async (store) => {
     for (const name of envs.byPbx.keys()) requireRealPbx(store, name, 'synced');
     const { watchRound, roundLine } = await import('../../watch/round.js');
@@ -50,14 +68,16 @@ async function syncAll(ctx: CliContext, o: { full?: boolean; passwordEnv?: strin
       signal: ctx.io.signal,
       sync: { full: o.full === true },
     });
-    for (const outcome of round.pbxs) await writeText(ctx.io.stdout, `${roundLine(outcome)}\n`);
+    for (const outcome of round.pbxs) await writeText(ctx.io.stdout, `${withHint(ctx, outcome, roundLine(outcome))}\n`);
     if (round.pbxs.length === 0) await writeText(ctx.io.stdout, 'No PBX to sync: add one with "ucmcdr pbx add".\n');
     if (round.alerts.raised > 0) await writeText(ctx.io.stderr, `${round.alerts.raised} new alert${round.alerts.raised === 1 ? '' : 's'}: see "ucmcdr alerts".\n`);
     const failed = round.pbxs.filter((p) => p.state !== 'synced');
     if (failed.length > 0) {
       throw new AppError(
         failed.length === round.pbxs.length ? ((failed[0]?.error?.code as AppError['code'] | undefined) ?? 'PBX_UNREACHABLE') : 'PBX_UNREACHABLE',
-        `${failed.length} of ${round.pbxs.length} PBXs not synced: ${failed.map((p) => p.pbx).join(', ')} (the others were).`,
+        failed.length === round.pbxs.length
+          ? `No PBX synced: ${failed.map((p) => p.pbx).join(', ')} (see the lines above).`
+          : `${failed.length} of ${round.pbxs.length} PBXs not synced: ${failed.map((p) => p.pbx).join(', ')} (the others were).`,
       );
     }
   });
@@ -103,7 +123,7 @@ Examples:
         const { syncPbx } = await import('../../sync/sync.js');
         const progress = progressPrinter(ctx.io);
         try {
-          const result = await withTrustHint(profile.name, () =>
+          const result = await withTrustHint(ctx, profile.name, () =>
             syncPbx(store, profile.id, password, {
               full: o.full === true,
               signal: ctx.io.signal,

@@ -1,14 +1,13 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { AppError } from '../../errors.js';
 import type { MailConfig } from '../../mail/smtp.js';
 import { type CliContext, withStore } from '../context.js';
-import { writeText } from '../io.js';
 import { parseName } from '../options.js';
-import { collectPasswordEnv, passwordEnvs, passwordFromEnv } from './sync.js';
+import { secretFromVariable } from '../password.js';
+import { checkPasswordEnvs, collectPasswordEnv, passwordEnvs, passwordFromEnv, withHint } from './sync.js';
 
 /** Between rounds the watch wakes at least this often to see whether a PBX backing off is due again. */
 const MIN_WAIT_MS = 30_000;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface WatchOptions {
   interval: number;
@@ -43,12 +42,8 @@ function mailConfig(ctx: CliContext, o: WatchOptions): MailConfig | null {
   if (o.smtp === undefined || o.mailFrom === undefined || o.mailTo === undefined || o.mailTo.length === 0) {
     throw new AppError('BAD_INPUT', 'Mail needs --smtp smtp://[user@]host[:port], --mail-from ADDR and at least one --mail-to ADDR.');
   }
-  let password: string | null = null;
-  if (o.smtpPasswordEnv !== undefined) {
-    if (!ENV_NAME.test(o.smtpPasswordEnv)) throw new AppError('BAD_INPUT', '--smtp-password-env takes the NAME of an environment variable holding the SMTP password, not the password.');
-    password = ctx.io.env[o.smtpPasswordEnv] ?? null;
-    if (password === null || password === '') throw new AppError('BAD_INPUT', 'The environment variable named with --smtp-password-env is not set or is empty.');
-  }
+  const password =
+    o.smtpPasswordEnv === undefined ? null : secretFromVariable(ctx.io, o.smtpPasswordEnv, '--smtp-password-env', 'the SMTP password');
   return { smtp: o.smtp, from: o.mailFrom, to: o.mailTo, password };
 }
 
@@ -70,7 +65,7 @@ export function registerWatch(program: Command, context: () => CliContext): void
   program
     .command('watch')
     .description('Keep watch headless: sync every PBX on a schedule, raise alerts on the new calls, mail them.')
-    .option('--interval <time>', 'time between syncs of each PBX: 5m, 15m, 1h (default 15m)', parseInterval, 15)
+    .addOption(new Option('--interval <time>', 'time between syncs of each PBX: 5m, 15m, 1h').argParser(parseInterval).default(15, '15m'))
     .option('--once', 'one round, then exit (for cron, Task Scheduler, a systemd timer)')
     .option('--pbx <name>', 'only this PBX (repeatable; default every PBX profile)', (v: string, prev: string[] = []) => [...prev, parseName(v)])
     .option('--password-env <NAME=VAR>', 'the password of PBX NAME is in environment variable VAR (repeatable); a bare VAR for every PBX', collectPasswordEnv)
@@ -98,13 +93,16 @@ Examples:
     .action(async (o: WatchOptions) => {
       const ctx = context();
       const envs = passwordEnvs(o.passwordEnv);
+      checkPasswordEnvs(ctx, envs);
       const config = mailConfig(ctx, o);
       if (config !== null) {
         const { checkMailConfig } = await import('../../mail/smtp.js');
         checkMailConfig(config);
       }
-      const { watchRound } = await import('../../watch/round.js');
-      const log = (line: string) => writeText(ctx.io.stdout, `${new Date().toISOString().slice(0, 19)}Z ${line}\n`);
+      const { watchRound, roundLine } = await import('../../watch/round.js');
+      // Each line as it happens: a long first sync or Ctrl-C mid-round keeps the lines of the PBXs done.
+      const log = (line: string): void => void ctx.io.stdout.write(`${new Date().toISOString().slice(0, 19)}Z ${line}\n`);
+      let failedOnce = false;
       const cancelled = (): boolean => ctx.io.signal?.aborted === true;
       for (;;) {
         const next = await withStore(ctx, 'write', async (store) => {
@@ -112,7 +110,7 @@ Examples:
             if (store.profiles.getByName(name)?.kind !== 'pbx') throw new AppError('NOT_FOUND', `There is no PBX named "${name}": see ucmcdr pbx list.`, { pbx: name });
           }
           const lines: string[] = [];
-          await watchRound(store, {
+          const round = await watchRound(store, {
             which: 'due',
             everyMinutes: o.interval,
             only: o.pbx,
@@ -121,7 +119,9 @@ Examples:
             mail: config === null ? null : { config, dailyReport: o.dailyReport ?? null },
             log: (line) => lines.push(line),
           });
-          for (const line of lines) await log(line);
+          // A PBX whose certificate changed gets the command that trusts the new one on its line.
+          const hinted = new Map(round.pbxs.map((outcome) => [roundLine(outcome), withHint(ctx, outcome, roundLine(outcome))]));
+          for (const line of lines) await log(hinted.get(line) ?? line);
           const runs = store.profiles
             .list()
             .filter((p) => p.kind === 'pbx' && (o.pbx === undefined || o.pbx.includes(p.name)))
@@ -129,7 +129,12 @@ Examples:
             .filter((t): t is number => t !== null);
           return runs.length === 0 ? null : Math.min(...runs);
         });
-        if (o.once === true || cancelled()) break;
+        if (o.once === true) {
+          // For cron and Task Scheduler: a round where a PBX or the mail failed ends with status 1.
+          if (failedOnce) throw new AppError('PBX_UNREACHABLE', 'Not everything went through in this round: see the lines above.');
+          break;
+        }
+        if (cancelled()) break;
         const wait = next === null ? o.interval * 60_000 : Math.max(MIN_WAIT_MS, next * 1000 - Date.now());
         await pause(Math.min(wait, o.interval * 60_000), ctx.io.signal);
         if (cancelled()) break;
