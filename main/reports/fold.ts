@@ -47,9 +47,9 @@ export function fold<A extends unknown[]>(db: Db, sql: string, params: unknown[]
 /**
  * Folds the selected calls in start order (start_utc, then id), as a concurrency sweep needs them:
  * `step` gets start_utc, then the values of `columns`. SQLite keeps the ORDER BY of a FROM-clause
- * subquery whose outer query aggregates with a function other than count, min or max, and reads
- * calls_by_start for it without sorting; the check below turns any other order into an error
- * instead of wrong peaks.
+ * subquery when the outer query neither sorts nor joins, nor flattens it into an aggregate (sqlite3.c,
+ * tag-select-0230), and reads calls_by_start for it without sorting; the check below turns any other
+ * order into an error instead of wrong peaks.
  */
 export function foldInStartOrder<A extends unknown[]>(
   db: Db,
