@@ -66,6 +66,8 @@ export interface RoundOptions {
   log?(line: string): void;
   /** Before and after each PBX's sync (the app shows it running). */
   onPbx?(pbx: string, running: boolean): void;
+  /** The line logged for a PBX's outcome (default roundLine): the CLI adds the command a failure needs. */
+  describe?(outcome: PbxRoundResult): string;
   sync?: SyncOptions;
 }
 
@@ -125,7 +127,11 @@ async function syncOne(store: Store, profile: PbxProfile, options: RoundOptions,
     return { pbx: profile.name, state: 'synced', result, next_run: iso(next) };
   } catch (error) {
     const failure = toAppError(error);
-    if (failure.code === 'CANCELLED') throw failure;
+    if (failure.code === 'CANCELLED') {
+      // Stopped by the user, not by the PBX: the next round may try again when it was due anyway.
+      store.watch.put({ ...record, last_attempt: started });
+      throw failure;
+    }
     const failures = record.failures + 1;
     const next = nowSeconds() + backoffMinutes(every > 0 ? every : 15, failures, failure.code) * 60;
     store.watch.put({
@@ -233,7 +239,7 @@ export async function watchRound(store: Store, options: RoundOptions): Promise<R
     }
     const outcome = await syncOne(store, profile, options, seconds);
     pbxs.push(outcome);
-    log(roundLine(outcome));
+    log((options.describe ?? roundLine)(outcome));
   }
   const alerts = store.alerts.evaluateNew();
   raiseLongFailures(store, profiles, seconds());
@@ -262,7 +268,10 @@ export function roundLine(outcome: PbxRoundResult, now: Date = new Date()): stri
 function waitingLine(pbx: string, record: WatchRecord, now: Date = new Date()): string {
   const next = iso(record.next_run);
   const when = next === null ? 'no next sync' : `next ${whenText(next, now)}`;
-  if (record.failures === 0) return `${pbx}: up to date; ${when}`;
+  if (record.failures === 0) {
+    const unfinished = record.last_attempt !== null && (record.last_success === null || record.last_success < record.last_attempt);
+    return unfinished ? `${pbx}: the last sync did not finish; ${when}` : `${pbx}: up to date; ${when}`;
+  }
   const why = (record.last_error ?? '').replace(/[.\s]+$/, '');
   return `${pbx}: waiting after ${record.failures} failed sync${record.failures === 1 ? '' : 's'} (${why}); ${when}`;
 }

@@ -109,7 +109,6 @@ Examples:
           for (const name of [...envs.byPbx.keys(), ...(o.pbx ?? [])]) {
             if (store.profiles.getByName(name)?.kind !== 'pbx') throw new AppError('NOT_FOUND', `There is no PBX named "${name}": see ucmcdr pbx list.`, { pbx: name });
           }
-          const lines: string[] = [];
           const round = await watchRound(store, {
             which: 'due',
             everyMinutes: o.interval,
@@ -117,11 +116,11 @@ Examples:
             passwordFor: (profile) => passwordFromEnv(ctx, envs, profile),
             signal: ctx.io.signal,
             mail: config === null ? null : { config, dailyReport: o.dailyReport ?? null },
-            log: (line) => lines.push(line),
+            log,
+            // A PBX whose certificate changed gets the command that trusts the new one on its line.
+            describe: (outcome) => withHint(ctx, outcome, roundLine(outcome)),
           });
-          // A PBX whose certificate changed gets the command that trusts the new one on its line.
-          const hinted = new Map(round.pbxs.map((outcome) => [roundLine(outcome), withHint(ctx, outcome, roundLine(outcome))]));
-          for (const line of lines) await log(hinted.get(line) ?? line);
+          failedOnce = round.pbxs.some((p) => p.state === 'failed') || round.mail_error !== null;
           const runs = store.profiles
             .list()
             .filter((p) => p.kind === 'pbx' && (o.pbx === undefined || o.pbx.includes(p.name)))
