@@ -615,10 +615,17 @@ export interface ProgressEvent {
   bytes?: number;
 }
 
+export const DATE_PRESETS = ['today', 'yesterday', 'last7', 'this_month', 'last_month'] as const;
+export type DatePreset = (typeof DATE_PRESETS)[number];
+
 export interface Settings {
   theme: 'system' | 'light' | 'dark';
   columns: string[];
-  saved_filters: { name: string; filter: CallFilter }[];
+  /**
+   * A filter saved from a quick range (Last 7 days, ...) keeps it as `preset`, so it means the same
+   * relative period whenever it is used; its from/to are the dates it had when saved.
+   */
+  saved_filters: { name: string; filter: CallFilter; preset?: DatePreset }[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ACTIVITY_BUCKETS,
   API_METHODS,
+  DATE_PRESETS,
   COST_BUCKETS,
   EXPORT_FIELDS,
   EXPORT_FORMATS,
@@ -76,7 +77,16 @@ const none = z.union([z.undefined(), z.null(), z.object({}).strict()]).transform
 const settings = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   columns: z.array(z.string().min(1).max(64)).max(100),
-  saved_filters: z.array(z.object({ name: z.string().trim().min(1).max(SHORT), filter: callFilter })).max(500),
+  saved_filters: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1).max(SHORT),
+        filter: callFilter,
+        // A quick range the dates came from ("last7"): the window applies it as of the day it is used.
+        preset: z.enum(DATE_PRESETS).optional(),
+      }),
+    )
+    .max(500),
 });
 
 // Keyed by every contract method: a method without its schema does not compile.
@@ -180,12 +190,13 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
   }),
   'rates/state': none,
   'rates/rerate': z.object({ taskId }),
-  'alerts/list': z.union([none, z.object({ all: z.boolean().optional(), since: wallClock })]).transform((r) => r ?? {}),
+  // Every field optional: strict, so a request of another method's shape is refused, not taken as "all".
+  'alerts/list': z.union([none, z.object({ all: z.boolean().optional(), since: wallClock }).strict()]).transform((r) => r ?? {}),
   'alerts/calls': z.object({ id }),
-  'alerts/acknowledge': z.object({ ids: z.array(id).max(10_000).optional(), all: z.boolean().optional() }),
+  'alerts/acknowledge': z.object({ ids: z.array(id).max(10_000).optional(), all: z.boolean().optional() }).strict(),
   'alerts/rules': none,
   'alerts/saveRules': alertRules,
-  'alerts/scan': z.object({ pbx: names.optional(), from: wallClock, to: wallClock }),
+  'alerts/scan': z.object({ pbx: names.optional(), from: wallClock, to: wallClock }).strict(),
   'watch/status': none,
   'watch/runNow': none,
   'watch/mail': none,

@@ -6,6 +6,11 @@ export interface ErrorView {
   text: string;
   /** The service's message when it adds facts to `text` (which value, which file, which line). */
   detail: string | null;
+  /**
+   * BAD_INPUT about one field of a call filter (details.field "caller" or "filter.caller"): the field,
+   * so the screen shows the message under it rather than as a banner.
+   */
+  filterField?: string;
   /** TLS_FINGERPRINT_MISMATCH: both fingerprints (details.expected / details.actual), to compare. */
   fingerprints?: { pinned: string; presented: string };
 }
@@ -48,6 +53,12 @@ export function describeError(error: ApiErrorPayload): ErrorView {
   const text = plain ?? error.message;
   const detail = plain && error.message && error.message !== plain ? error.message : null;
   const view: ErrorView = { code: error.code, text, detail };
+  const field = error.details?.field;
+  if (error.code === 'BAD_INPUT' && typeof field === 'string' && (/^filter\.[a-z_]+$/.test(field) || /^[a-z_]+ filter: /.test(error.message))) {
+    view.filterField = field.replace(/^filter\./, '');
+    // The field's own words: neither the method refused ("Refused calls/page: filter.caller") nor the field's name again.
+    view.text = text.replace(/^Refused [\w/]+: (filter\.)?[a-z_]+ /, '').replace(/^[a-z_]+ filter: /, '');
+  }
   if (error.code === 'TLS_FINGERPRINT_MISMATCH') {
     const pinned = fingerprintFrom(error.details, 'expected');
     const presented = fingerprintFrom(error.details, 'actual');

@@ -124,8 +124,33 @@ export function rerateNotice(profile: PbxProfile | null, values: PbxFormValues):
   return `Saving calculates the costs of the ${n} cached call${profile.calls === 1 ? '' : 's'} of ${profile.name} again with this dial plan.`;
 }
 
-function urlProblem(text: string): string | null {
+/**
+ * The address as the service takes it: `192.168.1.20:8089`, typed without a scheme, is completed to
+ * https (a UCM serves its web page and both APIs over https only).
+ */
+export function completeAddress(text: string): string {
   const trimmed = text.trim();
+  if (trimmed === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return trimmed;
+  return `https://${trimmed.replace(/^\/+/, '')}`;
+}
+
+/** The hint under the address: the port the chosen API generation listens on. */
+export function addressHint(api: PbxInput['api']): { text: string; example: string } {
+  switch (api) {
+    case 'legacy':
+      return { text: 'The PBX address with the port of its CDR API (cdrapi), 8443 by default.', example: 'https://192.168.1.20:8443' };
+    case 'ucm63xx':
+      return { text: 'The PBX web address and port, as in the browser: 8089 by default.', example: 'https://192.168.1.20:8089' };
+    default:
+      return {
+        text: 'The PBX web address and port, as in the browser (UCM63xx: 8089 by default); a legacy UCM61xx/62xx/65xx answers its CDR API on 8443.',
+        example: 'https://192.168.1.20:8089',
+      };
+  }
+}
+
+function urlProblem(text: string): string | null {
+  const trimmed = completeAddress(text);
   // The same http(s) check the service makes; the form only puts its answer in words.
   switch (httpUrlProblem(trimmed)) {
     case 'not-a-url':
@@ -189,7 +214,7 @@ export function retimeNotice(profile: PbxProfile | null, tz: string): string | n
 export function toPbxInput(values: PbxFormValues, id?: number): PbxInput {
   const input: PbxInput = {
     name: values.name.trim(),
-    url: values.url.trim().replace(/\/+$/, ''),
+    url: completeAddress(values.url).replace(/\/+$/, ''),
     api: values.api,
     user: values.user.trim(),
     tz: values.tz.trim(),

@@ -1,6 +1,7 @@
 import type { CallRow } from '../../preload/api.js';
 import { fillOrder, slotOf, type RowRange } from './row-window.js';
 import { rowView, type RowView } from './row-view.js';
+import { PBX_CLOCK, type Clock } from './time-display.js';
 
 /**
  * Rows whose content changes in one frame while scrolling. Laying out a row's new text is most of a
@@ -34,8 +35,17 @@ export class SlotFiller {
   private shown: (RowView | undefined)[] = [];
   private entries: (SlotEntry | undefined)[] = [];
   private capacity = 0;
+  private clock: Clock = PBX_CLOCK;
 
   constructor(private readonly rowHeight: number) {}
+
+  /** How start times show; a change draws every row again. */
+  setClock(clock: Clock): void {
+    if (clock.mode === this.clock.mode && clock.offsets === this.clock.offsets) return;
+    this.clock = clock;
+    this.shown = [];
+    this.entries = [];
+  }
 
   /**
    * The slots for `window` (clamped to the loaded rows), in slot order, giving at most `budget` slots
@@ -62,7 +72,7 @@ export class SlotFiller {
       let view = this.shown[slot];
       if (view === undefined || view.index !== index || view.row !== rows[index]) {
         if (filled < budget) {
-          view = rowView(index, rows[index]);
+          view = rowView(index, rows[index], this.clock);
           this.shown[slot] = view;
           filled++;
         }

@@ -22,4 +22,6 @@ export interface RowSource {
   readonly error: unknown;
   /** Appends the next page; does nothing while one is loading or when there is none. */
   loadMore(): Promise<void>;
+  /** Loads every remaining row (End goes to the last of the whole set); without it, End stops at the loaded ones. */
+  loadAll?(): Promise<void>;
 }

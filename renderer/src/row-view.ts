@@ -1,6 +1,7 @@
 import type { CallRow, Direction } from '../../preload/api.js';
 import { describeRoute } from '../../preload/report-tables.js';
-import { formatCost, formatDuration, formatWallClock } from './format.js';
+import { formatCost, formatDuration } from './format.js';
+import { formatStart, PBX_CLOCK, type Clock } from './time-display.js';
 
 /**
  * The text and classes one table row shows, worked out once when the row scrolls into view, so the
@@ -55,7 +56,7 @@ function costCell(row: CallRow): Pick<RowView, 'cost' | 'costClass' | 'costTitle
   return { cost: formatCost(row.cost, row.cost_currency), costClass: 'cost-rated', costTitle: row.rate_destination };
 }
 
-export function rowView(index: number, row: CallRow): RowView {
+export function rowView(index: number, row: CallRow, clock: Clock = PBX_CLOCK): RowView {
   const mark = DIRECTION_MARK[row.direction] ?? DIRECTION_MARK.unknown;
   const recordings = row.recordings.length;
   return {
@@ -70,7 +71,7 @@ export function rowView(index: number, row: CallRow): RowView {
     srcTrunkTitle: row.src_trunk_name ? `Trunk ${row.src_trunk_name}` : '',
     dstTrunkTitle: row.dst_trunk_name ? `Trunk ${row.dst_trunk_name}` : '',
     route: row.route.length > 0 ? describeRoute(row.route) : row.action_type,
-    start: formatWallClock(row.start),
+    start: formatStart(row, clock),
     callTime: formatDuration(row.duration),
     talkTime: formatDuration(row.billsec),
     recordings,

@@ -65,6 +65,9 @@ describe('UCM CDR Viewer in the browser', () => {
     await byTestId('pbx-empty').waitFor({ timeout: UI_TIMEOUT });
     await byTestId('pbx-demo').click();
     await byTestId('cert-dialog').waitFor({ timeout: UI_TIMEOUT });
+    // Where the fingerprint comes from, in the window's terms (no simulator start-up line to look at).
+    expect(await byTestId('cert-dialog').textContent()).not.toMatch(/start-up line|simulator/i);
+    expect(await byTestId('cert-demo-note').textContent()).toMatch(/card/);
     const fingerprint = (await byTestId('cert-fingerprint').textContent())?.trim() ?? '';
     expect(fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     await h.screenshot('certificate-dialog');
@@ -76,8 +79,8 @@ describe('UCM CDR Viewer in the browser', () => {
     expect(h.store.profiles.get(demoId)?.fingerprint).toBe(fingerprint);
   });
 
-  it('syncs the demo PBX and shows what it cached', async () => {
-    await byTestId(`pbx-sync-${demoId}`).click();
+  it('syncs the demo PBX at once once trusted, and shows what it cached', async () => {
+    // No click: trusting the demo started its sync.
     await byTestId('sync-result').or(byTestId('sync-error')).waitFor({ timeout: 60_000 });
     const failure = byTestId('sync-error');
     if ((await failure.count()) > 0) expect.fail(`the sync failed: ${await failure.textContent()}`);
@@ -86,6 +89,13 @@ describe('UCM CDR Viewer in the browser', () => {
     await expect.poll(async () => (await byTestId(`pbx-calls-${demoId}`).textContent())?.replace(/\D/g, ''), { timeout: UI_TIMEOUT }).toBe(String(cached));
     expect(await byTestId(`pbx-last-sync-${demoId}`).getAttribute('data-state')).toBe('ok');
     await h.screenshot('pbx-synced');
+
+    // A second click on the demo button goes to the demo PBX: no new profile, no dialog, its card marked.
+    await byTestId('pbx-demo').click();
+    const card = h.page.locator(`[data-testid="pbx-card"][data-pbx-id="${demoId}"]`);
+    await expect.poll(() => card.getAttribute('data-focused'), { timeout: UI_TIMEOUT }).toBe('true');
+    expect(await byTestId('cert-dialog').count()).toBe(0);
+    expect(h.store.profiles.list().filter((p) => p.name.startsWith('Demo PBX'))).toHaveLength(1);
   });
 
   it('filters by each filter kind, showing the count the cache gives', async () => {
@@ -314,6 +324,10 @@ describe('UCM CDR Viewer in the browser', () => {
     await byTestId('pbx-save').click();
     await byTestId('cert-dialog').waitFor({ timeout: UI_TIMEOUT });
     await byTestId('cert-trust').click();
+    // The test failed: the form says so and keeps the profile only when told to.
+    await byTestId('pbx-form-test-error').waitFor({ timeout: UI_TIMEOUT });
+    expect(await byTestId('pbx-form-test-error').getAttribute('data-code')).toBe('AUTH_FAILED');
+    await byTestId('pbx-save-anyway').click();
     const card = h.page.locator('[data-testid="pbx-card"][data-pbx-name="Wrong password PBX"]');
     const banner = card.getByTestId('error-banner');
     await banner.waitFor({ timeout: UI_TIMEOUT });

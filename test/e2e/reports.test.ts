@@ -153,22 +153,28 @@ describe('reports in the browser', () => {
     expect(await byTestId('report-save-pdf').count()).toBe(0);
   });
 
-  it('fits a 1024x700 window on Calls, Reports, Alerts and Rates: the views scroll inside themselves, never the page', async () => {
-    await h.page.setViewportSize({ width: 1024, height: 700 });
+  it('fits 1024x700, 1280x800 and 1440x900 windows on Calls, Reports, Alerts and Rates: the views scroll inside themselves, never the page', async () => {
     try {
-      for (const [nav, ready] of [
-        ['nav-calls', () => byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT })],
-        ['nav-reports', () => reportReady('missed')],
-        ['nav-alerts', () => byTestId('alerts-empty').waitFor({ timeout: UI_TIMEOUT })],
-        ['nav-rates', () => byTestId('rates-lookup').waitFor({ timeout: UI_TIMEOUT })],
+      for (const [width, height] of [
+        [1024, 700],
+        [1280, 800],
+        [1440, 900],
       ] as const) {
-        await byTestId(nav).click();
-        await ready();
-        const page = await h.page.evaluate(`(() => {
-          window.scrollTo(0, 10000);
-          return { scrolled: window.scrollY, height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth };
-        })()`);
-        expect(page, nav).toEqual({ scrolled: 0, height: 700, width: 1024 });
+        await h.page.setViewportSize({ width, height });
+        for (const [nav, ready] of [
+          ['nav-calls', () => byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT })],
+          ['nav-reports', () => reportReady('missed')],
+          ['nav-alerts', () => byTestId('alerts-empty').waitFor({ timeout: UI_TIMEOUT })],
+          ['nav-rates', () => byTestId('rates-lookup').waitFor({ timeout: UI_TIMEOUT })],
+        ] as const) {
+          await byTestId(nav).click();
+          await ready();
+          const page = await h.page.evaluate(`(() => {
+            window.scrollTo(0, 10000);
+            return { scrolled: window.scrollY, height: document.documentElement.scrollHeight, width: document.documentElement.scrollWidth };
+          })()`);
+          expect(page, `${nav} at ${width}x${height}`).toEqual({ scrolled: 0, height, width });
+        }
       }
     } finally {
       await h.page.setViewportSize({ width: 1280, height: 800 });

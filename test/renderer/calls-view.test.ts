@@ -121,3 +121,39 @@ describe('calls screen and the address', () => {
     wrapper.unmount();
   });
 });
+
+describe('calls screen: number patterns in the filter fields', () => {
+  it('shows a quiet hint under a pattern being typed and asks nothing until it is complete', async () => {
+    const { wrapper } = await mountAt('#/calls');
+    fakeApi.calls.page.mockClear();
+    fakeApi.calls.totals.mockClear();
+    await wrapper.get('[data-testid="filter-caller"]').setValue('1001,');
+    await vi.advanceTimersByTimeAsync(FILTER_DEBOUNCE_MS * 2);
+    await flushPromises();
+    expect(wrapper.get('[data-testid="filter-caller-hint"]').text()).toMatch(/after the comma/);
+    expect(fakeApi.calls.page).not.toHaveBeenCalled();
+    expect(fakeApi.calls.totals).not.toHaveBeenCalled();
+    expect(wrapper.get('[data-testid="calls-count"]').text()).toBe('1,234');
+    await wrapper.get('[data-testid="filter-caller"]').setValue('1001,1002');
+    await vi.advanceTimersByTimeAsync(FILTER_DEBOUNCE_MS);
+    await flushPromises();
+    expect(wrapper.find('[data-testid="filter-caller-hint"]').exists()).toBe(false);
+    expect(fakeApi.calls.page).toHaveBeenCalledWith(expect.objectContaining({ filter: { caller: '1001,1002' } }));
+    wrapper.unmount();
+  });
+
+  it("shows the service's refusal of a field under that field, not as a banner naming the method", async () => {
+    fakeApi.calls.page.mockRejectedValue({
+      code: 'BAD_INPUT',
+      message: 'Refused calls/page: filter.caller Invalid number pattern "5XX5": \'X\' may only appear at the end of the pattern.',
+      details: { method: 'calls/page', field: 'filter.caller' },
+    });
+    const { wrapper } = await mountAt('#/calls?caller=1001');
+    await flushPromises();
+    const note = wrapper.get('[data-testid="filter-caller-error"]').text();
+    expect(note).toMatch(/^Invalid number pattern/);
+    expect(wrapper.text()).not.toContain('calls/page');
+    expect(wrapper.find('[data-testid="error-banner"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
+});

@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { ref, type Ref } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startRouter } from '../../renderer/src/router.js';
+import { quickRange } from '../../renderer/src/dates.js';
 import { FILTER_DEBOUNCE_MS, useFilterStore, type AddressPart } from '../../renderer/src/stores/filter.js';
 
 let stopRouter: () => void;
@@ -122,6 +123,29 @@ describe('filter store: editing and applying', () => {
     expect(filters.applied).toEqual({ callee: '6400' });
     await filters.deletePreset('Ring group');
     expect(filters.presets).toEqual([]);
+  });
+
+  it('saves a quick range as the range itself, which means the same relative period when used later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(new Date(2025, 2, 10, 12, 0, 0));
+    const filters = useFilterStore();
+    filters.applyFilter({ callee: '6400', ...quickRange('last7', new Date()) });
+    expect(await filters.savePreset('Recent week')).toBeNull();
+    expect(fakeApi.app.saveSettings).toHaveBeenCalledWith(
+      expect.objectContaining({ saved_filters: [expect.objectContaining({ name: 'Recent week', preset: 'last7' })] }),
+    );
+
+    vi.setSystemTime(new Date(2025, 3, 2, 9, 0, 0));
+    filters.reset();
+    filters.applyPreset('Recent week');
+    expect(filters.applied).toEqual({ callee: '6400', from: '2025-03-27T00:00:00', to: '2025-04-02T23:59:59' });
+  });
+
+  it('keeps fixed dates fixed when they are not a quick range', async () => {
+    const filters = useFilterStore();
+    filters.applyFilter({ from: '2024-01-01T00:00:00', to: '2024-01-05T23:59:59' });
+    expect(await filters.savePreset('Early January')).toBeNull();
+    expect(filters.presets[0]).toEqual({ name: 'Early January', filter: { from: '2024-01-01T00:00:00', to: '2024-01-05T23:59:59' } });
   });
 
   it('offers the values the pickers show, and says when they could not be loaded', async () => {

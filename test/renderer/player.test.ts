@@ -75,6 +75,13 @@ async function openRecording() {
 }
 
 describe('player', () => {
+  it('shows the call (from, to, time) with the file name as detail, not the raw file name alone', async () => {
+    const { wrapper } = await openRecording();
+    const what = wrapper.get('[data-testid="player-call"]').text();
+    expect(what).toBe('1000 → 2000 · 2024-03-01 08:00:00');
+    expect(wrapper.get('[data-testid="player-file"]').text()).toBe('auto-1709280000#1001-2001.wav');
+  });
+
   it('loads the URL the service gives, streaming in HTML5 mode, and starts playing', async () => {
     const { howl } = await openRecording();
     expect(fakeApi.recordings.play).toHaveBeenCalledWith({ call_id: 1, recording: '2024-03/auto-1709280000#1001-2001.wav' });

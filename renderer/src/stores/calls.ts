@@ -95,12 +95,14 @@ export const useCallsStore = defineStore('calls', () => {
       rows.value = pool.pool(page.rows);
       nextCursor.value = page.next_cursor;
       selectedIndex.value = page.rows.length > 0 ? 0 : -1;
+      filters.setRefusal(null);
     } catch (e) {
       if (gen !== generation) return;
       rows.value = [];
       nextCursor.value = null;
       selectedIndex.value = -1;
       error.value = describeError(toApiError(e));
+      filters.setRefusal(error.value);
     } finally {
       if (gen === generation) {
         loading.value = false;
@@ -149,6 +151,18 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
+  /**
+   * Loads the pages left, one after the other, until the set is complete or another query replaces
+   * it: End goes to the last call of the filtered set, not of the loaded rows.
+   */
+  async function loadAll(): Promise<void> {
+    const gen = generation;
+    while (nextCursor.value !== null && gen === generation && error.value === null && !loading.value) {
+      if (loadingMore.value) await new Promise((resolve) => setTimeout(resolve, 20));
+      else await loadMore();
+    }
+  }
+
   /** Sets the sort (from the address); the list follows. */
   function setSort(next: CallSort): void {
     if (next.field !== sort.value.field || next.dir !== sort.value.dir) sort.value = { ...next };
@@ -184,6 +198,7 @@ export const useCallsStore = defineStore('calls', () => {
     selectedRow,
     refresh,
     loadMore,
+    loadAll,
     setSort,
     toggleSort,
     select,

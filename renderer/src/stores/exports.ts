@@ -10,7 +10,7 @@ import {
   type RecordingsExportRequest,
   type RecordingsExportResult,
 } from '../../../preload/api.js';
-import { api, startDownload, toApiError, transportMode } from '../api.js';
+import { ApiError, api, startDownload, toApiError, transportMode } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
 import { newTaskId } from '../task-id.js';
 import { useCallsStore } from './calls.js';
@@ -101,6 +101,10 @@ export const useExportsStore = defineStore('exports', () => {
     const pbx = usePbxStore();
     const profile = 'pbx' in scope ? pbx.byName(scope.pbx) : undefined;
     return track(recordings.value, 'recordings', async (taskId) => {
+      // A set without recordings is said so, rather than answered with an empty archive or folder.
+      if ('filter' in scope && (scope.filter.has_recording === false || (await api.calls.totals({ filter: { ...scope.filter, has_recording: true } })).count === 0)) {
+        throw new ApiError('BAD_INPUT', 'There are no recordings in these calls: nothing to export.', { no_recordings: true });
+      }
       const base: RecordingsExportRequest = 'call_id' in scope ? { taskId, call_id: scope.call_id } : { taskId, filter: scope.filter };
       if (transportMode === 'desktop') {
         const target = await api.dialogs.pickFolder();

@@ -4,11 +4,17 @@ import type { CallFilter, FilterOptions } from '../../../preload/api.js';
 import { api, toApiError } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
 import { cleanFilter, filterKey, isEmptyFilter, mergeFilter, paramsKey, readFilterParams, writeFilterParams } from '../filter-state.js';
+import { matchingQuickRange, quickRange } from '../dates.js';
+import { numberPatternHint } from '../number-pattern.js';
 import { currentRoute, navigate, type RouteName } from '../router.js';
-import { useSettingsStore } from './settings.js';
+import { useSettingsStore, type SavedFilter } from './settings.js';
 
 /** Typing in a filter field waits this long for the next key before applying (clicks apply at once). */
 export const FILTER_DEBOUNCE_MS = 250;
+
+/** The filter fields that take a number pattern, checked as they are typed. */
+export const PATTERN_FIELDS = ['caller', 'callee', 'answered_by'] as const;
+export type PatternField = (typeof PATTERN_FIELDS)[number];
 
 const NO_OPTIONS: FilterOptions = { pbx: [], src_trunk: [], dst_trunk: [], action_type: [], account_code: [] };
 
@@ -47,6 +53,25 @@ export const useFilterStore = defineStore('filter', () => {
   /** What the last address read had to ignore, filter and screen parameters together. */
   const addressProblems = ref<string[]>([]);
 
+  /** What each number field being edited still needs before it can apply; absent when it is complete. */
+  const patternHints = computed(() => {
+    const out: Partial<Record<PatternField, string>> = {};
+    for (const field of PATTERN_FIELDS) {
+      const hint = numberPatternHint(filter.value[field]);
+      if (hint) out[field] = hint;
+    }
+    return out;
+  });
+  const incomplete = computed(() => Object.keys(patternHints.value).length > 0);
+
+  /** The service's refusal of one field of the applied filter, shown under that field. */
+  const refusal = ref<{ field: string; message: string } | null>(null);
+
+  /** A screen's query answered (null) or was refused for a filter field: the field shows it. */
+  function setRefusal(error: ErrorView | null): void {
+    refusal.value = error?.filterField ? { field: error.filterField, message: error.text } : null;
+  }
+
   let debounce: ReturnType<typeof setTimeout> | null = null;
 
   function cancelDebounce(): void {
@@ -56,9 +81,10 @@ export const useFilterStore = defineStore('filter', () => {
     }
   }
 
-  /** Applies the filter being edited now. */
+  /** Applies the filter being edited now, unless a number pattern in it is still incomplete. */
   function apply(): void {
     cancelDebounce();
+    if (incomplete.value) return;
     applied.value = cleanFilter(filter.value);
   }
 
@@ -68,6 +94,7 @@ export const useFilterStore = defineStore('filter', () => {
    */
   function commit(): void {
     cancelDebounce();
+    if (incomplete.value) return;
     const next = cleanFilter(filter.value);
     if (filterKey(next) !== filterKey(applied.value)) applied.value = next;
   }
@@ -105,16 +132,21 @@ export const useFilterStore = defineStore('filter', () => {
   }
 
   // Saved filters ("presets") are kept with the settings; choosing one applies it here.
-  const presets = computed(() => settings.settings.saved_filters);
+  const presets = computed((): SavedFilter[] => settings.settings.saved_filters);
 
-  /** Saves the filter being edited under `name` (replacing one so named). Returns a problem to show, or null. */
+  /**
+   * Saves the filter being edited under `name` (replacing one so named); dates that are a quick range
+   * (Today, Last 7 days…) are saved as that range. Returns a problem to show, or null.
+   */
   function savePreset(name: string): Promise<string | null> {
-    return settings.saveFilter(name, filter.value);
+    return settings.saveFilter(name, filter.value, matchingQuickRange(filter.value.from, filter.value.to, new Date()));
   }
 
+  /** Applies a saved filter; a saved quick range covers that range as of now. */
   function applyPreset(name: string): void {
     const preset = presets.value.find((p) => p.name === name);
-    if (preset) replace(preset.filter);
+    if (!preset) return;
+    replace(preset.preset ? { ...preset.filter, ...quickRange(preset.preset, new Date()) } : preset.filter);
   }
 
   function deletePreset(name: string): Promise<void> {
@@ -192,6 +224,9 @@ export const useFilterStore = defineStore('filter', () => {
     options,
     optionsError,
     presets,
+    patternHints,
+    refusal,
+    setRefusal,
     addressProblems,
     setFilter,
     applyFilter,

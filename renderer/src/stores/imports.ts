@@ -33,6 +33,11 @@ export const useImportsStore = defineStore('imports', () => {
   const error = ref<ErrorView | null>(null);
   // Handles of the last run's files, by name, for re-running one with a column mapping.
   const refs = shallowRef(new Map<string, FileRef>());
+  /**
+   * The column mapping last sent for each file, by name: when the file is refused again, the mapping
+   * form stays with these columns and choices, and says what is still missing.
+   */
+  const mappings = ref(new Map<string, Record<string, string>>());
   /** The import log ("Past imports"), newest first. */
   const history = ref<ImportEntry[]>([]);
   const historyLoaded = ref(false);
@@ -158,6 +163,7 @@ export const useImportsStore = defineStore('imports', () => {
     if (files.length === 0 || !(await createNewSource())) return;
     refs.value = new Map(files.map((f) => [f.name, f]));
     results.value = [];
+    mappings.value = new Map();
     await run(files);
   }
 
@@ -181,6 +187,7 @@ export const useImportsStore = defineStore('imports', () => {
 
   /** Re-runs one refused file with the user's column mapping (header text -> canonical field). */
   function applyMapping(fileName: string, mapping: Record<string, string>): Promise<void> {
+    mappings.value = new Map(mappings.value).set(fileName, { ...mapping });
     return rerun(fileName, { mapping });
   }
 
@@ -210,6 +217,7 @@ export const useImportsStore = defineStore('imports', () => {
     cancelling,
     progress,
     results,
+    mappings,
     error,
     history,
     historyLoaded,

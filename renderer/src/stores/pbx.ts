@@ -16,6 +16,7 @@ import { useCallsStore } from './calls.js';
 import { useFilterStore } from './filter.js';
 import { useRatesStore } from './rates.js';
 import { useSessionStore } from './session.js';
+import { useSyncStore } from './sync.js';
 
 export type ConnectionTest =
   | { state: 'testing' }
@@ -64,6 +65,8 @@ export const usePbxStore = defineStore('pbx', () => {
   const passwordPrompt = shallowRef<PasswordPrompt | null>(null);
   const demoStarting = ref(false);
   const demoError = ref<ErrorView | null>(null);
+  /** The profile the PBX screen brings into view and marks (the demo PBX after "Try the demo PBX"). */
+  const focused = ref<number | null>(null);
 
   // Not reactive and never persisted: nothing may render or save these.
   const sessionPasswords = new Map<number, string>();
@@ -242,6 +245,8 @@ export const usePbxStore = defineStore('pbx', () => {
       upsert(profile);
       certificatePrompt.value = null;
       await test(profile.id);
+      // The demo is there to be seen: once trusted, its calls come at once.
+      if (prompt.demo && tests.value[profile.id]?.state === 'ok') void useSyncStore().start(profile.id);
     } catch (e) {
       prompt.error = describeError(toApiError(e));
       prompt.trusting = false;
@@ -264,6 +269,7 @@ export const usePbxStore = defineStore('pbx', () => {
     try {
       const { profile, certificate } = await api.pbx.startDemo();
       upsert(profile);
+      focused.value = profile.id;
       if (profile.fingerprint === certificate.fingerprint) {
         await test(profile.id);
       } else {
@@ -286,6 +292,7 @@ export const usePbxStore = defineStore('pbx', () => {
     passwordPrompt,
     demoStarting,
     demoError,
+    focused,
     byId,
     byName,
     upsert,

@@ -4,7 +4,7 @@ import { ref } from 'vue';
 import type { CallRow } from '../../../preload/api.js';
 import { api, toApiError } from '../api.js';
 import { describeError, type ErrorView } from '../errors.js';
-import { recordingName } from '../format.js';
+import { formatWallClock, recordingName } from '../format.js';
 import { usePbxStore } from './pbx.js';
 
 export const PLAYBACK_RATES = [0.5, 0.75, 1, 1.25, 1.5, 2] as const;
@@ -16,7 +16,19 @@ export interface NowPlaying {
   call_id: number;
   session: string;
   recording: string;
+  /** The file name, shown as a detail. */
   name: string;
+  /** The call, `1003 → 6300 · 2024-03-07 11:53:29`, as the player names what it plays. */
+  call: string;
+}
+
+/** The part of a call the player needs: which recording of which call, and what to call it. */
+export type PlayedCall = Pick<CallRow, 'id' | 'session' | 'pbx'> & Partial<Pick<CallRow, 'src' | 'dst' | 'start'>>;
+
+function describeCall(call: PlayedCall, callee?: string): string {
+  const to = callee ?? call.dst ?? '';
+  const parties = call.src || to ? `${call.src ?? ''} → ${to}` : `Session ${call.session}`;
+  return call.start ? `${parties} · ${formatWallClock(call.start)}` : parties;
 }
 
 /** Where the player's audio format comes from: the served URL has no file extension. */
@@ -73,10 +85,11 @@ export const usePlayerStore = defineStore('player', () => {
     error.value = describeError(toApiError(e));
   }
 
-  async function open(call: Pick<CallRow, 'id' | 'session' | 'pbx'>, recording: string, autoplay = true): Promise<void> {
+  /** `callee`: the callee as the screen names it (an analog line rather than `s`). */
+  async function open(call: PlayedCall, recording: string, autoplay = true, callee?: string): Promise<void> {
     const gen = ++generation;
     unload();
-    current.value = { call_id: call.id, session: call.session, recording, name: recordingName(recording) };
+    current.value = { call_id: call.id, session: call.session, recording, name: recordingName(recording), call: describeCall(call, callee) };
     status.value = 'loading';
     position.value = 0;
     duration.value = 0;

@@ -4,7 +4,25 @@ import type { CallFilter, Settings } from '../../../preload/api.js';
 import { api, toApiError } from '../api.js';
 import { DEFAULT_COLUMNS, resolveColumns } from '../columns.js';
 import { describeError, type ErrorView } from '../errors.js';
+import { QUICK_RANGES, type QuickRange } from '../dates.js';
 import { cleanFilter } from '../filter-state.js';
+import type { TimeMode } from '../time-display.js';
+
+/**
+ * A saved filter, with the quick range its dates came from: "Last 7 days" saved today means the last
+ * 7 days of the day it is used, not the dates of the day it was saved. The dates are kept beside it.
+ */
+export type SavedFilter = Settings['saved_filters'][number] & { preset?: QuickRange };
+
+const TIME_MODE_KEY = 'ucmcdr.time-mode';
+
+function readTimeMode(): TimeMode {
+  try {
+    return localStorage.getItem(TIME_MODE_KEY) === 'local' ? 'local' : 'pbx';
+  } catch {
+    return 'pbx';
+  }
+}
 
 const THEMES: readonly Settings['theme'][] = ['system', 'light', 'dark'];
 const MAX_FILTER_NAME = 60;
@@ -20,7 +38,15 @@ function sanitize(value: Settings): Settings {
   const saved = Array.isArray(value.saved_filters)
     ? value.saved_filters.filter((s) => typeof s?.name === 'string' && typeof s.filter === 'object' && s.filter !== null)
     : [];
-  return { theme, columns, saved_filters: saved.map((s) => ({ name: s.name, filter: cleanFilter(s.filter) })) };
+  return {
+    theme,
+    columns,
+    saved_filters: saved.map((s: SavedFilter): SavedFilter => {
+      const entry: SavedFilter = { name: s.name, filter: cleanFilter(s.filter) };
+      if (s.preset !== undefined && QUICK_RANGES.includes(s.preset)) entry.preset = s.preset;
+      return entry;
+    }),
+  };
 }
 
 /** Theme, table columns and saved filters, persisted through app.getSettings/saveSettings. */
@@ -30,6 +56,20 @@ export const useSettingsStore = defineStore('settings', () => {
   const error = ref<ErrorView | null>(null);
 
   const columns = computed(() => resolveColumns(settings.value.columns));
+
+  /**
+   * Start times on each PBX's clock or on this computer's. A preference of this window, kept in its
+   * local storage (the settings contract has no field for it).
+   */
+  const timeMode = ref<TimeMode>(readTimeMode());
+  function setTimeMode(mode: TimeMode): void {
+    timeMode.value = mode;
+    try {
+      localStorage.setItem(TIME_MODE_KEY, mode);
+    } catch {
+      // Storage refused (private window): the choice lasts until the window closes.
+    }
+  }
 
   function applyTheme(): void {
     const root = document.documentElement;
@@ -72,12 +112,14 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   /** Saves (or replaces) a named filter. Returns a problem to show, or null. */
-  async function saveFilter(name: string, filter: CallFilter): Promise<string | null> {
+  async function saveFilter(name: string, filter: CallFilter, preset: QuickRange | null = null): Promise<string | null> {
     const trimmed = name.trim();
     if (!trimmed) return 'Give the filter a name.';
     if (trimmed.length > MAX_FILTER_NAME) return `The name is longer than ${MAX_FILTER_NAME} characters.`;
     const others = settings.value.saved_filters.filter((s) => s.name !== trimmed);
-    await persist({ ...settings.value, saved_filters: [...others, { name: trimmed, filter: cleanFilter(filter) }] });
+    const entry: SavedFilter = { name: trimmed, filter: cleanFilter(filter) };
+    if (preset) entry.preset = preset;
+    await persist({ ...settings.value, saved_filters: [...others, entry] });
     return error.value ? error.value.text : null;
   }
 
@@ -85,5 +127,5 @@ export const useSettingsStore = defineStore('settings', () => {
     return persist({ ...settings.value, saved_filters: settings.value.saved_filters.filter((s) => s.name !== name) });
   }
 
-  return { settings, loaded, error, columns, load, setTheme, setColumns, saveFilter, deleteFilter };
+  return { settings, loaded, error, columns, timeMode, setTimeMode, load, setTheme, setColumns, saveFilter, deleteFilter };
 });
