@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError, toAppError } from '../errors.js';
+import type { UpgradeProgress } from '../store/record-upgrade.js';
 import { openStore } from '../store/store.js';
 import type { SessionDetail } from '../../preload/api.js';
 import type { Store } from '../store/types.js';
@@ -20,6 +21,23 @@ export interface CliContext {
 export function createContext(io: CliIo, dbPath: string, defaultDb: boolean): CliContext {
   const path = resolve(dbPath);
   return { io, dbPath: path, dataDir: dirname(path), defaultDb };
+}
+
+/** After this long converting an older cache (schema 8), the CLI says what it is doing. */
+const UPGRADE_QUIET_MS = 1000;
+
+/** Prints the conversion's progress on stderr once it has taken a while, then after every batch. */
+function upgradeReporter(ctx: CliContext): (progress: UpgradeProgress) => void {
+  const began = Date.now();
+  return ({ phase, done, total }) => {
+    if (Date.now() - began < UPGRADE_QUIET_MS) return;
+    if (phase === 'space') {
+      ctx.io.stderr.write('ucmcdr: upgrading the cache: giving the space it freed back to the disk\n');
+      return;
+    }
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    ctx.io.stderr.write(`ucmcdr: upgrading the cache to the compact record form: ${done} of ${total} calls (${percent}%)\n`);
+  };
 }
 
 /**
@@ -46,7 +64,7 @@ export async function withStore<T>(
       mkdirSync(ctx.dataDir, { recursive: true });
     }
   }
-  const store = openStore(ctx.dbPath);
+  const store = openStore(ctx.dbPath, { onUpgrade: upgradeReporter(ctx) });
   try {
     return await fn(store);
   } finally {

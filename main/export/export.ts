@@ -57,16 +57,11 @@ export function validateExportFields(fields: readonly string[] | undefined): Exp
 }
 
 /**
- * The raw main records of a batch of calls. The Store offers them per call only (`session`), so a
- * field choice that needs them costs one lookup per call; choices of row fields alone cost none.
+ * The raw main records of a batch of calls, in one read of the same snapshot as the rows; choices of
+ * row fields alone read none.
  */
 function rawMainRecords(store: Store, rows: readonly CallRow[]): Map<number, CdrRecord> {
-  const records = new Map<number, CdrRecord>();
-  for (const row of rows) {
-    const detail = store.calls.session(row.id);
-    if (detail) records.set(row.id, detail.main.fields);
-  }
-  return records;
+  return store.calls.mainRecords(rows.map((row) => row.id));
 }
 
 function nextBatch(iterator: Iterator<CallRow>): CallRow[] {

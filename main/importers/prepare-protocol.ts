@@ -24,7 +24,7 @@ export interface WireBatch extends Omit<PreparedBatch, 'calls'> {
 }
 
 function pushRecord(values: WireBatch['values'], record: PreparedRecord): void {
-  values.push(record.names, record.values, record.acct_id, record.derived);
+  values.push(record.names, record.values, record.acct_id, record.packed);
 }
 
 export function toWire(batch: PreparedBatch): WireBatch {
@@ -47,9 +47,9 @@ export function fromWire(wire: WireBatch): PreparedBatch {
     const names = values[at] as string;
     const json = values[at + 1] as string;
     const acctId = values[at + 2] as string;
-    const derived = values[at + 3] as string;
+    const packed = values[at + 3] as string | null;
     at += 4;
-    return { names, values: json, acct_id: acctId, derived };
+    return { names, values: json, acct_id: acctId, packed };
   };
   while (at < values.length) {
     const row = {} as PreparedRow;

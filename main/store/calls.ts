@@ -52,6 +52,7 @@ export function createCalls(db: Db, fieldSets: FieldSets, ingest: Ingest, rates:
     iterate: (filter, sort) => readerQueries().iterate(filter, sort),
     get: (callId) => queries.getCall(callId),
     session: (callId) => queries.session(callId),
+    mainRecords: (callIds) => readerQueries().mainRecords(callIds),
     findSession: (session, pbxName) => queries.findSession(session, pbxName),
     filterOptions: () => queries.filterOptions(),
 

@@ -4,7 +4,7 @@ import type { CdrCall, CdrRecord } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db-type.js';
-import type { FieldSets } from './field-sets.js';
+import type { FieldSets, StoredFields } from './field-sets.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, storedRecords, type PreparedCall, type PreparedRecord, type PreparedRow, type RowColumn } from './prepare.js';
 import { COST_CODES, type Rater, type RatesArea } from './rates.js';
 import type { IngestCounts, IngestOptions } from './types.js';
@@ -41,7 +41,7 @@ interface StoredCall extends DayFacts {
 
 interface StoredRecord {
   seq: number;
-  fields: string;
+  fields: StoredFields;
 }
 
 export interface Ingest {
@@ -201,7 +201,8 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
   const deleteCall = db.prepare('DELETE FROM calls WHERE id = ?');
   const forgetImport = db.prepare('DELETE FROM call_conflicts WHERE import_id = ?');
   const forgetMerges = db.prepare('DELETE FROM import_merges WHERE import_id = ?');
-  const insertRecord = db.prepare('INSERT INTO legs (call_id, seq, acct_id, fields, derived) VALUES (?, ?, ?, ?, ?)');
+  // derived stays empty since schema 8: a session's reading derives a record's values again (records.ts).
+  const insertRecord = db.prepare("INSERT INTO legs (call_id, seq, acct_id, fields, derived) VALUES (?, ?, ?, ?, '')");
   const deleteRecords = db.prepare('DELETE FROM legs WHERE call_id = ?');
   const insertText = db.prepare('INSERT INTO calls_fts (rowid, name, text) VALUES (?, ?, ?)');
   const deleteText = db.prepare('DELETE FROM calls_fts WHERE rowid = ?');
@@ -249,9 +250,9 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
 
   function writeRecords(callId: number, call: PreparedCall): void {
     const { main } = call;
-    insertRecord.run(callId, 0, main.acct_id, fieldSets.stored(main.names, main.values), main.derived);
+    insertRecord.run(callId, 0, main.acct_id, fieldSets.stored(main));
     call.legs.forEach((leg, i) => {
-      insertRecord.run(callId, i + 1, leg.acct_id, fieldSets.stored(leg.names, leg.values), leg.derived);
+      insertRecord.run(callId, i + 1, leg.acct_id, fieldSets.stored(leg));
     });
   }
 
@@ -267,7 +268,7 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
   function storedAlready(stored: StoredCall, records: StoredRecord[], call: PreparedCall): boolean {
     if (stored.legs !== call.row.legs || records.length !== call.legs.length + 1) return false;
     const same = (record: StoredRecord | undefined, prepared: PreparedRecord): boolean =>
-      record?.fields === fieldSets.storedIfKnown(prepared.names, prepared.values);
+      record !== undefined && fieldSets.holds(record.fields, prepared);
     return same(records[0], call.main) && call.legs.every((leg, i) => same(records[i + 1], leg));
   }
 
@@ -338,7 +339,7 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
   }
 
   function readCall(stored: StoredCall, records: StoredRecord[]): CdrCall {
-    return { session: stored.session, ...storedRecords(records, stored.legs, (r) => fieldSets.decode(r.fields)) };
+    return { session: stored.session, ...storedRecords(fieldSets.decodeCall(records.map((r) => r.fields)), stored.legs, (r) => r) };
   }
 
   const write = db.transaction((pbxId: number, calls: PreparedCall[], o: WriteOptions): IngestCounts => {

@@ -2,7 +2,7 @@ import { encodeRoute, judgeCall } from '../cdr/outcome.js';
 import type { CdrCall } from '../cdr/types.js';
 import { dispositionName, outcomeCode } from './codes.js';
 import type { Db } from './db-type.js';
-import { createFieldSets } from './field-sets.js';
+import { createFieldSets, type StoredFields } from './field-sets.js';
 import { storedRecords } from './prepare.js';
 
 /** Calls judged per statement: their records are read together, then their rows updated. */
@@ -14,7 +14,7 @@ interface RecordRow {
   legs: number;
   disposition: number;
   seq: number;
-  fields: string;
+  fields: StoredFields;
 }
 
 /**
@@ -41,7 +41,8 @@ export function judgeCachedCalls(db: Db): void {
     }
     for (const [id, records] of byCall) {
       const head = records[0] as RecordRow;
-      const call: CdrCall = { session: head.session, ...storedRecords(records, head.legs, (r) => fieldSets.decode(r.fields)) };
+      const decoded = fieldSets.decodeCall(records.map((r) => r.fields));
+      const call: CdrCall = { session: head.session, ...storedRecords(decoded, head.legs, (r) => r) };
       const judged = judgeCall(call, dispositionName(head.disposition));
       update.run(outcomeCode(judged.outcome), encodeRoute(judged.route), id);
     }

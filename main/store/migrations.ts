@@ -387,11 +387,36 @@ const schema7: Migration = (db) => {
 };
 
 /**
+ * Schema 8: records without their derived copy, values in a compact coding (issue 16, "A lean cache").
+ *
+ * legs.fields holds either form of a record, told apart by SQLite's type of the value (field-sets.ts):
+ * TEXT is the JSON `[set id, value, ...]` of schemas 1-7, BLOB the compact coding of record-codec.ts;
+ * every reader takes both. legs.derived is no longer read (a session's reading derives each record
+ * again, records.ts) and holds '' in every row written since. The column stays: dropping it rewrites
+ * the whole table in one transaction, minutes on a big cache, not interruptible.
+ *
+ * Converting a cache's rows is not done here: a step runs in one transaction, and a million calls'
+ * records would hold the cache for minutes, unusable and all lost to a kill. This step only leaves the
+ * marker `records.compact_after` (the call id up to which records are converted, 0 here), and only when
+ * there are records. After the schema is brought up, every opening of the store converts the records
+ * of the calls after the marker, 20,000 calls per transaction, and moves the marker in the same
+ * transaction (record-upgrade.ts); the last batch sets it to `vacuum`, and a VACUUM gives the space
+ * the smaller rows left inside their pages back to the disk, then removes it. A process killed at any
+ * point leaves every row in one form or the other and the marker at the last committed batch: the
+ * next opening resumes there and ends with the same records as an uninterrupted run. Rows written
+ * meanwhile by ingest are compact already; the conversion rewrites only TEXT rows, so it can run again
+ * over them.
+ */
+const schema8: Migration = (db) => {
+  db.exec(`INSERT INTO settings (key, value) SELECT 'records.compact_after', '0' WHERE EXISTS (SELECT 1 FROM legs)`);
+};
+
+/**
  * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
  * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
  * only the steps it lacks and never rewrites what an earlier release built.
  */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6, schema7];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6, schema7, schema8];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

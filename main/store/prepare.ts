@@ -2,10 +2,10 @@ import { deriveCall } from '../cdr/derive.js';
 import { extensionNumber } from '../cdr/patterns.js';
 import { wallClockSeconds } from '../cdr/time.js';
 import { RecordShapes } from '../cdr/record-shape.js';
-import type { CallSummary, CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
+import type { CallSummary, CdrCall, CdrRecord } from '../cdr/types.js';
 import { encodeRoute, judgeCall } from '../cdr/outcome.js';
 import { directionCode, dispositionCode, outcomeCode } from './codes.js';
-import { packLeg } from './records.js';
+import { encodeValues } from './record-codec.js';
 import { foldText } from './text.js';
 
 /**
@@ -87,8 +87,12 @@ export interface PreparedRecord {
   /** Its values in the same order, as a JSON array. */
   values: string;
   acct_id: string;
-  /** The record's derived values, packed (records.ts). */
-  derived: string;
+  /**
+   * The values in the compact coding (record-codec.ts), one latin1 character per byte; null when they
+   * cannot be coded exactly and the record is stored as JSON. A record's derived values (times,
+   * disposition, channels) are not stored: a session's reading derives them again (records.ts).
+   */
+  packed: string | null;
 }
 
 export interface PreparedCall {
@@ -190,12 +194,18 @@ export class RecordEncoder {
     return this.lastNames;
   }
 
-  encode(record: CdrRecord, leg: LegSummary): PreparedRecord {
+  /** The values of the record encode() saw last, for the record after it. */
+  lastValues: unknown[] = [];
+
+  /** `previous`: the values of the record stored before this one in its call (null for the first). */
+  encode(record: CdrRecord, acctId: string, previous: readonly unknown[] | null): PreparedRecord {
+    const values = Object.values(record);
+    this.lastValues = values;
     return {
       names: this.names(Object.keys(record)),
-      values: JSON.stringify(Object.values(record)),
-      acct_id: leg.acct_id,
-      derived: packLeg(leg),
+      values: JSON.stringify(values),
+      acct_id: acctId,
+      packed: encodeValues(values, previous),
     };
   }
 }
@@ -203,14 +213,21 @@ export class RecordEncoder {
 /** Derives and encodes one call with its PBX's time zone and model. */
 export function prepareCall(call: CdrCall, tz: string, model: string, encoder: RecordEncoder): PreparedCall {
   const summary = deriveCall(call, tz, model);
-  const main = encoder.encode(call.main, summary.main);
+  const main = encoder.encode(call.main, summary.main.acct_id, null);
+  let previous = encoder.lastValues;
   const only = call.legs.length === 1 ? (call.legs[0] as CdrRecord) : null;
   // A flat call's only leg is its summary record: stored once (see migrations).
   const flat = only !== null && (only === call.main || (encoder.names(Object.keys(only)) === main.names && JSON.stringify(Object.values(only)) === main.values));
   return {
     row: rowValues(call, summary),
     main,
-    legs: flat ? [] : call.legs.map((leg, i) => encoder.encode(leg, summary.legs[i] as LegSummary)),
+    legs: flat
+      ? []
+      : call.legs.map((leg, i) => {
+          const encoded = encoder.encode(leg, (summary.legs[i] as { acct_id: string }).acct_id, previous);
+          previous = encoder.lastValues;
+          return encoded;
+        }),
   };
 }
 

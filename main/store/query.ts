@@ -20,11 +20,13 @@ import type { CallCost } from '../../preload/costs.js';
 import { costStatusName } from './rates.js';
 import { decodeCursor, encodeCursor, validateSort, type KeysetPosition } from './cursor.js';
 import type { Db } from './db-type.js';
-import type { FieldSets } from './field-sets.js';
+import type { FieldSets, StoredFields } from './field-sets.js';
 import { compileFilter, type CompiledFilter, type PbxRef, type Term } from './filter.js';
 import { storedRecords } from './prepare.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
-import { unpackLeg } from './records.js';
+import { legView } from './records.js';
+import { deriveCall } from '../cdr/derive.js';
+import type { CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
 
 /**
  * The one query engine behind the call table, the CLI and export: CallFilter -> parameterized SQL,
@@ -86,8 +88,7 @@ interface CallDbRow
 interface RecordDbRow {
   seq: number;
   acct_id: string;
-  fields: string;
-  derived: string;
+  fields: StoredFields;
 }
 
 function toCallRow(row: CallDbRow): CallRow {
@@ -170,6 +171,7 @@ export interface Queries {
   endReads(): void;
   getCall(callId: number): CallRow | null;
   session(callId: number): SessionDetail | null;
+  mainRecords(callIds: readonly number[]): Map<number, CdrRecord>;
   findSession(session: string, pbxName?: string): SessionDetail[];
   filterOptions(): FilterOptions;
 }
@@ -318,7 +320,14 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
   const callById = db.prepare<[number], CallDbRow>(
     `SELECT ${ROW_COLUMNS} FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id WHERE c.id = ?`,
   );
-  const recordsOf = db.prepare<[number], RecordDbRow>('SELECT seq, acct_id, fields, derived FROM legs WHERE call_id = ? ORDER BY seq');
+  const recordsOf = db.prepare<[number], RecordDbRow>('SELECT seq, acct_id, fields FROM legs WHERE call_id = ? ORDER BY seq');
+  const clockOf = db.prepare<[number], { tz: string; model: string }>(
+    'SELECT p.tz, p.model FROM calls AS c CROSS JOIN pbx AS p ON p.id = c.pbx_id WHERE c.id = ?',
+  );
+  // seq 0 is the summary record (see migrations); ids arrive as one JSON array, a batch per statement.
+  const mainRecordsOf = db.prepare<[string], { call_id: number; fields: StoredFields }>(
+    'SELECT l.call_id, l.fields FROM json_each(?) AS j CROSS JOIN legs AS l ON l.call_id = j.value AND l.seq = 0',
+  );
   const idsBySession = db.prepare<[string], { id: number }>('SELECT id FROM calls WHERE session = ? ORDER BY pbx_id');
   const idBySessionAndPbx = db.prepare<[string, number], { id: number }>(
     'SELECT id FROM calls WHERE session = ? AND pbx_id = ?',
@@ -331,8 +340,18 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
   function session(callId: number): SessionDetail | null {
     const row = callById.get(requireCallId(callId));
     if (!row) return null;
-    const view = (record: RecordDbRow): LegView => unpackLeg(record.acct_id, fieldSets.decode(record.fields), record.derived);
-    const { main, legs } = storedRecords(recordsOf.all(row.id), row.legs, view);
+    const rows = recordsOf.all(row.id);
+    const decoded = fieldSets.decodeCall(rows.map((r) => r.fields));
+    const records = rows.map((r, i) => ({ acct_id: r.acct_id, fields: decoded[i] as CdrRecord }));
+    const stored = storedRecords(records, row.legs, (r) => r);
+    // Each record's times, disposition and channels are derived again with the PBX's clock, as ingest
+    // derived them (records.ts); the call's row is what ingest stored.
+    const { tz, model } = clockOf.get(row.id) as { tz: string; model: string };
+    const call: CdrCall = { session: row.session, main: stored.main.fields, legs: stored.legs.map((r) => r.fields) };
+    const summary = deriveCall(call, tz, model);
+    const view = (record: { acct_id: string; fields: CdrRecord }, leg: LegSummary): LegView => legView(record.acct_id, record.fields, leg);
+    const main = view(stored.main, summary.main);
+    const legs = stored.legs.map((record, i) => view(record, summary.legs[i] as LegSummary));
     return { call: toCallRow(row), main, legs, conflicts: conflictsOf.all(row.id), cost: explainCost(row.id) as CallCost };
   }
 
@@ -396,6 +415,12 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
     },
 
     session,
+
+    mainRecords(callIds) {
+      const records = new Map<number, CdrRecord>();
+      for (const row of mainRecordsOf.all(JSON.stringify(callIds))) records.set(row.call_id, fieldSets.decode(row.fields));
+      return records;
+    },
 
     findSession(sessionId, pbxName) {
       if (typeof sessionId !== 'string' || sessionId.trim() === '') {

@@ -1,75 +1,37 @@
 import type { DecodedChannel, LegView } from '../../preload/api.js';
 import { isoUtc } from '../cdr/time.js';
-import type { CdrRecord, Disposition, LegSummary } from '../cdr/types.js';
+import type { CdrRecord, LegSummary } from '../cdr/types.js';
 
 /**
- * How a record's derived values sit in legs.derived: only what its raw fields do not already say and
- * what differs from the default, under short keys. A million calls carry over a million records, so
- * every byte here is a megabyte on disk and in each ingest's writes. A channel's `raw` is the record's
- * own channel/dstchannel field; a missing channel decodes to kind 'none'.
+ * A record as the session view shows it: its raw fields and what derive.ts reads in them. Since
+ * schema 8 nothing derived is stored per record (it was 216 bytes of JSON per record, a fifth of the
+ * bench cache): a session's reading derives its call again with its PBX's zone and model (query.ts),
+ * in microseconds, and this shapes each record exactly as the stored form read back did: a channel's
+ * `raw` is the record's own channel/dstchannel field, a missing channel is kind 'none' with nothing
+ * else, the start instant is kept to the second.
  */
-type PackedChannel = Omit<DecodedChannel, 'raw'>;
-
-interface PackedLeg {
-  /** start, answer, end: PBX wall clock. */
-  s?: string;
-  a?: string;
-  e?: string;
-  /** start instant, seconds. */
-  u?: number;
-  d?: Disposition;
-  /** action kind and target */
-  k?: string;
-  t?: string;
-  c?: PackedChannel;
-  dc?: PackedChannel;
-  /** recording paths */
-  r?: string[];
-}
-
-function packChannel(channel: DecodedChannel): PackedChannel | undefined {
-  if (channel.kind === 'none') return undefined;
-  const { raw: _raw, ...rest } = channel;
-  return rest;
-}
-
-export function packLeg(leg: LegSummary): string {
-  const packed: PackedLeg = {};
-  if (leg.start) {
-    packed.s = leg.start.local;
-    packed.u = Math.floor(leg.start.utc / 1000);
+function channelView(channel: DecodedChannel, raw: string | undefined): DecodedChannel {
+  if (channel.kind === 'none') return { raw: raw ?? '', kind: 'none' };
+  const view: DecodedChannel = { raw: raw ?? '', kind: channel.kind };
+  for (const [key, value] of Object.entries(channel)) {
+    if (key !== 'raw' && key !== 'kind' && value !== undefined) (view as unknown as Record<string, unknown>)[key] = value;
   }
-  if (leg.answer) packed.a = leg.answer.local;
-  if (leg.end) packed.e = leg.end.local;
-  if (leg.disposition) packed.d = leg.disposition;
-  if (leg.action_kind) packed.k = leg.action_kind;
-  if (leg.action_target) packed.t = leg.action_target;
-  const channel = packChannel(leg.channel);
-  if (channel) packed.c = channel;
-  const dstchannel = packChannel(leg.dstchannel);
-  if (dstchannel) packed.dc = dstchannel;
-  if (leg.recordings.length > 0) packed.r = leg.recordings.map((r) => r.path);
-  return JSON.stringify(packed);
+  return view;
 }
 
-function unpackChannel(packed: PackedChannel | undefined, raw: string | undefined): DecodedChannel {
-  return { raw: raw ?? '', ...(packed ?? { kind: 'none' }) };
-}
-
-export function unpackLeg(acctId: string, fields: CdrRecord, derivedJson: string): LegView {
-  const packed = JSON.parse(derivedJson) as PackedLeg;
+export function legView(acctId: string, fields: CdrRecord, leg: LegSummary): LegView {
   return {
     acct_id: acctId,
     fields,
-    start: packed.s ?? null,
-    start_utc: packed.u === undefined ? null : isoUtc(packed.u * 1000),
-    answer: packed.a ?? null,
-    end: packed.e ?? null,
-    disposition: packed.d ?? '',
-    action_kind: packed.k ?? '',
-    action_target: packed.t ?? '',
-    channel: unpackChannel(packed.c, fields['channel']),
-    dstchannel: unpackChannel(packed.dc, fields['dstchannel']),
-    recordings: packed.r ?? [],
+    start: leg.start?.local ?? null,
+    start_utc: leg.start ? isoUtc(Math.floor(leg.start.utc / 1000) * 1000) : null,
+    answer: leg.answer?.local ?? null,
+    end: leg.end?.local ?? null,
+    disposition: leg.disposition,
+    action_kind: leg.action_kind,
+    action_target: leg.action_target,
+    channel: channelView(leg.channel, fields['channel']),
+    dstchannel: channelView(leg.dstchannel, fields['dstchannel']),
+    recordings: leg.recordings.map((r) => r.path),
   };
 }

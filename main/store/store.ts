@@ -14,19 +14,29 @@ import { evaluateNewCalls, scanCalls, type DayCache } from '../alerts/engine.js'
 import { createRecordings } from './recordings.js';
 import { createSettings } from './settings.js';
 import { createSyncState } from './sync-state.js';
+import { compactRecords, type UpgradeProgress } from './record-upgrade.js';
 import type { Store } from './types.js';
 import { runReport } from '../reports/reports.js';
+
+export interface OpenStoreOptions {
+  /**
+   * Progress of converting the records of a cache from before schema 8, after each batch (only when
+   * there is something to convert). The CLI prints it when it takes long.
+   */
+  onUpgrade?: (progress: UpgradeProgress) => void;
+}
 
 /**
  * Opens the cache's main connection and makes the cache ready, once: the schema brought up to date
  * (migrations.ts), then what a load whose process died left unfinished rebuilt (bulk.ts), so queries
- * find their indexes again.
+ * find their indexes again, then the records of an older cache converted (record-upgrade.ts).
  */
-function openReady(path: string): Db {
+function openReady(path: string, options: OpenStoreOptions): Db {
   const db = openConnection(path);
   try {
     upgradeSchema(db);
     finishAbandonedLoad(db);
+    compactRecords(db, options.onUpgrade);
     return db;
   } catch (error) {
     db.close();
@@ -35,8 +45,8 @@ function openReady(path: string): Db {
 }
 
 /** Opens (or creates) the cache at `path`: the single implementation of the Store surface. */
-export function openStore(path: string): Store {
-  const db = openReady(path);
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const db = openReady(path, options);
   const fieldSets = createFieldSets(db);
   const profiles = createProfiles(db);
   const rates = createRates(db);

@@ -16,7 +16,7 @@ import type {
   PbxProfile,
   SessionDetail,
 } from '../../preload/api.js';
-import type { CdrCall } from '../cdr/types.js';
+import type { CdrCall, CdrRecord } from '../cdr/types.js';
 import type { PreparedCall } from './prepare.js';
 import type { SourceKind } from '../cdr/authority.js';
 
@@ -188,6 +188,12 @@ export interface CallsArea {
   iterate(filter: CallFilter, sort?: CallSort): IterableIterator<CallRow>;
   get(callId: number): CallRow | null;
   session(callId: number): SessionDetail | null;
+  /**
+   * The raw summary records (every field as the PBX sent it) of these calls, by call id, in one read;
+   * an id that is not cached is missing. For exports, on the connection that iterates, so the records
+   * come from the same snapshot as the rows.
+   */
+  mainRecords(callIds: readonly number[]): Map<number, CdrRecord>;
   /** Calls with this session id (one per PBX holding it), optionally limited to one PBX. */
   findSession(session: string, pbxName?: string): SessionDetail[];
   filterOptions(): FilterOptions;
