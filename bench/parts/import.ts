@@ -171,10 +171,11 @@ export async function importBaseline(args: ImportArgs): Promise<void> {
     if (run.status !== 0) throw new Error(`sqlite3 .import failed: ${run.stderr.trim()}`);
     rows = Number(spawnSync('sqlite3', [db, 'SELECT count(*) FROM cdr'], { encoding: 'utf8' }).stdout.trim());
   }
+  const dbMb = statSync(db).size / 1024 / 1024;
   freshDb(db);
   const seconds = percentile(times, 50);
   report({
     part: 'import-baseline',
-    figures: { rows, seconds, rows_per_s: rows / seconds, runs: times.length, fastest_seconds: Math.min(...times), slowest_seconds: Math.max(...times) },
+    figures: { rows, seconds, rows_per_s: rows / seconds, runs: times.length, fastest_seconds: Math.min(...times), slowest_seconds: Math.max(...times), db_mb: dbMb },
   });
 }
