@@ -43,3 +43,18 @@ export function isValidTimeZone(tz: string): boolean {
   knownZones.add(tz);
   return true;
 }
+
+/**
+ * A duration typed by a user, the same in the window's duration fields and the CLI's --min-talk and
+ * friends: seconds (`90`), `m:ss` (`1:30`) or `h:mm:ss` (`0:01:30`). null for anything else, so the
+ * caller can say which value was wrong.
+ */
+export function parseDurationInput(text: string): number | null {
+  const trimmed = text.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed);
+  const match = /^(?:(\d{1,6}):)?(\d{1,2}):(\d{2})$/.exec(trimmed);
+  if (!match) return null;
+  const [, h, m, s] = match;
+  if (Number(s) > 59 || (h !== undefined && Number(m) > 59)) return null;
+  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s);
+}

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { SORT_FIELDS, type CallSort, type SortField } from '../../preload/api.js';
+import { parseDurationInput } from '../../preload/checks.js';
 import { isValidTimeZone, readTypedDateTime, type DateOrder, type TypedDateTime } from '../cdr/time.js';
 import { AppError, toAppError } from '../errors.js';
 import { compileNumberPattern } from '../cdr/patterns.js';
@@ -22,19 +23,9 @@ function integerIn(value: string, min: number, max: number, what: string): numbe
   return n;
 }
 
-/**
- * A duration as the window's duration fields take it (renderer/src/format.ts parseDurationInput):
- * seconds (`90`), `m:ss` (`1:30`) or `h:mm:ss` (`0:01:30`).
- */
+/** A duration as the window's duration fields take it (preload/checks.ts parseDurationInput). */
 export function parseDuration(value: string): number {
-  const text = value.trim();
-  const why = 'Expected seconds (90), m:ss (1:30) or h:mm:ss (0:01:30).';
-  if (/^\d{1,9}$/.test(text)) return Number(text);
-  const match = /^(?:(\d{1,6}):)?(\d{1,2}):(\d{2})$/.exec(text);
-  if (!match) return invalid(why);
-  const [, h, m, s] = match;
-  if (Number(s) > 59 || (h !== undefined && Number(m) > 59)) return invalid(why);
-  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s);
+  return parseDurationInput(value) ?? invalid('Expected seconds (90), m:ss (1:30) or h:mm:ss (0:01:30).');
 }
 
 export const parseLimit = (value: string): number => integerIn(value, 1, 10_000_000, 'how many calls to show');

@@ -73,20 +73,6 @@ export function formatEta(seconds: number | null): string {
   return `${Math.floor(s / 3600)} h ${pad2(Math.round((s % 3600) / 60))} min`;
 }
 
-/**
- * A duration typed by a user: seconds (`90`), `m:ss` (`1:30`) or `h:mm:ss` (`0:01:30`).
- * Returns null for anything else, so the caller can say which value was wrong.
- */
-export function parseDurationInput(text: string): number | null {
-  const trimmed = text.trim();
-  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed);
-  const match = /^(?:(\d{1,6}):)?(\d{1,2}):(\d{2})$/.exec(trimmed);
-  if (!match) return null;
-  const [, h, m, s] = match;
-  if (Number(s) > 59 || (h !== undefined && Number(m) > 59)) return null;
-  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s);
-}
-
 /** The file name part of a recording path like `2022-08/auto-1661159747#203-01904593096-6400.wav`. */
 export function recordingName(path: string): string {
   const slash = path.lastIndexOf('/');

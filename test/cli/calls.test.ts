@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../main/store/store.js';
-import { parseDurationInput } from '../../renderer/src/format.js';
+import { parseDurationInput } from '../../preload/checks.js';
 import { parseDuration } from '../../main/cli/options.js';
 import { cli } from './helpers.js';
 import { tempDir } from '../support/fs.js';
