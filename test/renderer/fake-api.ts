@@ -4,7 +4,7 @@
  * the renderer's api.ts picks its transport when it is first evaluated.
  */
 import { vi, type Mock } from 'vitest';
-import type { ApiArea, ApiMethod, ApiMethodName, CallCost, CallRow, LegView, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
+import type { ApiArea, ApiMethod, ApiMethodName, CallCost, CallRow, LegView, PbxProfile, ProgressEvent, Settings, UcmApi } from '../../preload/api.js';
 import { mapApiMethods } from '../../preload/client.js';
 import { DEFAULT_RULE_SETTINGS } from '../../preload/alerts.js';
 
@@ -117,6 +117,34 @@ export function makeRow(i: number, overrides: Partial<CallRow> = {}): CallRow {
 }
 
 /** A session's cost: not billable unless the test says otherwise. */
+/** A PBX profile as pbx/list returns it; tests override what they are about. */
+export function makeProfile(overrides: Partial<PbxProfile> = {}): PbxProfile {
+  return {
+    id: 1,
+    name: 'office',
+    kind: 'pbx',
+    url: 'https://192.0.2.10:8443',
+    api: 'auto',
+    detected_api: null,
+    user: 'cdrapi',
+    tz: 'Europe/London',
+    model: '',
+    fingerprint: 'AA:BB',
+    ca_file: null,
+    has_password: true,
+    last_sync_at: null,
+    last_sync_state: 'ok',
+    last_sync_error: null,
+    calls: 0,
+    country_code: '',
+    national_prefix: '',
+    international_prefix: '',
+    sync_every: 15,
+    business_hours: 'Mon-Fri 07:00-19:00',
+    ...overrides,
+  };
+}
+
 export function makeCost(overrides: Partial<CallCost> = {}): CallCost {
   return {
     status: 'not_billable',

@@ -1,4 +1,4 @@
-import { fakeApi, resetFakeApi } from './fake-api.js';
+import { fakeApi, makeProfile, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -14,30 +14,7 @@ beforeEach(() => {
 });
 
 function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
-  return {
-    id: 7,
-    name: 'office',
-    kind: 'pbx',
-    url: 'https://192.168.1.20:8089',
-    api: 'auto',
-    detected_api: null,
-    user: 'cdrapi',
-    tz: 'Europe/London',
-    model: '',
-    fingerprint: 'AA:BB',
-    ca_file: null,
-    has_password: true,
-    last_sync_at: null,
-    last_sync_state: 'ok',
-    last_sync_error: null,
-    calls: 0,
-    country_code: '',
-    national_prefix: '',
-    international_prefix: '',
-    sync_every: 15,
-    business_hours: 'Mon-Fri 07:00-19:00',
-    ...overrides,
-  };
+  return makeProfile({ id: 7, url: 'https://192.168.1.20:8089', ...overrides });
 }
 
 async function fillNew(url: string) {

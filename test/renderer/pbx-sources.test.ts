@@ -1,4 +1,4 @@
-import { fakeApi, makeCost, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
+import { fakeApi, makeCost, makeLeg, makeProfile, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -18,30 +18,7 @@ beforeEach(() => {
 });
 
 function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
-  return {
-    id: 1,
-    name: 'office',
-    kind: 'pbx',
-    url: 'https://192.0.2.10:8443',
-    api: 'auto',
-    detected_api: null,
-    user: 'cdrapi',
-    tz: 'Europe/Berlin',
-    model: '',
-    fingerprint: 'AA:BB',
-    ca_file: null,
-    has_password: true,
-    last_sync_at: null,
-    last_sync_state: 'ok',
-    last_sync_error: null,
-    calls: 2000,
-    country_code: '',
-    national_prefix: '',
-    international_prefix: '',
-    sync_every: 0,
-    business_hours: 'Mon-Fri 07:00-19:00',
-    ...overrides,
-  };
+  return makeProfile({ tz: 'Europe/Berlin', calls: 2000, sync_every: 0, ...overrides });
 }
 
 async function mountPbxView(profiles: PbxProfile[]) {

@@ -1,4 +1,4 @@
-import { deferred, fakeApi, makeRow, resetFakeApi } from './fake-api.js';
+import { deferred, fakeApi, makeProfile, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -8,30 +8,7 @@ import { FILTER_DEBOUNCE_MS, useFilterStore } from '../../renderer/src/stores/fi
 import { usePbxStore } from '../../renderer/src/stores/pbx.js';
 
 function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
-  return {
-    id: 7,
-    name: 'Office',
-    kind: 'pbx',
-    url: 'https://127.0.0.1:8089',
-    api: 'auto',
-    detected_api: null,
-    user: 'cdrapi',
-    tz: 'Europe/Berlin',
-    model: '',
-    fingerprint: null,
-    ca_file: null,
-    has_password: true,
-    last_sync_at: null,
-    last_sync_state: 'never',
-    last_sync_error: null,
-    calls: 0,
-    country_code: '',
-    national_prefix: '',
-    international_prefix: '',
-    sync_every: 0,
-    business_hours: 'Mon-Fri 07:00-19:00',
-    ...overrides,
-  };
+  return makeProfile({ id: 7, name: 'Office', url: 'https://127.0.0.1:8089', tz: 'Europe/Berlin', fingerprint: null, last_sync_state: 'never', sync_every: 0, ...overrides });
 }
 
 function testResult(overrides: Partial<PbxTestResult>): PbxTestResult {

@@ -1,8 +1,8 @@
-import { deferred, fakeApi, resetFakeApi } from './fake-api.js';
+import { deferred, fakeApi, makeProfile, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Alert, AlertRuleSettings, MailSettings, PbxProfile, WatchStatus } from '../../preload/api.js';
+import type { Alert, AlertRuleSettings, MailSettings, WatchStatus } from '../../preload/api.js';
 import { DEFAULT_RULE_SETTINGS } from '../../preload/alerts.js';
 import { ApiError } from '../../renderer/src/api.js';
 import App from '../../renderer/src/App.vue';
@@ -57,32 +57,6 @@ function alert(id: number, overrides: Partial<Alert> = {}): Alert {
   };
 }
 
-function profile(overrides: Partial<PbxProfile> = {}): PbxProfile {
-  return {
-    id: 1,
-    name: 'office',
-    kind: 'pbx',
-    url: 'https://192.0.2.10:8443',
-    api: 'auto',
-    detected_api: null,
-    user: 'cdrapi',
-    tz: 'Europe/London',
-    model: '',
-    fingerprint: 'AA:BB',
-    ca_file: null,
-    has_password: true,
-    last_sync_at: null,
-    last_sync_state: 'ok',
-    last_sync_error: null,
-    calls: 0,
-    country_code: '',
-    national_prefix: '',
-    international_prefix: '',
-    sync_every: 15,
-    business_hours: 'Mon-Fri 07:00-19:00',
-    ...overrides,
-  };
-}
 
 /** The browser's Notification, recording what the page raises. */
 class RecordingNotification {
@@ -377,7 +351,7 @@ describe('the mail settings', () => {
 
 describe('the PBX form: sync schedule and business hours', () => {
   it('creates a PBX synced every 15 minutes on the default business hours unless told otherwise', async () => {
-    fakeApi.pbx.save.mockResolvedValue(profile());
+    fakeApi.pbx.save.mockResolvedValue(makeProfile());
     const wrapper = mount(PbxForm, { props: { profile: null }, global: { plugins: [pinia] } });
     expect((wrapper.get('[data-testid="pbx-form-sync_every"]').element as HTMLSelectElement).value).toBe('15');
     expect(wrapper.findAll('[data-testid="pbx-form-sync_every"] option').map((o) => o.text())).toEqual(['Off', 'Every 5 minutes', 'Every 15 minutes', 'Every hour']);
@@ -393,9 +367,9 @@ describe('the PBX form: sync schedule and business hours', () => {
   });
 
   it('saves the schedule and business hours chosen', async () => {
-    fakeApi.pbx.save.mockResolvedValue(profile());
-    usePbxStore().profiles = [profile()];
-    const wrapper = mount(PbxForm, { props: { profile: profile() }, global: { plugins: [pinia] } });
+    fakeApi.pbx.save.mockResolvedValue(makeProfile());
+    usePbxStore().profiles = [makeProfile()];
+    const wrapper = mount(PbxForm, { props: { profile: makeProfile() }, global: { plugins: [pinia] } });
     expect((wrapper.get('[data-testid="pbx-form-business_hours"]').element as HTMLInputElement).value).toBe('Mon-Fri 07:00-19:00');
     await wrapper.get('[data-testid="pbx-form-sync_every"]').setValue('60');
     await wrapper.get('[data-testid="pbx-form-business_hours"]').setValue(' Mon-Fri 08:00-12:00, Mon-Fri 13:00-17:30, Sat 09:00-12:00 ');
@@ -407,8 +381,8 @@ describe('the PBX form: sync schedule and business hours', () => {
   });
 
   it('refuses business hours the service would refuse, on the field and in its words', async () => {
-    usePbxStore().profiles = [profile()];
-    const wrapper = mount(PbxForm, { props: { profile: profile() }, global: { plugins: [pinia] } });
+    usePbxStore().profiles = [makeProfile()];
+    const wrapper = mount(PbxForm, { props: { profile: makeProfile() }, global: { plugins: [pinia] } });
     for (const [hours, why] of [
       ['Mon-Fri 19:00-07:00', 'closes before it opens'],
       ['Mon-Fry 07:00-19:00', '"Fry" is not a weekday'],
@@ -432,7 +406,7 @@ describe('the PBX form: sync schedule and business hours', () => {
   });
 
   it('offers business hours but no sync schedule for a source of imported history', async () => {
-    const source = profile({ id: 3, name: 'archive', kind: 'import', url: '', user: '', fingerprint: null, sync_every: 0 });
+    const source = makeProfile({ id: 3, name: 'archive', kind: 'import', url: '', user: '', fingerprint: null, sync_every: 0 });
     usePbxStore().profiles = [source];
     fakeApi.pbx.saveImportSource.mockResolvedValue(source);
     const wrapper = mount(PbxForm, { props: { profile: source }, global: { plugins: [pinia] } });
@@ -459,7 +433,7 @@ describe('the automatic sync on the PBX cards and in the sidebar', () => {
   it("shows each PBX's schedule, last success, next run and last error", async () => {
     fakeApi.watch.status.mockResolvedValue([FAILING]);
     const wrapper = mount(PbxView, { global: { plugins: [pinia] } });
-    fakeApi.pbx.list.mockResolvedValue([profile()]);
+    fakeApi.pbx.list.mockResolvedValue([makeProfile()]);
     await usePbxStore().load();
     await flushPromises();
     const card = wrapper.get('[data-testid="pbx-card"]');
@@ -474,13 +448,13 @@ describe('the automatic sync on the PBX cards and in the sidebar', () => {
   it('says when the automatic sync is off, or running', async () => {
     const card = (status: WatchStatus | null) => {
       const store = usePbxStore();
-      store.profiles = [profile()];
-      return mount(PbxCard, { props: { profile: profile({ sync_every: status?.schedule ?? 0 }) }, global: { plugins: [pinia] } });
+      store.profiles = [makeProfile()];
+      return mount(PbxCard, { props: { profile: makeProfile({ sync_every: status?.schedule ?? 0 }) }, global: { plugins: [pinia] } });
     };
     expect(card(null).get('[data-testid="pbx-watch-1"]').text()).toBe('Off');
     fakeApi.watch.status.mockResolvedValue([{ ...FAILING, last_error: null, failures: 0, running: true }]);
     const wrapper = mount(PbxView, { global: { plugins: [pinia] } });
-    fakeApi.pbx.list.mockResolvedValue([profile()]);
+    fakeApi.pbx.list.mockResolvedValue([makeProfile()]);
     await usePbxStore().load();
     await flushPromises();
     expect(wrapper.get('[data-testid="pbx-watch-1"]').text()).toBe('Every 15 minutes · syncing now');
@@ -488,7 +462,7 @@ describe('the automatic sync on the PBX cards and in the sidebar', () => {
   });
 
   it('syncs all now, then shows what came: PBX counts, statuses and alerts', async () => {
-    fakeApi.pbx.list.mockResolvedValue([profile()]);
+    fakeApi.pbx.list.mockResolvedValue([makeProfile()]);
     const wrapper = mount(PbxView, { global: { plugins: [pinia] } });
     await flushPromises();
     const run = deferred<WatchStatus[]>();
