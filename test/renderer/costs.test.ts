@@ -1,4 +1,4 @@
-import { fakeApi, makeCost, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
+import { fakeApi, makeCost, makeLeg, makeProfile, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -341,31 +341,9 @@ describe('the costs report', () => {
 
 describe('the dial plan of a PBX', () => {
   function office(overrides: Partial<PbxProfile> = {}): PbxProfile {
-    return {
-      id: 1,
-      name: 'office',
-      kind: 'pbx',
-      url: 'https://192.0.2.10:8443',
-      api: 'auto',
-      detected_api: null,
-      user: 'cdrapi',
-      tz: 'Europe/London',
-      model: '',
-      fingerprint: 'AA:BB',
-      ca_file: null,
-      has_password: true,
-      last_sync_at: null,
-      last_sync_state: 'ok',
-      last_sync_error: null,
-      calls: 2000,
-      country_code: '',
-      national_prefix: '',
-      international_prefix: '',
-      sync_every: 0,
-      business_hours: 'Mon-Fri 07:00-19:00',
-      ...overrides,
-    };
+    return makeProfile({ calls: 2000, sync_every: 0, ...overrides });
   }
+
 
   it('takes digits only, a country code of at most 3 digits not starting with 0', () => {
     const errors = validatePbxForm({ ...emptyForm(), name: 'x', url: 'https://192.0.2.1', user: 'u', password: 'p', country_code: '+44', national_prefix: '0 ', international_prefix: '00a' }, { others: [] });
