@@ -6,7 +6,7 @@ import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db-type.js';
 import type { FieldSets, StoredFields } from './field-sets.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, storedRecords, type PreparedCall, type PreparedRecord, type PreparedRow, type RowColumn } from './prepare.js';
-import { COST_CODES, type Rater, type RatesArea } from './rates.js';
+import type { Rater, RatesArea } from './rates.js';
 import type { IngestCounts, IngestOptions } from './types.js';
 
 /**
@@ -224,12 +224,10 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
     totals.clear();
   }
   const encoder = new RecordEncoder();
-  const setCost = db.prepare('UPDATE calls SET cost_status = ?, cost_e4 = ?, rate_plan_id = ?, rate_id = ? WHERE id = ?');
 
-  /** Prices a new call when a plan may apply; a call nothing prices keeps the defaults (not billable, 0). */
+  /** Prices a new call when a plan may apply (rates.ts); a call nothing prices keeps the defaults. */
   function rateNew(rater: Rater, callId: number, pbxId: number, row: PreparedRow): void {
-    if (!rater.active) return;
-    const rating = rater.rate({
+    rates.rateNew(rater, callId, {
       pbx_id: pbxId,
       dst: row.dst as string,
       route: row.route as string,
@@ -238,7 +236,6 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
       outcome: row.outcome as number,
       start: row.start as string,
     });
-    if (rating.status !== COST_CODES.not_billable) setCost.run(rating.status, rating.cost_e4, rating.plan_id, rating.rate_id, callId);
   }
 
   /** The profile's zone turns wall clocks into instants; its model tells FXO from FXS ports. */

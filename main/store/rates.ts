@@ -81,6 +81,9 @@ export interface LoadedPlan {
   table: RateTable<StoredRate>;
 }
 
+/** What a call row holds before rating: the schema's defaults. */
+const NEW_ROW: StoredRating = { cost_status: COST_CODES.not_billable, cost_e4: 0, rate_plan_id: null, rate_id: null };
+
 const NOT_BILLABLE: Rating = { status: COST_CODES.not_billable, cost_e4: 0, plan_id: null, rate_id: null };
 
 /** Why a call is not billable, in words, or '' when it is. */
@@ -176,6 +179,11 @@ export interface RatesArea {
   rater(): Rater;
   /** Rates one call again inside the caller's transaction (ingest, after writing it). */
   rateCall(callId: number): void;
+  /**
+   * Prices a call ingest has just inserted, from its values (no read back): a new row holds the
+   * defaults (not billable, 0), so only a call a plan prices is written.
+   */
+  rateNew(rater: Rater, callId: number, input: RatingInput): void;
   /**
    * Rates again, in one transaction, up to `limit` calls with an id above `afterId` that may have a
    * cost (a destination trunk, or a cost from before). lastId null = no call left.
@@ -399,6 +407,9 @@ export function createRates(db: Db): RatesArea {
       if (call === undefined) return;
       if (!r.active && call.cost_status === COST_CODES.not_billable) return;
       write(callId, call, r.rate(call));
+    },
+    rateNew(r, callId, input) {
+      if (r.active) write(callId, NEW_ROW, r.rate(input));
     },
     rerateChunk(r, afterId, limit) {
       return db.transaction(() => {
