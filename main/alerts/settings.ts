@@ -16,9 +16,9 @@ function bad(message: string): AppError {
 }
 
 /** Each rule's settings over the defaults; refuses an unknown rule or key, or a value out of range. */
-export function checkRuleSettings(value: unknown): AlertRuleSettings {
+export function checkRuleSettings(value: unknown, base: AlertRuleSettings = DEFAULT_RULE_SETTINGS): AlertRuleSettings {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('Alert rule settings must be an object keyed by rule.');
-  const out = structuredClone(DEFAULT_RULE_SETTINGS) as unknown as Record<string, Record<string, unknown>>;
+  const out = structuredClone(base) as unknown as Record<string, Record<string, unknown>>;
   for (const [rule, given] of Object.entries(value as Record<string, unknown>)) {
     if (!(ALERT_RULES as readonly string[]).includes(rule)) throw bad(`Unknown alert rule "${rule}": use ${ALERT_RULES.join(', ')}.`);
     if (typeof given !== 'object' || given === null || Array.isArray(given)) throw bad(`Settings of rule ${rule} must be an object.`);

@@ -59,6 +59,7 @@ export interface AlertsArea {
   unnotified(): Alert[];
   markNotified(ids: readonly number[]): void;
   rules(): AlertRuleSettings;
+  /** Changes the settings given (any rules, any keys); the others stay as they are. */
   setRules(settings: unknown): AlertRuleSettings;
   /** The highest call id the rules have seen after syncs and imports. */
   watermark(): number;
@@ -96,6 +97,11 @@ export function createAlerts(db: Db): AlertsArea {
     `${select} WHERE a.notified_at IS NULL AND a.acknowledged_at IS NULL AND a.severity IN ('warning', 'critical') ORDER BY a.id`,
   );
   const notified = db.prepare('UPDATE alerts SET notified_at = ? WHERE id = ?');
+
+  function readRules(): AlertRuleSettings {
+    const stored = setting.get(RULES_KEY);
+    return checkRuleSettings(stored === undefined ? {} : JSON.parse(stored.value));
+  }
 
   function toAlert(row: AlertDbRow): Alert {
     return {
@@ -183,12 +189,9 @@ export function createAlerts(db: Db): AlertsArea {
         for (const id of ids) notified.run(at, id);
       })();
     },
-    rules() {
-      const stored = setting.get(RULES_KEY);
-      return checkRuleSettings(stored === undefined ? {} : JSON.parse(stored.value));
-    },
+    rules: readRules,
     setRules(settings) {
-      const checked = checkRuleSettings(settings);
+      const checked = checkRuleSettings(settings, readRules());
       putSetting.run(RULES_KEY, JSON.stringify(checked));
       return checked;
     },

@@ -39,6 +39,9 @@ describe('ucmcdr alerts', () => {
     expect((await cli(['--db', db, 'alerts', 'ack'])).stderr).toMatch(/or give --all/);
     const rules = JSON.parse((await cli(['--db', db, 'alerts', 'rules', '--set', 'failed-burst.calls=5', '--format', 'json'])).stdout) as Record<string, Record<string, unknown>>;
     expect(rules['failed-burst']).toEqual({ enabled: true, calls: 5, minutes: 10 });
+    // A later change keeps the earlier one.
+    const later = JSON.parse((await cli(['--db', db, 'alerts', 'rules', '--set', 'after-hours.enabled=false', '--format', 'json'])).stdout) as typeof rules;
+    expect([later['after-hours'], later['failed-burst']]).toEqual([{ enabled: false }, { enabled: true, calls: 5, minutes: 10 }]);
     expect((await cli(['--db', db, 'alerts', 'rules', '--set', 'failed-burst.calls=0'])).stderr).toMatch(/above 0/);
   });
 });

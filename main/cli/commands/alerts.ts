@@ -151,7 +151,7 @@ Examples:
             const value = raw === 'true' ? true : raw === 'false' ? false : /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw.split(',').map((p) => p.trim()).filter((p) => p !== '');
             changes[rule] = { ...(changes[rule] ?? {}), [key]: value };
           }
-          rules = store.alerts.setRules({ ...rules, ...Object.fromEntries(Object.entries(changes).map(([r, c]) => [r, { ...(rules as unknown as Record<string, object>)[r], ...c }])) });
+          rules = store.alerts.setRules(changes);
         }
         const text =
           format === 'json'
