@@ -81,8 +81,9 @@ Each round syncs the PBXs that are due, one at a time, runs the alert rules on t
 and mails new warning and critical alerts (one message per round; an alert is mailed once; when the
 SMTP server fails the alert stays pending for the next round). One line per PBX per round goes to
 stdout. A PBX that fails waits longer before each try (a refused login at least 30 minutes, doubling,
-up to 6 hours) and never stops the others. Ctrl-C ends it after the page in flight. Passwords never
-appear in the output. README ("Keeping watch") shows a systemd unit.
+up to 6 hours) and never stops the others; a PBX not due says when it is. --once exits 1 when a PBX's
+sync or the mail failed. Alerts about calls more than two days old are listed, not mailed. Ctrl-C
+ends it after the page in flight. Passwords never appear in the output. README ("Keeping watch") shows a systemd unit.
 
 Examples:
   OFFICE_PW=... ucmcdr watch --password-env office=OFFICE_PW
