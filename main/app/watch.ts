@@ -49,7 +49,14 @@ function mailPlan(ctx: AppContext): { config: MailConfig; dailyReport: string | 
 function notifyNewAlerts(ctx: AppContext): void {
   const { fresh, stale } = byAge(ctx.store.alerts.unnotified(), new Date());
   ctx.store.alerts.markNotified(stale.map((a) => a.id));
-  for (const alert of fresh) ctx.shell.notify(`${alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.rule} on ${alert.pbx}`, alert.title);
+  for (const alert of fresh) {
+    try {
+      ctx.shell.notify(`${alert.severity === 'critical' ? 'Critical' : 'Warning'}: ${alert.rule} on ${alert.pbx}`, alert.title);
+    } catch {
+      // A notification is a courtesy: the sync or import that raised the alert has committed, and the
+      // alert is in the Alerts view and its badge whether the desktop could show it or not.
+    }
+  }
   ctx.store.alerts.markNotified(fresh.map((a) => a.id));
 }
 

@@ -109,6 +109,24 @@ describe('automatic sync in the app services', () => {
     expect(notified).toEqual([expect.stringMatching(/^Critical: premium-destination on /)]);
   });
 
+  it('finishes an import whose alert the desktop cannot show: the notification is a courtesy', async ({ store, dir }) => {
+    const files = new FileRefRegistry();
+    const web = createWebShell(new DownloadRegistry(join(dir, 'downloads')));
+    const refusing: Shell = {
+      ...web,
+      notify: () => {
+        throw new Error('no notification service');
+      },
+    };
+    api = createAppApi({ store, dataDir: dir, secrets: createMemorySecrets(), shell: refusing, emitProgress: () => undefined, files });
+    const csv = join(dir, 'premium.csv');
+    const start = new Date(Date.now() - 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    writeFileSync(csv, ['Caller Number,Callee Number,Start Time,Call Time,Talk Time,Status,Session,Dest Trunk Name,User Field', `1001,00881612345678,${start},70,60,ANSWERED,prem-1,SIP,Outbound`].join('\r\n'));
+    const result = await api.imports.run({ taskId: 'imp', files: [files.add(csv, 'file')] });
+    expect(result.files[0]?.imported).toBe(1);
+    expect((await api.alerts.list({})).map((a) => a.rule)).toEqual(['premium-destination']);
+  });
+
   it('keeps the SMTP password out of the cache and refuses bad mail settings with a clear message', async ({ store, dir }) => {
     const secrets = createMemorySecrets();
     const app = services(store, dir, secrets, []);

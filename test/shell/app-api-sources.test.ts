@@ -7,7 +7,8 @@ import { flatCall } from '../support/calls.js';
 import { test } from '../support/fixtures.js';
 
 // The desktop shell opens links through Electron's shell module, which only exists inside Electron.
-vi.mock('electron', () => ({ shell: { openExternal: vi.fn() } }));
+// Notification: the desktop shell's notify for the alerts a sync or an import raises (none shown here).
+vi.mock('electron', () => ({ shell: { openExternal: vi.fn() }, Notification: { isSupported: () => false } }));
 const { desktopShell } = await import('../../main/shell/desktop.js');
 
 /** The contract's PBX services for import-only sources, zone changes and removal with calls. */

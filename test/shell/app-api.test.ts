@@ -12,7 +12,8 @@ import { bigBySizeCsv } from '../importers/files.js';
 import type { Store } from '../../main/store/types.js';
 
 // The desktop shell opens links through Electron's shell module, which only exists inside Electron.
-vi.mock('electron', () => ({ shell: { openExternal: vi.fn() } }));
+// Notification: the desktop shell's notify for the alerts a sync or an import raises (none shown here).
+vi.mock('electron', () => ({ shell: { openExternal: vi.fn() }, Notification: { isSupported: () => false } }));
 const { desktopShell } = await import('../../main/shell/desktop.js');
 
 /**
