@@ -318,38 +318,26 @@ function trunks(db: Db, s: Selection): TrunksReport {
     }
   };
   // One pass in start order feeds every trunk's sweep: a call counts for its source trunk (inbound)
-  // and for a different destination trunk (outbound).
+  // and for a different destination trunk (outbound). calls_by_start holds every column it reads.
   foldInStartOrder(
     db,
     `${s.where} AND (c.src_trunk_name <> '' OR c.dst_trunk_name <> '')`,
     s.params,
-    ['c.duration', 'c.start_wall', 'c.src_trunk_name', 'c.dst_trunk_name', 'c.billsec'],
-    (start: number, duration: number, wall: number, src: string, dst: string, billsec: number) => {
+    ['c.duration', 'c.start_wall', 'c.src_trunk_name', 'c.dst_trunk_name', 'c.billsec', ANSWERED],
+    (start: number, duration: number, wall: number, src: string, dst: string, billsec: number, answered: number) => {
       const end = start + Math.max(duration, 1);
       const from = tally(src);
       const to = tally(dst);
       if (from !== null) {
         from.row.inbound++;
+        from.row.answered += answered;
         use(from, start, end, wall, billsec);
       }
       if (to !== null && to !== from) {
         to.row.outbound++;
+        to.row.answered += answered;
         use(to, start, end, wall, billsec);
       }
-    },
-  );
-  // The outcome is in no index that calls_by_start's order could use, so answered calls are counted
-  // in a pass of their own.
-  fold(
-    db,
-    `SELECT report_fold(c.src_trunk_name, c.dst_trunk_name) FROM calls AS c
-     WHERE ${s.where} AND ${ANSWERED} AND (c.src_trunk_name <> '' OR c.dst_trunk_name <> '')`,
-    s.params,
-    (src: string, dst: string) => {
-      const from = tally(src);
-      const to = tally(dst);
-      if (from !== null) from.row.answered++;
-      if (to !== null && to !== from) to.row.answered++;
     },
   );
   return {

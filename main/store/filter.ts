@@ -371,7 +371,7 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
   const outcomes = inList('outcome', OUTCOMES);
   if (outcomes.length) {
     const codes = outcomes.map((name) => outcomeCode(name as Outcome));
-    terms.push(plainTerm(`c.outcome IN (${marks(codes)})`, codes, false));
+    terms.push(plainTerm(`c.outcome IN (${marks(codes)})`, codes, true));
   }
   const srcTrunks = inList('src_trunk');
   if (srcTrunks.length) terms.push(valuesTerm('src_trunk_name', 'calls_by_src_trunk', srcTrunks, true));

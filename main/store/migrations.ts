@@ -22,9 +22,9 @@ type Migration = (db: Database.Database) => void;
  * decides per query which one may drive; a bulk load sets some aside and rebuilds them, bulk.ts):
  * - calls_by_start: (start_utc, id) first, so `ORDER BY start_utc DESC, id DESC LIMIT n` walks it
  *   without sorting; then every enumerable filter column and billsec, so PBX, date, status, direction,
- *   action kind, trunks, account code, recording, NAT, talk and call time are checked inside the index
- *   while looking for the first page (no table lookups), and count + sum(billsec) over any combination
- *   of them is one covering scan.
+ *   action kind, trunks, account code, recording, NAT, talk and call time (and, since schema 9, the
+ *   outcome) are checked inside the index while looking for the first page (no table lookups), and
+ *   count + sum(billsec) over any combination of them is one covering scan.
  * - calls_by_id: the same columns keyed by id, for the free-text matches, which arrive as ids: their
  *   count and talk time (with any of those filters) are read from it instead of a table row per
  *   match. Ids only grow, so ingest appends to it.
@@ -412,11 +412,28 @@ const schema8: Migration = (db) => {
 };
 
 /**
+ * Schema 9: calls_by_start also carries the outcome (issue 12). The trunks report counts answered
+ * calls per trunk in the same start-ordered pass that sweeps its concurrency; without the outcome in
+ * the index it read every trunk call's table row in a second pass (about 600 ms on the 1,000,000-call
+ * bench cache, 265 ms with it). The outcome filter is then also checked inside the index. A code of
+ * 0-4 adds about a byte per call; rebuilding the index takes about 1.3 s per million calls.
+ */
+const schema9: Migration = (db) => {
+  db.exec(`
+    DROP INDEX calls_by_start;
+    CREATE INDEX calls_by_start ON calls (
+      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
+      src_trunk_name, dst_trunk_name, account_code, outcome
+    );
+  `);
+};
+
+/**
  * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
  * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
  * only the steps it lacks and never rewrites what an earlier release built.
  */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6, schema7, schema8];
+export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6, schema7, schema8, schema9];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -102,7 +102,12 @@ const SCHEMA_5_INDEX_SQL = {
   calls_for_reports: 'CREATE INDEX calls_for_reports ON calls (start_wall, pbx_id, direction, outcome, billsec, duration, start_utc)',
   calls_for_top: 'CREATE INDEX calls_for_top ON calls (src, outcome, billsec, caller_name)',
 };
-const SCHEMA_INDEX_SQL: Record<string, string> = { ...SCHEMA_1_INDEX_SQL, ...SCHEMA_5_INDEX_SQL };
+/** Schema 9 rebuilds calls_by_start with the outcome at its end. */
+const SCHEMA_9_INDEX_SQL = {
+  calls_by_start:
+    'CREATE INDEX calls_by_start ON calls (\n      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,\n      src_trunk_name, dst_trunk_name, account_code, outcome\n    )',
+};
+const SCHEMA_INDEX_SQL: Record<string, string> = { ...SCHEMA_1_INDEX_SQL, ...SCHEMA_5_INDEX_SQL, ...SCHEMA_9_INDEX_SQL };
 const FRESH_INDEXES = { ...SCHEMA_INDEX_SQL, sqlite_autoindex_calls_1: null };
 
 function expectFinished(path: string): void {
@@ -253,6 +258,8 @@ describe('opening a cache made by an earlier release', () => {
     const altered = ['calls', 'import_log', 'pbx'];
     for (const [name, object] of Object.entries(before)) {
       if (altered.includes(name)) expect(after[name]?.rootpage, name).toBe(object.rootpage);
+      // Schema 9 builds calls_by_start anew, one column wider.
+      else if (name === 'calls_by_start') expect(after[name]?.sql, name).toBe(SCHEMA_9_INDEX_SQL.calls_by_start);
       else expect(after[name], name).toEqual(object);
     }
     const added = Object.keys(after).filter((name) => !(name in before));
