@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { CallFilter } from '../../preload/api.js';
+import { writeFilterParams } from '../../renderer/src/filter-state.js';
 import { FIRST_PAGE_SIZE } from '../../renderer/src/paging.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -29,13 +30,9 @@ function percentile(samples: number[], p: number): number {
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 
-/** The hash the renderer reads its state from (see renderer/TESTIDS.md). */
+/** The hash the renderer reads its state from, written by the renderer's own writer (see renderer/TESTIDS.md). */
 function callsHash(filter: CallFilter): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(filter)) {
-    for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
-  }
-  return `#/calls?${params.toString()}`;
+  return `#/calls?${writeFilterParams(filter, new URLSearchParams()).toString()}`;
 }
 
 /**
