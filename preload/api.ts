@@ -220,7 +220,7 @@ export interface CallFilter {
   min_call?: number;
   max_call?: number;
   has_recording?: boolean;
-  /** Free text over numbers, names and trunks. */
+  /** Free text over numbers, names and trunks (case and accents folded); one word also matches a whole session id. */
   search?: string;
   /** What became of the call (CallRow.outcome): answered, voicemail, unanswered, failed. */
   outcome?: Outcome[];

@@ -251,7 +251,11 @@ function ftsPhrase(needle: string): string {
 /**
  * Caller name and free text. Needles of 3+ characters become one FTS5 MATCH expression (the caller
  * name restricted to the `name` column), which drives the query when it is rare; otherwise, and for
- * shorter needles, instr() tests the same folded text stored in the row (see migrations).
+ * shorter needles, instr() tests the same folded text stored in the row (see migrations). A search of
+ * one word also finds the calls whose session id is that word as typed (a pasted session id), through
+ * the (session, pbx_id) index: the session is not in the text index, which stays as small as it was.
+ * Whole ids only: session ids begin with a timestamp, so a prefix such as a short number would match
+ * every call of a period.
  */
 function textTerms(callerName: string | null, search: string | null): Term[] {
   const terms: Term[] = [];
@@ -269,16 +273,45 @@ function textTerms(callerName: string | null, search: string | null): Term[] {
       terms.push(plainTerm(check, [needle], false));
     }
   }
-  for (const word of search === null ? [] : foldText(search).split(/\s+/)) {
-    if (word === '') continue;
-    const check = '(instr(c.search_text, ?) > 0 OR instr(c.caller_name_fold, ?) > 0)';
+  const typed = search === null ? [] : search.split(/\s+/).filter((w) => w !== '');
+  const session = typed.length === 1 ? [typed[0] as string] : null;
+  const sessionCheck = '+c.session = ?';
+  const searchMatch: string[] = [];
+  const searchChecks: string[] = [];
+  const searchParams: unknown[] = [];
+  const inText = 'instr(c.search_text, ?) > 0 OR instr(c.caller_name_fold, ?) > 0';
+  for (const word of typed.map(foldText)) {
     if (charLength(word) >= TRIGRAM) {
-      match.push(ftsPhrase(word));
-      checks.push(check);
-      checkParams.push(word, word);
+      searchMatch.push(ftsPhrase(word));
+      searchChecks.push(`(${inText})`);
+      searchParams.push(word, word);
+    } else if (session !== null) {
+      terms.push(plainTerm(`(${inText} OR ${sessionCheck})`, [word, word, ...session], false));
     } else {
-      terms.push(plainTerm(check, [word, word], false));
+      terms.push(plainTerm(`(${inText})`, [word, word], false));
     }
+  }
+  if (session !== null && searchMatch.length > 0) {
+    // Its own term: the text index or the session index may drive it.
+    const expression = searchMatch.join(' AND ');
+    const ids = 'SELECT rowid FROM calls_fts WHERE calls_fts MATCH ? UNION ALL SELECT id FROM calls WHERE session = ?';
+    terms.push({
+      sql: `c.id IN (${ids})`,
+      plainSql: `(${inText} OR ${sessionCheck})`,
+      params: [expression, ...session],
+      plainParams: [...searchParams, ...session],
+      inStartIndex: false,
+      candidate: {
+        index: 'calls_by_id',
+        probeSql: `SELECT count(*) AS n FROM (${ids} LIMIT ?)`,
+        probeParams: [expression, ...session],
+        ordered: false,
+      },
+    });
+  } else {
+    match.push(...searchMatch);
+    checks.push(...searchChecks);
+    checkParams.push(...searchParams);
   }
   if (match.length > 0) {
     const expression = match.join(' AND ');

@@ -199,6 +199,26 @@ describe('filters', () => {
     expectFilter({ search: '55' }, short);
   });
 
+  it('folds accents: a needle without them finds the names written with them, and the other way round', () => {
+    const plain = (s: Spec): string => s.caller_name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    expectFilter({ search: 'jose' }, (s) => s.caller_name === 'José García');
+    expectFilter({ caller_name: 'muller' }, (s) => plain(s).includes('muller'));
+    expectFilter({ caller_name: 'MÜLLER-LUDENSCHEIDT' }, (s) => s.caller_name === 'Müller-Lüdenscheidt');
+    expectFilter({ search: 'zoe' }, (s) => s.caller_name === 'Zoë');
+    // Short needles take the instr() path over the same folded text.
+    expectFilter({ caller_name: 'zo' }, (s) => plain(s).includes('zo'));
+  });
+
+  it('finds a call by its whole session id, alone or beside other filters, and not by a part of it', () => {
+    const target = specs[specs.length - 5] as Spec;
+    expectFilter({ search: target.session }, (s) => s.session === target.session);
+    expectFilter({ search: ` ${target.session} `, pbx: [target.pbx] }, (s) => s.session === target.session);
+    expect(sessions({ search: target.session, pbx: [target.pbx === 'Office' ? 'Branch' : 'Office'] })).toEqual([]);
+    // A session id with other words is free text only, which holds no session.
+    expect(sessions({ search: `${target.session} ${target.src}` })).toEqual([]);
+    expect(sessions({ search: target.session.slice(0, 12) })).toEqual([]);
+  });
+
   it('combines filters', () => {
     expectFilter(
       { direction: ['inbound'], status: ['ANSWERED'], src_trunk: ['Telekom'], from: '2024-03-03', pbx: ['Office'] },
