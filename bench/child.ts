@@ -8,6 +8,7 @@ const parts: Record<string, () => Promise<PartFn>> = {
   'ingest-generate': async () => (await import('./parts/ingest.js')).generateOnly,
   'ingest-store': async () => (await import('./parts/ingest.js')).ingestStore,
   'ingest-baseline': async () => (await import('./parts/ingest.js')).ingestBaseline,
+  'ingest-profile': async () => (await import('./parts/ingest.js')).ingestProfile,
   queries: async () => (await import('./parts/queries.js')).queryLatencies,
   reports: async () => (await import('./parts/reports.js')).reportLatencies,
   rating: async () => (await import('./parts/rating.js')).ratingFigures,

@@ -437,6 +437,72 @@ function alertsSection(run: BenchRun): string | null {
   ].join('\n\n');
 }
 
+/** What each stored object of the bench cache serves (docs/benchmarks.md, issue 16). */
+const OBJECT_ROLES: Record<string, string> = {
+  legs: 'the raw records, compact (every field the PBX sent)',
+  calls: 'one row per call: every value the table shows, filters and sorts, the folded text for search',
+  calls_fts_data: 'the trigram text index (search, caller name)',
+  calls_fts_docsize: 'the text index\'s per-call sizes',
+  sqlite_autoindex_legs_1: 'records by (call, seq): a session\'s records',
+  sqlite_autoindex_calls_1: '(session, PBX): ingest\'s duplicate check, a session by id',
+  calls_by_start: 'first page newest first, counts of the enumerable filters',
+  calls_by_id: 'counts and talk of text-search matches',
+  calls_by_src: 'caller filter, missed-call callbacks',
+  calls_by_dst: 'callee filter',
+  calls_for_top: 'top callers report',
+  calls_for_reports: 'summary, activity, heatmap, alerts\' day figures',
+  calls_by_answered_by: 'answered-by filter',
+  calls_by_src_trunk: 'source trunk filter',
+  calls_by_dst_trunk: 'destination trunk filter, rating',
+};
+
+/** Where the bench cache's bytes and ingest's time go: the profile behind the goals not met. */
+function leanProfile(run: BenchRun): string[] {
+  const out: string[] = [];
+  const ingest = find(run, 'ingest-store')?.figures;
+  const plain = find(run, 'ingest-baseline')?.figures;
+  if (ingest) {
+    const objects = Object.entries(ingest)
+      .filter((e): e is [string, number] => e[0].startsWith('object_mb:') && typeof e[1] === 'number')
+      .map(([key, mb]) => [key.slice('object_mb:'.length), mb] as const)
+      .sort((x, y) => y[1] - x[1]);
+    if (objects.length > 0) {
+      const total = objects.reduce((n, [, mb]) => n + mb, 0);
+      out.push(
+        `Where the cache's ${fmt(total, 0)} MB go (dbstat after ingest; objects of 1 MB and more), against the ${fmt(num(plain, 'db_mb'), 0)} MB ` +
+          'of the plain table of the same records:',
+        table(
+          ['object', 'MB', 'share', 'serves'],
+          objects.map(([name, mb]) => [`\`${name}\``, fmt(mb, 0), `${fmt((mb / total) * 100, 0)} %`, OBJECT_ROLES[name] ?? '']),
+        ),
+      );
+    }
+  }
+  const profile = find(run, 'ingest-profile')?.figures;
+  if (profile) {
+    const full = num(profile, 'store_seconds');
+    const share = (v: number | null): string => (v === null || full === null ? '' : `${fmt((v / full) * 100, 0)} %`);
+    const noIndexes = num(profile, 'no-call-indexes_seconds');
+    const noText = num(profile, 'no-text-index_seconds');
+    const minus = (v: number | null): number | null => (v === null || full === null ? null : full - v);
+    out.push(
+      `Where ingest's time goes (part \`ingest-profile\`: ${int(num(profile, 'calls'))} calls of the same data, the product path with ` +
+        'parts of the schema left out):',
+      table(
+        ['step', 'seconds', 'share of ingest'],
+        [
+          ['ingest, as shipped', fmt(full, 2), '100 %'],
+          ['the indexes of calls (ingest without them: ' + fmt(noIndexes, 2) + ' s)', fmt(minus(noIndexes), 2), share(minus(noIndexes))],
+          ['the trigram text index (ingest with a plain table instead: ' + fmt(noText, 2) + ' s)', fmt(minus(noText), 2), share(minus(noText))],
+          ['preparing the calls in JavaScript (times, outcome, route, record coding)', fmt(num(profile, 'prepare_seconds'), 2), share(num(profile, 'prepare_seconds'))],
+          ['plain insert of the same records (the baseline)', fmt(num(profile, 'plain_insert_seconds'), 2), share(num(profile, 'plain_insert_seconds'))],
+        ],
+      ),
+    );
+  }
+  return out;
+}
+
 /** Issue 16's goals, from the figures of the parts that measure them in the same run. */
 function leanSection(run: BenchRun): string | null {
   const ingest = find(run, 'ingest-store')?.figures;
@@ -473,9 +539,9 @@ function leanSection(run: BenchRun): string | null {
       '(legs 2,502 MB -> 629 MB on this cache). Deflate with a preset dictionary was measured too: 155 B a record ' +
       'against 168, but about 35 µs a record more at ingest (+110 s a million), so it was not kept. A cache from ' +
       'before is converted at its first opening in batches of 20,000 calls that survive kill -9, then vacuumed: the ' +
-      '1M-call cache took 59 s and went from 3,418 to 1,498 MB. What remains above the goals: the calls table, the ' +
-      'text index and the other indexes (not changed this round), and the import, whose time is mostly the rows and ' +
-      'indexes of calls.',
+      '1M-call cache took 59 s and went from 3,418 to 1,498 MB. Schema 10 drops `calls_by_action_kind` (28 MB), which ' +
+      'no query used any more, and schema 9 adds the outcome to `calls_by_start` (about 1 MB).',
+    ...leanProfile(run),
   ].join('\n\n');
 }
 

@@ -1,6 +1,7 @@
 import { rmSync, statSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { UCM63XX_FIELDS } from '../../main/simulator/fields.js';
+import { prepareCall, RecordEncoder } from '../../main/store/prepare.js';
 import { openStore } from '../../main/store/store.js';
 import { batches, recordsOf, TZ } from '../data.js';
 import { peakRssMb, report, timeMs } from '../measure.js';
@@ -57,6 +58,7 @@ export function ingestStore(args: IngestArgs): void {
       db_mb: bytes / 1e6,
       db_mb_per_million: bytes / 1e6 / (calls / 1e6),
       peak_rss_mb: peakRssMb(),
+      ...objectSizes(args.db),
     },
   });
 }
@@ -93,4 +95,76 @@ export function ingestBaseline(args: IngestArgs): void {
     part: 'ingest-baseline',
     figures: { calls, records, seconds: ms / 1000, calls_per_s: calls / (ms / 1000), db_mb: bytes / 1e6, peak_rss_mb: peakRssMb() },
   });
+}
+
+/** Megabytes of pages per table and index (SQLite's dbstat) as `object_mb:NAME`: where a cache's size goes. */
+function objectSizes(path: string): Record<string, number> {
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db
+      .prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC')
+      .all();
+    return Object.fromEntries(rows.filter((r) => r.bytes >= 1e6).map((r) => [`object_mb:${r.name}`, r.bytes / 1e6]));
+  } finally {
+    db.close();
+  }
+}
+
+/** What the ingest profile leaves out of the schema, to see what that part of the writing costs. */
+type ProfileVariant = 'store' | 'no-call-indexes' | 'no-text-index';
+
+function ingestVariant(args: IngestArgs, variant: ProfileVariant): number {
+  removeDb(args.db);
+  openStore(args.db).close();
+  const raw = new Database(args.db);
+  if (variant === 'no-call-indexes') {
+    const names = raw
+      .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'calls' AND sql IS NOT NULL")
+      .pluck()
+      .all();
+    for (const name of names) raw.exec(`DROP INDEX ${name}`);
+  } else if (variant === 'no-text-index') {
+    // A plain table takes the rows the text index would: the trigram index itself is what is left out.
+    raw.exec('DROP TABLE calls_fts; CREATE TABLE calls_fts (rowid INTEGER PRIMARY KEY, name TEXT, text TEXT)');
+  }
+  raw.close();
+  const store = openStore(args.db);
+  const pbx = store.profiles.save({ name: 'bench', url: 'https://127.0.0.1:8443', api: 'legacy', user: 'bench', tz: TZ });
+  let ms = 0;
+  for (const batch of batches(args.calls, args.batch)) ms += timeMs(() => store.calls.ingest(pbx.id, batch, { origin: 'sync' }));
+  store.close();
+  removeDb(args.db);
+  return ms / 1000;
+}
+
+/**
+ * Where ingest's time goes, on a smaller run of the same calls: the product path, the same without
+ * the indexes of calls, the same without the text index, the preparation alone (JavaScript: times,
+ * outcome, route, coding the records) and the plain insert of the same records.
+ */
+export function ingestProfile(args: IngestArgs): void {
+  const figures: Record<string, number> = { calls: args.calls };
+  for (const variant of ['store', 'no-call-indexes', 'no-text-index'] as const) figures[`${variant}_seconds`] = ingestVariant(args, variant);
+  const encoder = new RecordEncoder();
+  let prepareMs = 0;
+  for (const batch of batches(args.calls, args.batch)) prepareMs += timeMs(() => batch.forEach((call) => prepareCall(call, TZ, '', encoder)));
+  figures['prepare_seconds'] = prepareMs / 1000;
+  removeDb(args.db);
+  const db = new Database(args.db);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(`CREATE TABLE cdr (${UCM63XX_FIELDS.map((f) => `"${f}" TEXT`).join(', ')})`);
+  const insert = db.prepare(`INSERT INTO cdr VALUES (${UCM63XX_FIELDS.map(() => '?').join(', ')})`);
+  const insertAll = db.transaction((rows: string[][]) => {
+    for (const row of rows) insert.run(row);
+  });
+  let plainMs = 0;
+  for (const batch of batches(args.calls, args.batch)) {
+    const rows = batch.flatMap((call) => recordsOf(call).map((record) => UCM63XX_FIELDS.map((f) => record[f] ?? '')));
+    plainMs += timeMs(() => insertAll(rows));
+  }
+  db.close();
+  removeDb(args.db);
+  figures['plain_insert_seconds'] = plainMs / 1000;
+  report({ part: 'ingest-profile', figures });
 }
