@@ -1,6 +1,7 @@
 import { rmSync, statSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { UCM63XX_FIELDS } from '../../main/simulator/fields.js';
+import { judgeCall } from '../../main/cdr/outcome.js';
 import { prepareCall, RecordEncoder } from '../../main/store/prepare.js';
 import { openStore } from '../../main/store/store.js';
 import { batches, recordsOf, TZ } from '../data.js';
@@ -111,7 +112,7 @@ function objectSizes(path: string): Record<string, number> {
 }
 
 /** What the ingest profile leaves out of the schema, to see what that part of the writing costs. */
-type ProfileVariant = 'store' | 'no-call-indexes' | 'no-text-index';
+type ProfileVariant = 'store' | 'no-call-indexes' | 'no-report-indexes' | 'no-text-index';
 
 function ingestVariant(args: IngestArgs, variant: ProfileVariant): number {
   removeDb(args.db);
@@ -123,6 +124,8 @@ function ingestVariant(args: IngestArgs, variant: ProfileVariant): number {
       .pluck()
       .all();
     for (const name of names) raw.exec(`DROP INDEX ${name}`);
+  } else if (variant === 'no-report-indexes') {
+    raw.exec('DROP INDEX calls_for_reports; DROP INDEX calls_for_top');
   } else if (variant === 'no-text-index') {
     // A plain table takes the rows the text index would: the trigram index itself is what is left out.
     raw.exec('DROP TABLE calls_fts; CREATE TABLE calls_fts (rowid INTEGER PRIMARY KEY, name TEXT, text TEXT)');
@@ -139,16 +142,24 @@ function ingestVariant(args: IngestArgs, variant: ProfileVariant): number {
 
 /**
  * Where ingest's time goes, on a smaller run of the same calls: the product path, the same without
- * the indexes of calls, the same without the text index, the preparation alone (JavaScript: times,
- * outcome, route, coding the records) and the plain insert of the same records.
+ * the indexes of calls, without the two indexes kept for reports, without the text index, the preparation alone (JavaScript: times,
+ * outcome, route, coding the records), the outcome and route alone (what reports need judged at
+ * ingest) and the plain insert of the same records.
  */
 export function ingestProfile(args: IngestArgs): void {
   const figures: Record<string, number> = { calls: args.calls };
-  for (const variant of ['store', 'no-call-indexes', 'no-text-index'] as const) figures[`${variant}_seconds`] = ingestVariant(args, variant);
+  for (const variant of ['store', 'no-call-indexes', 'no-report-indexes', 'no-text-index'] as const) {
+    figures[`${variant}_seconds`] = ingestVariant(args, variant);
+  }
   const encoder = new RecordEncoder();
   let prepareMs = 0;
-  for (const batch of batches(args.calls, args.batch)) prepareMs += timeMs(() => batch.forEach((call) => prepareCall(call, TZ, '', encoder)));
+  let judgeMs = 0;
+  for (const batch of batches(args.calls, args.batch)) {
+    prepareMs += timeMs(() => batch.forEach((call) => prepareCall(call, TZ, '', encoder)));
+    judgeMs += timeMs(() => batch.forEach((call) => judgeCall(call, call.main['disposition'] ?? '')));
+  }
   figures['prepare_seconds'] = prepareMs / 1000;
+  figures['judge_seconds'] = judgeMs / 1000;
   removeDb(args.db);
   const db = new Database(args.db);
   db.pragma('journal_mode = WAL');
