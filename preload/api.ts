@@ -599,7 +599,33 @@ export interface RecordingsExportResult {
   download_url?: string;
 }
 
-export type TaskKind = 'sync' | 'import' | 'export' | 'recordings' | 'rating';
+/** What long work is: each ProgressEvent says which (the renderer's transports drop other kinds). */
+export const TASK_KINDS = ['sync', 'import', 'export', 'recordings', 'rating', 'upgrade'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/**
+ * The one task the app starts by itself, without a caller's taskId: converting the records of a cache
+ * from before schema 8 (issue 16), in the background after the desktop app or `ucmcdr serve` opened
+ * it. Its ProgressEvents (kind `upgrade`) carry `upgrade`; `app/upgradeStatus` answers the same.
+ */
+export const CACHE_UPGRADE_TASK_ID = 'cache-upgrade';
+
+export const CACHE_UPGRADE_PHASES = ['records', 'space', 'done', 'failed'] as const;
+
+export interface CacheUpgradeStatus {
+  /**
+   * records: converting, batch by batch (the cache answers meanwhile, searches more slowly);
+   * space: giving the freed disk space back (a VACUUM: requests wait until it ends);
+   * done: nothing (left) to do; failed: stopped with `message` (the cache works as it is, and the next
+   * start goes on).
+   */
+  phase: (typeof CACHE_UPGRADE_PHASES)[number];
+  /** Calls converted so far, of `total` to convert at the start (0 when not known yet). */
+  done: number;
+  total: number;
+  /** failed: what stopped it and what to do. */
+  message?: string;
+}
 
 export interface ProgressEvent {
   taskId: string;
@@ -613,6 +639,8 @@ export interface ProgressEvent {
   rate: number | null;
   eta_seconds: number | null;
   bytes?: number;
+  /** Kind `upgrade` only: the conversion's state, as `app/upgradeStatus` answers it. */
+  upgrade?: CacheUpgradeStatus;
 }
 
 export const DATE_PRESETS = ['today', 'yesterday', 'last7', 'this_month', 'last_month'] as const;
@@ -634,6 +662,8 @@ export interface Settings {
 export interface UcmApi {
   app: {
     info(): Promise<{ version: string; mode: 'desktop' | 'web'; db_path: string; keychain: boolean }>;
+    /** Where converting an older cache's records stands (ProgressEvents of kind `upgrade` follow it). */
+    upgradeStatus(): Promise<CacheUpgradeStatus>;
     getSettings(): Promise<Settings>;
     saveSettings(req: Settings): Promise<Settings>;
     /** Opens an http(s) link in the system browser (desktop) through the single external-link gate. */
@@ -761,6 +791,7 @@ export type ResponseOf<M extends ApiMethodName> = ApiMethod<M> extends (...args:
  */
 export const API_METHODS = [
   'app/info',
+  'app/upgradeStatus',
   'app/getSettings',
   'app/saveSettings',
   'app/openExternal',

@@ -16,8 +16,10 @@ import { createReportsArea } from './reports.js';
 import type { Shell } from './shell.js';
 import { createSyncArea } from './sync.js';
 import { TaskRegistry, createTasksArea } from './tasks.js';
+import { createCacheUpgrade, type CacheUpgradeOptions } from './upgrade.js';
 
 export type { Shell } from './shell.js';
+export type { CacheUpgradeOptions } from './upgrade.js';
 
 export interface AppApiDeps {
   store: Store;
@@ -34,6 +36,12 @@ export interface AppApiDeps {
   autoSync?: boolean;
   /** Where the automatic sync's one line per PBX goes (default: nowhere). */
   log?(line: string): void;
+  /**
+   * Converting an older cache's records, when the store was opened with `deferUpgrade` (the desktop
+   * app, `ucmcdr serve`): it starts at once in the background (main/app/upgrade.ts); these options
+   * say where its lines go and, for tests, how big its batches are and how it gives way.
+   */
+  cacheUpgrade?: CacheUpgradeOptions;
 }
 
 /** The contract's services (dialogs and events belong to the shell), plus the shutdown hook. */
@@ -57,8 +65,10 @@ export function createAppApi(deps: AppApiDeps): AppApi {
   const demo = new DemoPbx(ctx.store, ctx.dataDir, ctx.secrets);
   const auto = createAutoSync(ctx, deps.log);
   if (deps.autoSync === true) auto.start();
+  const upgrade = createCacheUpgrade(ctx, deps.cacheUpgrade);
+  upgrade.start();
   return {
-    app: createAppArea(ctx, deps.version),
+    app: createAppArea(ctx, deps.version, upgrade),
     pbx: createPbxArea(ctx, demo),
     sync: createSyncArea(ctx),
     calls: createCallsArea(ctx),
@@ -72,6 +82,7 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     tasks: createTasksArea(ctx.tasks),
     async close() {
       ctx.tasks.cancelAll();
+      await upgrade.stop();
       await auto.stop();
       await demo.stop();
     },

@@ -92,6 +92,7 @@ const settings = z.object({
 // Keyed by every contract method: a method without its schema does not compile.
 const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
   'app/info': none,
+  'app/upgradeStatus': none,
   'app/getSettings': none,
   'app/saveSettings': settings,
   'app/openExternal': z.object({ url: z.string().min(1).max(2048) }),

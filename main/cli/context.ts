@@ -43,11 +43,14 @@ function upgradeReporter(ctx: CliContext): (progress: UpgradeProgress) => void {
 /**
  * Opens the cache for the duration of fn and closes it afterwards, whatever happens. Commands that
  * only read refuse a missing cache instead of creating an empty one: a mistyped --db should say so.
+ * The records of a cache from before schema 8 are converted first, with progress on stderr, unless
+ * `deferUpgrade` leaves that to the command (serve: in the background, shown by the page).
  */
 export async function withStore<T>(
   ctx: CliContext,
   mode: 'read' | 'write',
   fn: (store: Store) => Promise<T> | T,
+  options: { deferUpgrade?: boolean } = {},
 ): Promise<T> {
   if (!existsSync(ctx.dbPath)) {
     if (mode === 'read') {
@@ -64,7 +67,8 @@ export async function withStore<T>(
       mkdirSync(ctx.dataDir, { recursive: true });
     }
   }
-  const store = openStore(ctx.dbPath, { onUpgrade: upgradeReporter(ctx) });
+  // `deferUpgrade` (serve): the records of an older cache are converted in the background instead.
+  const store = openStore(ctx.dbPath, options.deferUpgrade === true ? { deferUpgrade: true } : { onUpgrade: upgradeReporter(ctx) });
   try {
     return await fn(store);
   } finally {

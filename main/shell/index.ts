@@ -47,7 +47,8 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   let cacheStore: Store;
   try {
-    cacheStore = openStore(defaultDbPath(dataDir));
+    // An older cache's records are converted once the window is open, which shows the progress.
+    cacheStore = openStore(defaultDbPath(dataDir), { deferUpgrade: true });
   } catch (error) {
     dialog.showErrorBox('UCM CDR Viewer cannot open its cache', toAppError(error).message);
     app.exit(1);
@@ -76,6 +77,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     autoSync: true,
     log: (line) => console.log(`watch: ${line}`),
+    cacheUpgrade: { log: (line) => console.log(line) },
   });
   registerIpc(ipcMain, { ...appApi, dialogs: createNativeDialogs(getWindow, files) }, trustedSender(getWindow, appOrigin), {
     files,

@@ -14,7 +14,7 @@ import { evaluateNewCalls, scanCalls, type DayCache } from '../alerts/engine.js'
 import { createRecordings } from './recordings.js';
 import { createSettings } from './settings.js';
 import { createSyncState } from './sync-state.js';
-import { compactRecords, type UpgradeProgress } from './record-upgrade.js';
+import { compactRecords, compactRecordsInBackground, upgradePending, type UpgradeProgress } from './record-upgrade.js';
 import type { Store } from './types.js';
 import { runReport } from '../reports/reports.js';
 
@@ -24,19 +24,26 @@ export interface OpenStoreOptions {
    * there is something to convert). The CLI prints it when it takes long.
    */
   onUpgrade?: (progress: UpgradeProgress) => void;
+  /**
+   * Open without converting those records: the store is usable at once (readers take either form) and
+   * `store.upgrade.run` converts them in the background, batch by batch. The desktop app and `ucmcdr
+   * serve` do this, so their window shows the progress instead of nothing for a minute.
+   */
+  deferUpgrade?: boolean;
 }
 
 /**
  * Opens the cache's main connection and makes the cache ready, once: the schema brought up to date
  * (migrations.ts), then what a load whose process died left unfinished rebuilt (bulk.ts), so queries
- * find their indexes again, then the records of an older cache converted (record-upgrade.ts).
+ * find their indexes again, then the records of an older cache converted (record-upgrade.ts), unless
+ * that is deferred to `store.upgrade.run`.
  */
 function openReady(path: string, options: OpenStoreOptions): Db {
   const db = openConnection(path);
   try {
     upgradeSchema(db);
     finishAbandonedLoad(db);
-    compactRecords(db, options.onUpgrade);
+    if (options.deferUpgrade !== true) compactRecords(db, options.onUpgrade);
     return db;
   } catch (error) {
     db.close();
@@ -55,6 +62,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   const ingest = createIngest(db, fieldSets, rates);
   const calls = createCalls(db, fieldSets, ingest, rates);
 
+  let closed = false;
+  let upgrading: Promise<'done' | 'stopped'> | null = null;
+
   function requirePbx(pbxId: number): number {
     if (profiles.get(pbxId) === null) throw new AppError('NOT_FOUND', `There is no PBX with id ${pbxId}.`, { id: pbxId });
     return pbxId;
@@ -63,6 +73,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   return {
     path,
     close() {
+      // A background conversion stops at its next pause: it never touches a closed connection.
+      closed = true;
       calls.close();
       db.close();
     },
@@ -89,5 +101,14 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       scan: (range) => scanCalls(db, alerts, range, alertDays),
     },
     watch: createWatchState(db),
+    upgrade: {
+      pending: () => !closed && upgradePending(db),
+      run(options = {}) {
+        upgrading ??= compactRecordsInBackground(db, { ...options, stopped: () => closed || options.stopped?.() === true }).finally(() => {
+          upgrading = null;
+        });
+        return upgrading;
+      },
+    },
   };
 }

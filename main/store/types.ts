@@ -19,6 +19,7 @@ import type {
 import type { CdrCall, CdrRecord } from '../cdr/types.js';
 import type { PreparedCall } from './prepare.js';
 import type { SourceKind } from '../cdr/authority.js';
+import type { BackgroundUpgradeOptions } from './record-upgrade.js';
 
 /**
  * The cache's service surface, one object per area (profiles, calls, sync state, recordings, settings,
@@ -255,6 +256,18 @@ export interface Store {
     scan(range: { pbxIds: number[]; from?: string; to?: string }): AlertScanResult;
   };
   readonly watch: WatchStateArea;
+  /** Converting the records of a cache from before schema 8, when openStore was told to defer it. */
+  readonly upgrade: UpgradeArea;
+}
+
+export interface UpgradeArea {
+  /** Whether records are left to convert or the space they freed to give back. */
+  pending(): boolean;
+  /**
+   * Converts them batch by batch, giving way between batches (record-upgrade.ts); a second call while
+   * one runs joins it. `stopped` once the store closes (or `options.stopped` says so) before the end.
+   */
+  run(options?: BackgroundUpgradeOptions): Promise<'done' | 'stopped'>;
 }
 
 /** The reports of docs/reports.md over the calls a filter selects (main/reports/). */

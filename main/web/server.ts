@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { ApiMethodName, FileRef, ProgressEvent } from '../../preload/api.js';
-import { createAppApi } from '../app/index.js';
+import { createAppApi, type CacheUpgradeOptions } from '../app/index.js';
 import { SECURITY_HEADERS } from '../app/csp.js';
 import { dispatch, type ApiHandlers } from '../app/dispatch.js';
 import { FileRefRegistry } from '../app/file-refs.js';
@@ -41,6 +41,11 @@ export interface WebServerOptions {
   secrets?: SecretStore;
   /** Sync the PBXs on their schedule while serving (passwords given this session only). */
   autoSync?: boolean;
+  /**
+   * For a store opened with `deferUpgrade` (`ucmcdr serve`): its records are converted in the
+   * background and the page shows the progress (main/app/upgrade.ts); its lines go to onLog.
+   */
+  cacheUpgrade?: CacheUpgradeOptions;
 }
 
 export interface WebServer {
@@ -106,6 +111,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     files,
     autoSync: opts.autoSync === true,
     log: (line) => log(line),
+    cacheUpgrade: { log: (line) => log(line), ...opts.cacheUpgrade },
   });
   const handlers: ApiHandlers = { ...api, dialogs: webDialogs };
   let allowedHosts = new Set<string>();

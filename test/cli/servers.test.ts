@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, collector, type CliOutcome } from './helpers.js';
 import { tempDir } from '../support/fs.js';
+import { cacheContent, schema7Cache } from '../store/legacy-cache.js';
 
 const tmp = tempDir('ucmcdr-servers-');
 const db = join(tmp.dir, 'cache.sqlite');
@@ -76,6 +77,25 @@ describe('ucmcdr serve', () => {
     expect(stopped.code).toBe(0);
     expect(stopped.stdout.endsWith('Stopped.\n')).toBe(true);
     await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('serves a cache from before schema 8 at once and converts it in the background, saying so on stderr', async () => {
+    const old = join(tmp.dir, 'old.sqlite');
+    schema7Cache(old, 200);
+    const ui = join(tmp.dir, 'ui-old');
+    mkdirSync(ui);
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>UCM CDR Viewer test page</title>');
+    const server = startLongRunning(['--db', old, 'serve', '--port', '0', '--static-dir', ui], /at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+))\n/);
+    await server.started;
+    await expect.poll(() => cacheContent(old).legs.every((l) => l.type === 'blob'), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => cacheContent(old).settings.some((s) => (s as { key: string }).key === 'records.compact_after'), { timeout: 20_000 }).toBe(false);
+    const stopped = await server.stop();
+    expect(stopped.code).toBe(0);
+    const lines = stopped.stderr.split('\n');
+    expect(lines).toContain('Upgrading the cache to the compact record form in the background: 200 calls to convert.');
+    expect(lines.some((line) => /^The cache is upgraded \(\d+ s\)\.$/.test(line))).toBe(true);
+    // Not the foreground conversion of the other commands.
+    expect(stopped.stderr).not.toContain('ucmcdr: upgrading the cache');
   });
 
   it('says how to build the UI when the folder holds none', async () => {

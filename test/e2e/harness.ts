@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import type { CacheUpgradeOptions } from '../../main/app/index.js';
 import { openStore } from '../../main/store/store.js';
 import type { Store } from '../../main/store/types.js';
 import { startWebServer, type WebServer } from '../../main/web/server.js';
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   dbPath?: string;
   /** Extra Chromium switches (e.g. for memory figures). */
   chromiumArgs?: string[];
+  /** How an older cache is converted in the background (batch size, pauses), as `ucmcdr serve` does it. */
+  cacheUpgrade?: CacheUpgradeOptions;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -47,8 +50,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const dataDir = join(work, 'data');
   mkdirSync(dataDir, { recursive: true });
-  const store = openStore(options.dbPath ?? join(dataDir, 'cache.sqlite'));
-  const server = await startWebServer({ store, dataDir, staticDir });
+  // As `ucmcdr serve` opens it: an older cache's records are converted in the background, the page showing it.
+  const store = openStore(options.dbPath ?? join(dataDir, 'cache.sqlite'), { deferUpgrade: true });
+  const server = await startWebServer({ store, dataDir, staticDir, ...(options.cacheUpgrade ? { cacheUpgrade: options.cacheUpgrade } : {}) });
   const context = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,

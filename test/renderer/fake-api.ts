@@ -22,6 +22,7 @@ function defaults(): FakeAreas {
   const settings: Settings = { theme: 'system', columns: [], saved_filters: [] };
   const answers: DefaultAnswers = {
     'app/info': async () => ({ version: '0.0.0-test', mode: 'desktop', db_path: '/tmp/test.db', keychain: true }),
+    'app/upgradeStatus': async () => ({ phase: 'done', done: 0, total: 0 }),
     'app/getSettings': async () => settings,
     'app/saveSettings': async (req) => req,
     'app/openExternal': async () => undefined,

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '../support/fs.js';
-import { API_METHODS, DROP_CHANNEL } from '../../preload/api.js';
+import { API_METHODS, DROP_CHANNEL, PROGRESS_CHANNEL, type ProgressEvent } from '../../preload/api.js';
+import { cacheContent, schema7Cache } from '../store/legacy-cache.js';
 
 /** Everything main/shell/index.ts touches in Electron, recorded so the test can read what it did. */
 const electron = vi.hoisted(() => {
@@ -15,7 +16,9 @@ const electron = vi.hoisted(() => {
     schemes: [] as unknown[],
     protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
     ipcChannels: [] as string[],
-    windows: [] as { options: Record<string, unknown>; url: string | null }[],
+    windows: [] as { options: Record<string, unknown>; url: string | null; textRecords: number | null }[],
+    /** What main sent the window's renderer (progress events). */
+    sent: [] as { channel: string; payload: unknown }[],
     permissionHandlerSet: false,
   };
   return { state };
@@ -23,13 +26,29 @@ const electron = vi.hoisted(() => {
 
 vi.mock('electron', async () => {
   const { EventEmitter: Emitter } = await import('node:events');
+  const { existsSync: exists } = await import('node:fs');
+  const { join: joinPath } = await import('node:path');
+  const { default: Database } = await import('better-sqlite3');
   const { state } = electron;
+  /** Records of the cache still in the form of schema 7 as the window opens (null: no cache yet). */
+  function textRecords(): number | null {
+    const path = joinPath(state.userData, 'cdr-cache.sqlite');
+    if (!exists(path)) return null;
+    const raw = new Database(path, { readonly: true });
+    try {
+      return raw.prepare("SELECT count(*) FROM legs WHERE typeof(fields) = 'text'").pluck().get() as number;
+    } finally {
+      raw.close();
+    }
+  }
   class BrowserWindow extends Emitter {
-    webContents = new Emitter();
-    record: { options: Record<string, unknown>; url: string | null };
+    webContents = Object.assign(new Emitter(), {
+      send: (channel: string, payload: unknown) => void state.sent.push({ channel, payload }),
+    });
+    record: { options: Record<string, unknown>; url: string | null; textRecords: number | null };
     constructor(options: Record<string, unknown>) {
       super();
-      this.record = { options, url: null };
+      this.record = { options, url: null, textRecords: textRecords() };
       state.windows.push(this.record);
     }
     async loadURL(url: string) {
@@ -81,7 +100,7 @@ const cleanups: (() => void)[] = [];
 
 beforeEach(() => {
   vi.resetModules();
-  Object.assign(state, { lock: true, ready: null, quit: 0, schemes: [], ipcChannels: [], windows: [], permissionHandlerSet: false });
+  Object.assign(state, { lock: true, ready: null, quit: 0, schemes: [], ipcChannels: [], windows: [], sent: [], permissionHandlerSet: false });
   state.appEvents = new Map();
   state.protocolHandlers = new Map();
   const userData = tempDir('ucm-life-');
@@ -120,6 +139,25 @@ describe('main/shell/index.ts lifecycle', () => {
     expect(String((win.options.webPreferences as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
     const page = await state.protocolHandlers.get('app')?.(new Request('app://ucm/recordings/1/0'));
     expect(page?.status).toBe(404);
+  });
+
+  it('opens a cache from before schema 8 without converting it, then converts it in the background and tells the window', async () => {
+    schema7Cache(join(state.userData, 'cdr-cache.sqlite'), 300);
+    await startApp();
+    // The window opened on the cache as it was: nothing converted before it.
+    expect(state.windows[0]?.textRecords).toBeGreaterThan(300);
+    await vi.waitFor(() => expect(state.sent.map((s) => (s.payload as ProgressEvent).upgrade?.phase)).toContain('done'), { timeout: 10_000 });
+    const events = state.sent.map((s) => s as { channel: string; payload: ProgressEvent });
+    expect(events.every((e) => e.channel === PROGRESS_CHANNEL && e.payload.kind === 'upgrade')).toBe(true);
+    expect(events.map((e) => e.payload.upgrade)).toEqual([
+      { phase: 'records', done: 0, total: 300 },
+      { phase: 'records', done: 300, total: 300 },
+      { phase: 'space', done: 300, total: 300 },
+      { phase: 'done', done: 300, total: 300 },
+    ]);
+    expect(cacheContent(join(state.userData, 'cdr-cache.sqlite')).legs.every((l) => l.type === 'blob')).toBe(true);
+    for (const fn of state.appEvents.get('will-quit') ?? []) fn({ preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(state.quit).toBe(1));
   });
 
   it('closes the cache when the app quits', async () => {

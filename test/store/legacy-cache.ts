@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { generateCalls } from '../../main/simulator/generator.js';
 import { createFieldSets } from '../../main/store/field-sets.js';
 import { readNumber } from '../../main/store/record-codec.js';
+import { openStore } from '../../main/store/store.js';
 
 /**
  * Turns a cache written by this version back into what schema 7 left: every record as the JSON text
@@ -58,4 +60,18 @@ export function cacheContent(path: string): CacheContent {
   } finally {
     raw.close();
   }
+}
+
+/** A cache at `path` holding `count` generated calls of one PBX ("office", London), as schema 7 left it. */
+export function schema7Cache(path: string, count: number, seed = 7): void {
+  const store = openStore(path);
+  try {
+    const tz = 'Europe/London';
+    const pbx = store.profiles.save({ name: 'office', url: 'https://192.0.2.10:8443', api: 'auto', user: 'cdrapi', tz }).id;
+    const calls = [...generateCalls({ count, seed, start: new Date('2024-01-01T00:00:00Z'), end: new Date('2024-06-30T00:00:00Z'), tz })];
+    for (let i = 0; i < calls.length; i += 5_000) store.calls.ingest(pbx, calls.slice(i, i + 5_000), { origin: 'sync' });
+  } finally {
+    store.close();
+  }
+  toSchema7(path);
 }

@@ -49,6 +49,7 @@ Examples:
             : `--static-dir ${o.staticDir} holds no index.html: point it at a built renderer.`,
         );
       }
+      // An older cache is converted while serving, the page showing the progress (stderr its lines).
       await withStore(ctx, 'write', async (store) => {
         const { startWebServer } = await import('../../web/server.js');
         const server = await startWebServer({
@@ -67,6 +68,6 @@ Examples:
           await server.close();
         }
         await writeText(ctx.io.stdout, 'Stopped.\n');
-      });
+      }, { deferUpgrade: true });
     });
 }
