@@ -33,10 +33,12 @@ import type {
   WatchStatus,
 } from './alerts.js';
 import type { Outcome, ReportRequest, ReportResult, RouteStep } from './reports.js';
+import type { ContactImportRequest, ContactImportResult, ContactList, ContactListRequest, ContactRemoveRequest, ContactRemoveResult } from './contacts.js';
 
 export * from './reports.js';
 export * from './costs.js';
 export * from './alerts.js';
+export * from './contacts.js';
 
 /** How a call relates to the PBX, derived once at ingest (main/cdr/derive.ts). */
 export const DIRECTIONS = ['inbound', 'outbound', 'internal', 'external', 'unknown'] as const;
@@ -220,7 +222,11 @@ export interface CallFilter {
   min_call?: number;
   max_call?: number;
   has_recording?: boolean;
-  /** Free text over numbers, names and trunks (case and accents folded); one word also matches a whole session id. */
+  /**
+   * Free text over numbers, names and trunks, case and accents folded; a word also finds the calls
+   * whose caller, callee or answering party has a phonebook name holding it, and a search of one word
+   * the call whose session id it is.
+   */
   search?: string;
   /** What became of the call (CallRow.outcome): answered, voicemail, unanswered, failed. */
   outcome?: Outcome[];
@@ -305,6 +311,16 @@ export interface CallRow {
   cost_currency: string;
   /** The destination of the rate row that priced it; '' when none. */
   rate_destination: string;
+  /**
+   * The callee in words when `dst` says nothing: a call in on an analog line has the PBX's start
+   * extension `s` (or nothing) as dst and is named after the port of its decoded channel, "analog line
+   * (FXO port 2)". '' for every other call (its callee is dst as it is). dst keeps the raw value.
+   */
+  dst_line: string;
+  /** The name of dst in its PBX's phonebook (README "Names for numbers"); '' when it has none. */
+  callee_name: string;
+  /** The name of answered_by in its PBX's phonebook; '' when it has none. */
+  answered_by_name: string;
 }
 
 export interface CallPageRequest {
@@ -527,6 +543,8 @@ export const EXPORT_FIELDS = [
   'cost_status',
   'cost_currency',
   'rate_destination',
+  'callee_name',
+  'answer_by_name',
 ] as const;
 export type ExportField = (typeof EXPORT_FIELDS)[number];
 
@@ -740,6 +758,14 @@ export interface UcmApi {
     /** The rules over cached history; alerts already raised are joined, never doubled. */
     scan(req: AlertScanRequest): Promise<AlertScanResult>;
   };
+  contacts: {
+    /** The phonebook: every stored entry, or the names one PBX's calls show. */
+    list(req: ContactListRequest): Promise<ContactList>;
+    /** Imports a contacts file (name and number columns); a file with a bad line is refused whole (BAD_FILE lists every line). */
+    import(req: ContactImportRequest): Promise<ContactImportResult>;
+    /** Removes imported contacts (names learned or read from the PBX stay). */
+    remove(req: ContactRemoveRequest): Promise<ContactRemoveResult>;
+  };
   watch: {
     /** Each PBX's automatic sync: schedule, last success, next run, last error. */
     status(): Promise<WatchStatus[]>;
@@ -823,6 +849,9 @@ export const API_METHODS = [
   'rates/lookup',
   'rates/state',
   'rates/rerate',
+  'contacts/list',
+  'contacts/import',
+  'contacts/remove',
   'alerts/list',
   'alerts/calls',
   'alerts/acknowledge',

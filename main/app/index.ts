@@ -3,6 +3,7 @@ import type { SecretStore } from '../secrets.js';
 import type { Store } from '../store/types.js';
 import { createAppArea } from './app.js';
 import { createCallsArea } from './calls.js';
+import { createContactsArea } from './contacts.js';
 import type { AppContext } from './context.js';
 import { DemoPbx } from './demo.js';
 import { createExportsArea } from './exports.js';
@@ -77,6 +78,7 @@ export function createAppApi(deps: AppApiDeps): AppApi {
     reports: createReportsArea(ctx),
     exports: createExportsArea(ctx),
     rates: createRatesArea(ctx),
+    contacts: createContactsArea(ctx),
     alerts: createAlertsArea(ctx),
     watch: createWatchArea(ctx, auto),
     tasks: createTasksArea(ctx.tasks),

@@ -191,6 +191,25 @@ const schemas: { [M in ApiMethodName]: z.ZodType<RequestOf<M>> } = {
   }),
   'rates/state': none,
   'rates/rerate': z.object({ taskId }),
+  'contacts/list': z
+    .object({
+      pbx: z.string().trim().max(100).optional(),
+      search: z.string().max(SHORT).optional(),
+      limit: z.number().int().min(1).max(100_000).optional(),
+    })
+    .strict(),
+  'contacts/import': z.object({ file: fileRef, pbx: z.string().trim().min(1).max(100).optional(), replace: z.boolean().optional() }),
+  'contacts/remove': z
+    .object({
+      pbx: z.string().trim().min(1).max(100).optional(),
+      numbers: z.array(z.string().trim().min(1).max(64)).max(100_000).optional(),
+      all: z.boolean().optional(),
+    })
+    .strict()
+    .refine((r) => (r.all === true) !== (r.numbers !== undefined && r.numbers.length > 0), {
+      message: 'give either numbers or all: true',
+      path: ['numbers'],
+    }),
   // Every field optional: strict, so a request of another method's shape is refused, not taken as "all".
   'alerts/list': z.union([none, z.object({ all: z.boolean().optional(), since: wallClock }).strict()]).transform((r) => r ?? {}),
   'alerts/calls': z.object({ id }),

@@ -101,3 +101,19 @@ export function decodeChannel(raw: string, model?: string, side: ChannelSide = '
       return { raw, kind: 'other', tech };
   }
 }
+
+/**
+ * What to call the callee of a call whose destination says nothing: a call that came in on an analog
+ * line has the PBX's start extension `s` (or nothing) as its destination, and is named after the analog
+ * port of its decoded channels instead: "analog line (FXO port 2)", "analog phone (FXS port 5)",
+ * "analog port 3" (a DAHDI port whose role the model does not tell). '' for any other call, whose
+ * destination is its callee as it is. The raw value stays in the record's fields.
+ */
+export function analogCallee(dst: string, channels: readonly DecodedChannel[]): string {
+  if (dst !== 's' && dst !== '') return '';
+  const analog = channels.find((c) => (c.kind === 'fxo' || c.kind === 'fxs' || c.kind === 'dahdi') && c.port !== undefined);
+  if (analog === undefined) return '';
+  if (analog.kind === 'fxo') return `analog line (FXO port ${analog.port})`;
+  if (analog.kind === 'fxs') return `analog phone (FXS port ${analog.port})`;
+  return `analog port ${analog.port}`;
+}

@@ -23,6 +23,26 @@ export const NO_DIAL_PLAN: DialPlan = Object.freeze({ country_code: '', national
 const SEPARATORS = /[\s\-()./]/g;
 const PLAIN_NUMBER = /^\+?\d+$/;
 
+/** A number without the separators people write between its digits: `+49 (30) 123-456` -> `+4930123456`. */
+export function compactNumber(text: string): string {
+  return text.replace(SEPARATORS, '');
+}
+
+/**
+ * The ways a PBX with this dial plan may have written E.164 number `e164` (digits, country code first)
+ * in its CDRs: `+<e164>`, `<international prefix><e164>`, the national form `<national prefix><rest>`
+ * when the number is in the site's own country, and the digits as they are. normalizeNumber turns each
+ * back into `e164`. Empty without a country code: without one the plan cannot tell a national number.
+ */
+export function dialledForms(e164: string, plan: DialPlan): string[] {
+  const { international_prefix: international, national_prefix: national, country_code: country } = plan;
+  if (country === '' || !/^\d+$/.test(e164)) return [];
+  const forms = [`+${e164}`, e164];
+  if (international !== '') forms.push(international + e164);
+  if (national !== '' && e164.startsWith(country) && e164.length > country.length) forms.push(national + e164.slice(country.length));
+  return forms.filter((form) => normalizeNumber(form, plan) === e164);
+}
+
 /**
  * Dialled number -> E.164 digits. Rule: keep digits (and a leading '+'); a leading '+' is dropped;
  * else a leading international prefix is dropped; else a leading national prefix is replaced by the
@@ -36,7 +56,7 @@ const PLAIN_NUMBER = /^\+?\d+$/;
  * (dropped), as the rule says.
  */
 export function normalizeNumber(dialled: string, plan: DialPlan): string {
-  const compact = dialled.replace(SEPARATORS, '');
+  const compact = compactNumber(dialled);
   if (!PLAIN_NUMBER.test(compact)) return '';
   if (compact.charCodeAt(0) === 43 /* + */) return compact.slice(1);
   const { international_prefix: international, national_prefix: national, country_code: country } = plan;

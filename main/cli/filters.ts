@@ -72,7 +72,7 @@ export function addFilterOptions(command: Command): Command {
     .option('--min-call <duration>', 'call time (ringing included) at least, same forms', parseDuration)
     .option('--max-call <duration>', 'call time at most, same forms', parseDuration)
     .option('--has-recording [yes|no]', 'only calls with (or, with "no", without) a recording', parseYesNo)
-    .option('--search <text>', 'free text over numbers, names and trunks (case and accents ignored), or a whole session id')
+    .option('--search <text>', 'free text over numbers, names and trunks and the phonebook names of the numbers (case and accents ignored), or a whole session id')
     .option('--min-cost <amount>', 'cost at least, in the rate plan\'s currency (not billable calls cost 0)', parseAmount)
     .option('--max-cost <amount>', 'cost at most (unrated calls have no cost and never match)', parseAmount)
     .option('--cost-status <list>', `rated, not_billable, unrated: how the call was priced (${LISTS})`, listOf(choice(COST_STATUSES)));

@@ -82,8 +82,11 @@ export const CALL_COLUMNS: readonly Column<CallRow>[] = [
   // Numbers are shown whole: a cut number (a SIP URI, an international number) is a wrong number.
   { header: 'FROM', value: (r) => r.src, max: Infinity },
   { header: 'NAME', value: (r) => r.caller_name, max: 24 },
-  { header: 'TO', value: (r) => r.dst, max: Infinity },
+  // An analog call's `s` is named after its line; `session` and the CSV/JSON formats keep the raw dst.
+  { header: 'TO', value: (r) => r.dst_line || r.dst, max: Infinity },
+  { header: 'TO NAME', value: (r) => r.callee_name, max: 24 },
   { header: 'ANSWERED BY', value: (r) => r.answered_by, max: Infinity },
+  { header: 'ANSWERED BY NAME', value: (r) => r.answered_by_name, max: 24 },
   { header: 'ACTION', value: (r) => (r.route.length > 0 ? describeRoute(r.route) : r.action_type), max: 40 },
   { header: 'OUTCOME', value: (r) => r.outcome },
   { header: 'DIRECTION', value: (r) => r.direction },

@@ -3,6 +3,7 @@ import { toAppError } from '../errors.js';
 import { defaultDbPath } from '../paths.js';
 import { registerAlerts } from './commands/alerts.js';
 import { registerCalls } from './commands/calls.js';
+import { registerContacts } from './commands/contacts.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerImports } from './commands/imports.js';
@@ -67,6 +68,7 @@ Exit status: 0 success, 1 failure, 2 invalid command line, 3 open alerts (alerts
   registerReport(program, context);
   registerPbx(program, context);
   registerRates(program, context);
+  registerContacts(program, context);
   registerSync(program, context);
   registerWatch(program, context);
   registerAlerts(program, context);

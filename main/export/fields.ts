@@ -50,6 +50,8 @@ const SPECS: Record<ExportField, FieldSpec> = {
   cost_status: { label: 'Cost Status', value: { row: (r) => r.cost_status } },
   cost_currency: { label: 'Cost Currency', value: { row: (r) => r.cost_currency } },
   rate_destination: { label: 'Rate Destination', value: { row: (r) => r.rate_destination } },
+  callee_name: { label: 'Callee Name', value: { row: (r) => r.callee_name } },
+  answer_by_name: { label: 'Answer By Name', value: { row: (r) => r.answered_by_name } },
 };
 
 export function exportFieldLabel(field: ExportField): string {

@@ -28,6 +28,8 @@ const TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
 const WIDTHS: Partial<Record<ExportField, number>> = {
   session: 24,
   caller_name: 22,
+  callee_name: 22,
+  answer_by_name: 22,
   caller_id: 28,
   start_time: 20,
   answer_time: 20,

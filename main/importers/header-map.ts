@@ -127,7 +127,19 @@ export function validateUserMapping(mapping: unknown): Map<string, string> {
  * Columns this app's own CSV export adds after the UCM's (main/export/fields.ts): values derived from
  * the records, not records. Re-importing an export must not store them as fields of the call.
  */
-const DERIVED_EXPORT_COLUMNS = new Set(['pbx', 'direction', 'recordings', 'outcome', 'route', 'cost', 'coststatus', 'costcurrency', 'ratedestination']);
+const DERIVED_EXPORT_COLUMNS = new Set([
+  'pbx',
+  'direction',
+  'recordings',
+  'outcome',
+  'route',
+  'cost',
+  'coststatus',
+  'costcurrency',
+  'ratedestination',
+  'calleename',
+  'answerbyname',
+]);
 
 /** The key of a column that is read but not stored (see DERIVED_EXPORT_COLUMNS). */
 export const DROPPED_COLUMN = '';

@@ -10,6 +10,7 @@ import { cdrQueryParams, queryString, type CdrQuery } from './query.js';
 import { checkRecordingPaths, readRecordingBody, recapiFilename, recapiQuery, RECORDINGS_FILEDIR, type RecordingPayload } from './recapi.js';
 import { readAll } from './streams.js';
 import {
+  jsonAnswer,
   httpFailure,
   MAX_BUSY_RETRIES,
   retryAfterMs,
@@ -58,11 +59,30 @@ export interface PbxClient {
   queryCdr(query: CdrQuery, signal?: AbortSignal): Promise<CdrPage>;
   /** Fetches `recordfiles` entries (month folder included); RECORDING_GONE when the PBX has none of them. */
   fetchRecording(paths: string | string[], signal?: AbortSignal): Promise<RecordingPayload>;
+  /**
+   * The PBX's extensions with their full names (UCM63xx `listAccount`, page by page); null on the
+   * legacy API, which has no such list. PERMISSION_DENIED (or another error) when the API user may not
+   * read it; PROTOCOL_ERROR past EXTENSION_PAGES pages (the list would be incomplete).
+   */
+  listExtensions(signal?: AbortSignal): Promise<PbxExtension[] | null>;
   /** Closes kept-alive connections. */
   close(): void;
 }
 
 const RECORDING_TIMEOUT_MS = 10 * 60_000;
+
+/** One extension of the PBX's list. */
+export interface PbxExtension {
+  extension: string;
+  fullname: string;
+}
+
+/**
+ * listAccount pages: 500 extensions each, at most 20 pages. A UCM63xx holds up to a few thousand
+ * extensions; a list that does not end within 10,000 is not read (never half of one).
+ */
+export const EXTENSION_PAGE_SIZE = 500;
+export const EXTENSION_PAGES = 20;
 
 /** Whether an error from the /api challenge means "this PBX has no UCM63xx API" (so: legacy). */
 function meansNoNewApi(error: unknown): boolean {
@@ -149,6 +169,32 @@ class Client implements PbxClient {
       (response) => this.ucmRecording(response, list),
       { signal, timeoutMs },
     );
+  }
+
+  async listExtensions(signal?: AbortSignal): Promise<PbxExtension[] | null> {
+    if ((await this.api(signal)) === 'legacy') return null;
+    const extensions: PbxExtension[] = [];
+    for (let page = 1; page <= EXTENSION_PAGES; page += 1) {
+      const answer = await this.ucm.call(
+        'listAccount',
+        { item_num: String(EXTENSION_PAGE_SIZE), page: String(page), options: 'extension,fullname', sidx: 'extension', sord: 'asc' },
+        jsonAnswer,
+        { signal },
+      );
+      const accounts = answer.account;
+      if (!Array.isArray(accounts)) throw protocolError(this.http.target, 'the extension list (listAccount)', 200, JSON.stringify(answer));
+      for (const account of accounts as unknown[]) {
+        if (typeof account !== 'object' || account === null) continue;
+        const { extension, fullname } = account as Record<string, unknown>;
+        if (typeof extension !== 'string' && typeof extension !== 'number') continue;
+        extensions.push({ extension: String(extension), fullname: typeof fullname === 'string' ? fullname : '' });
+      }
+      const pages = Number(answer.total_page);
+      if (accounts.length === 0 || !Number.isFinite(pages) || page >= pages) return extensions;
+    }
+    throw new AppError('PROTOCOL_ERROR', `${this.host} lists more than ${EXTENSION_PAGES * EXTENSION_PAGE_SIZE} extensions; their names were not read.`, {
+      host: this.host,
+    });
   }
 
   close(): void {

@@ -1,7 +1,8 @@
-import { parse } from 'csv-parse/sync';
 import { readWallClockBound } from '../cdr/time.js';
-import { decodeAll, detectEncoding } from '../importers/encoding.js';
 import { normalizeHeaderName } from '../importers/header-map.js';
+import { DELIMITER_NAMES, listNames, readSheet, valuesPastHeader, type SheetProblem } from '../importers/sheet-file.js';
+
+export { describeSheetProblems, type SheetProblem } from '../importers/sheet-file.js';
 
 /**
  * The rate sheet parser: a carrier's price list as CSV (prefix, destination, rate per minute, connect fee,
@@ -9,11 +10,8 @@ import { normalizeHeaderName } from '../importers/header-map.js';
  * half-read are worse than none, so any bad row refuses the sheet, with every bad line listed.
  *
  * What it reads:
- * - bytes in UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252 (the encoding module's
- *   detection: a BOM, else valid UTF-8, else Windows-1252; a spreadsheet's Windows-1252 save is never
- *   valid UTF-8 once it has an accented letter, and plain ASCII reads the same in both);
- * - comma, semicolon or tab as the delimiter, whichever the header line has most of (outside quotes);
- * - quoted fields, CRLF or LF, blank lines (skipped, as are lines whose fields are all empty);
+ * - the file as main/importers/sheet-file.ts reads small tables: UTF-8, UTF-16 with a BOM or
+ *   Windows-1252; comma, semicolon or tab; quoted fields; blank lines skipped;
  * - numbers as plain decimals (`0.012`, `.5`, `12`), with a decimal comma when the delimiter is not a comma
  *   (`0,012` in a semicolon sheet), at most 8 decimals (zeros past the 8th are harmless and allowed).
  *   One currency symbol before or after an amount (`$0.012`, `0,012 €`) is dropped: spreadsheets save
@@ -39,11 +37,6 @@ export interface RateRow {
   increment: number;
   /** '' or PBX wall clock 'YYYY-MM-DDTHH:MM:SS' from which the row applies. */
   effective: string;
-}
-
-export interface SheetProblem {
-  line: number;
-  message: string;
 }
 
 export type SheetResult =
@@ -89,86 +82,6 @@ function fieldOfHeader(header: string): { field: SheetField; rank: number } | un
 /** The longest prefix E.164 allows (a whole number is at most 15 digits). */
 const MAX_PREFIX_DIGITS = 15;
 const E8 = 100_000_000n;
-
-const DELIMITERS = [',', ';', '\t'] as const;
-type Delimiter = (typeof DELIMITERS)[number];
-
-/** The delimiter the header line (its first non-blank line) has most of, outside quotes; comma when none. */
-function detectDelimiter(text: string): Delimiter {
-  const header = text.split('\n').find((line) => line.trim() !== '') ?? '';
-  const counts = new Map<string, number>();
-  let quoted = false;
-  for (const char of header) {
-    if (char === '"') quoted = !quoted;
-    else if (!quoted) counts.set(char, (counts.get(char) ?? 0) + 1);
-  }
-  let best: Delimiter = ',';
-  for (const delimiter of DELIMITERS) {
-    if ((counts.get(delimiter) ?? 0) > (counts.get(best) ?? 0)) best = delimiter;
-  }
-  return best;
-}
-
-interface SheetRecord {
-  line: number;
-  fields: string[] | null;
-  error?: string;
-}
-
-function countNewlines(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
-  return count;
-}
-
-/**
- * The records of the text with the physical line each starts on. csv-parse reports the line a record
- * ends on, so the start is counted from the raw text: the line after the previous record, plus the blank
- * lines skipped before this one.
- */
-function readRecords(text: string, delimiter: Delimiter): SheetRecord[] {
-  const records: SheetRecord[] = [];
-  let nextLine = 1;
-  const place = (raw: string | undefined): number => {
-    const body = (raw ?? '').replace(/^\n+/, '');
-    const line = nextLine + ((raw ?? '').length - body.length);
-    nextLine = line + countNewlines(body.replace(/\n$/, '')) + 1;
-    return line;
-  };
-  parse(text, {
-    delimiter,
-    record_delimiter: '\n',
-    raw: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    on_record: (record, context) => {
-      // With `raw`, csv-parse hands the hook { record, raw } although its types say string[].
-      const fields = Array.isArray(record) ? record : (record as unknown as { record: string[] }).record;
-      records.push({ line: place(context.raw), fields });
-      return null;
-    },
-    on_skip: (error, raw) => {
-      const unclosed = error?.code === 'CSV_QUOTE_NOT_CLOSED';
-      records.push({
-        line: place(raw),
-        fields: null,
-        error: unclosed
-          ? 'a quote opened on this line is never closed, so the rest of the file is unreadable: close the quote (a quote inside a quoted value is written twice, "")'
-          : `this line cannot be read as CSV (${error?.message ?? 'unknown error'}): fix or remove it`,
-      });
-      return undefined;
-    },
-  });
-  return records;
-}
-
-function isBlank(fields: readonly string[]): boolean {
-  return fields.every((field) => field.trim() === '');
-}
-
-const listNames = (names: readonly string[]): string => names.map((name) => `"${name}"`).join(', ');
 
 interface Columns {
   index: Partial<Record<SheetField, number>>;
@@ -326,9 +239,8 @@ function readRow(fields: readonly string[], line: number, context: SheetContext)
     return at === undefined ? '' : (fields[at] ?? '').trim();
   };
   // Values past the header's columns: trailing empty ones are what spreadsheets write, others are misread.
-  let used = fields.length;
-  while (used > context.headerCount && (fields[used - 1] ?? '').trim() === '') used--;
-  if (used > context.headerCount) {
+  const used = valuesPastHeader(fields, context.headerCount);
+  if (used > 0) {
     problems.push(
       `this line has ${used} values but the header has ${context.headerCount} columns: quote values that contain a ${context.delimiterName}${context.delimiterName === 'comma' ? ' (a decimal comma splits a number in two: write a decimal point)' : ''}`,
     );
@@ -381,13 +293,9 @@ function readRow(fields: readonly string[], line: number, context: SheetContext)
   };
 }
 
-const DELIMITER_NAMES: Record<Delimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
-
 /** Reads a rate sheet file; see the module comment for what it accepts. */
 export function parseRateSheet(bytes: Buffer): SheetResult {
-  const text = decodeAll(bytes, detectEncoding(bytes)).replace(/\r\n?/g, '\n');
-  const delimiter = detectDelimiter(text);
-  const records = readRecords(text, delimiter).filter((record) => record.fields === null || !isBlank(record.fields));
+  const { delimiter, records } = readSheet(bytes);
   const header = records[0];
   if (header === undefined) {
     return { ok: false, problems: [{ line: 1, message: 'the file is empty: a rate sheet has a header line (prefix, rate...) and one line per prefix' }] };
@@ -435,11 +343,4 @@ export function parseRateSheet(bytes: Buffer): SheetResult {
     return { ok: false, problems: [{ line: header.line, message: 'the sheet has a header but no rates: add one line per prefix under the header' }] };
   }
   return { ok: true, rows, columns: planned.columns.written };
-}
-
-/** The problems of a refused sheet as lines of text (`line 4: ...`), the first `limit` of them and a count of the rest. */
-export function describeSheetProblems(problems: readonly SheetProblem[], limit = 50): string {
-  const shown = problems.slice(0, limit).map((problem) => `line ${problem.line}: ${problem.message}`);
-  if (problems.length > limit) shown.push(`... and ${problems.length - limit} more lines with problems`);
-  return shown.join('\n');
 }

@@ -26,6 +26,7 @@ import { decodeRoute } from '../cdr/outcome.js';
 import { readWallClockBound, wallClockSeconds, wallClockText } from '../cdr/time.js';
 import type { Db } from '../store/db-type.js';
 import { ANSWERED_OUTCOME, directionCode, directionName } from '../store/codes.js';
+import { namedNumbers } from '../store/contacts.js';
 import { compileFilter } from '../store/filter.js';
 import { bucketLabel, bucketRange, dayLabel, isoWeekday } from './buckets.js';
 import { binaryCompare, nocaseKey } from './collation.js';
@@ -52,7 +53,8 @@ interface Selection {
 
 function select(db: Db, filter: CallFilter): Selection {
   const refs = db.prepare<[], { id: number; name: string }>('SELECT id, name FROM pbx').all();
-  const compiled = compileFilter(filter, new Map(refs.map((r) => [r.name, r])));
+  // The same filter as the call list's, phonebook names included, so a report counts the calls the list shows.
+  const compiled = compileFilter(filter, new Map(refs.map((r) => [r.name, r])), (needle) => namedNumbers(db, needle));
   if (compiled.terms.length === 0) return { where: '1', params: [] };
   return { where: compiled.terms.map((t) => `(${t.sql})`).join(' AND '), params: compiled.terms.flatMap((t) => t.params) };
 }

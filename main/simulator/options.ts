@@ -36,6 +36,11 @@ export interface SimulatorOptions {
   /** false = the caller's address is not among the PBX's Permitted IPs; default true. */
   permitted?: boolean;
   /**
+   * false = the API user may not read the extension list: UCM63xx listAccount answers "no permission"
+   * (-47) while cdrapi and recapi work; default true.
+   */
+  accountList?: boolean;
+  /**
    * A folder of real recordings laid out like the PBX's spool (`monitor/2024-03/x.wav`,
    * `meetme/...`): served by recapi beside the generated ones, and preferred when names collide.
    */
@@ -108,6 +113,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     cookieTtlMs: positive('cookieTtlMs', options.cookieTtlMs ?? 10 * 60_000),
     digestAlgorithm,
     permitted: options.permitted ?? true,
+    accountList: options.accountList ?? true,
     recordingsDir: options.recordingsDir,
   };
 }

@@ -14,6 +14,7 @@ import { resolveOptions, type ResolvedOptions, type SimulatorOptions } from './o
 import { answerRecapi, RecordingCatalog, type RecapiAnswer } from './recapi.js';
 import { cdrRootJson, CONTENT_TYPES, serializeCdr } from './serialize.js';
 import { UcmSessions } from './ucm-sessions.js';
+import { EXTENSIONS } from './office.js';
 
 export type { SimulatorOptions } from './options.js';
 
@@ -264,6 +265,30 @@ function decodedNames(entries: [string, string][] | null): [string, string][] | 
   }
 }
 
+/**
+ * UCM63xx listAccount: the office's extensions (office.ts) with their full names, a page of `item_num`
+ * (default 30) at `page` (from 1), sorted by `sidx` (extension or fullname) in `sord` (asc or desc);
+ * `options` names the fields each account carries (default extension, fullname, account_type).
+ */
+function listAccount(request: Record<string, unknown>): Record<string, unknown> {
+  const whole = (value: unknown, fallback: number): number => {
+    const n = typeof value === 'string' || typeof value === 'number' ? Number(value) : Number.NaN;
+    return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+  };
+  const size = Math.min(whole(request.item_num, 30), 1000);
+  const field = request.sidx === 'fullname' ? 'name' : 'number';
+  const descending = request.sord === 'desc';
+  const wanted = typeof request.options === 'string' && request.options.trim() !== '' ? request.options.split(',').map((o) => o.trim()) : ['extension', 'fullname', 'account_type'];
+  const sorted = [...EXTENSIONS].sort((a, b) => (descending ? -1 : 1) * a[field].localeCompare(b[field]));
+  const pages = Math.max(1, Math.ceil(sorted.length / size));
+  const page = whole(request.page, 1);
+  const account = sorted.slice((page - 1) * size, page * size).map((ext) => {
+    const all: Record<string, string> = { extension: ext.number, fullname: ext.name, account_type: 'SIP(WebRTC)', status: 'Idle', addr: `192.168.1.${ext.host}` };
+    return Object.fromEntries(wanted.filter((name) => name in all).map((name) => [name, all[name]]));
+  });
+  return { response: { account, total_page: pages, page, total_item: sorted.length }, status: STATUS.ok };
+}
+
 async function handleApi(sim: Simulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') {
     sim.log({ path: '/api', params: {} });
@@ -301,10 +326,12 @@ async function handleApi(sim: Simulator, req: IncomingMessage, res: ServerRespon
     const cookie = sim.sessions.login(request.user, request.token);
     return sendJson(res, cookie ? { response: { cookie }, status: STATUS.ok } : { status: STATUS.wrongPassword });
   }
-  if (action !== 'cdrapi' && action !== 'recapi') return sendJson(res, { status: STATUS.invalid });
+  if (action !== 'cdrapi' && action !== 'recapi' && action !== 'listAccount') return sendJson(res, { status: STATUS.invalid });
   if (typeof request.cookie !== 'string' || !sim.sessions.check(request.cookie)) {
     return sendJson(res, { status: STATUS.cookieExpired });
   }
+  // Faults are armed for the next data request (cdrapi/recapi); the extension list leaves them be.
+  if (action === 'listAccount') return sendJson(res, sim.options.accountList ? listAccount(request) : { status: STATUS.noPermission });
   const fault = sim.takeFault();
   if (fault === 'server-error-next') return send(res, 500, 'text/plain; charset=utf-8', 'Internal Server Error');
   if (fault === 'rate-limit-next') {

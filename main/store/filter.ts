@@ -9,6 +9,10 @@ import { directionCode, dispositionCode, outcomeCode } from './codes.js';
 import { COST_CODES } from './rates.js';
 import { COST_STATUSES, type CostStatus } from '../../preload/costs.js';
 import { charLength, foldText } from './text.js';
+import type { NamedNumbers } from './contacts.js';
+
+/** The numbers whose phonebook name holds a folded word, per PBX id (contacts.ts namedNumbers); null when none. */
+export type NameSearch = (needle: string) => NamedNumbers | null;
 
 /**
  * CallFilter -> SQL terms over `calls c`. Validation happens here, once, for every caller (UI, CLI,
@@ -249,15 +253,62 @@ function ftsPhrase(needle: string): string {
 }
 
 /**
+ * A search word that names numbers in the phonebook: a call matches when its text holds the word (as
+ * for any word) or its caller, callee or answering party is one of those numbers in its PBX. The text
+ * index is not grown for names: the numbers are looked up in the number indexes instead. To drive, the
+ * term collects the ids of both kinds of match (the text index, then calls_by_src, calls_by_dst and
+ * calls_by_answered_by for each PBX's numbers) and reads them through calls_by_id, like a text match;
+ * otherwise each row is tested, the numbers held as one JSON list per PBX and column.
+ */
+function namedWordTerm(word: string, named: NamedNumbers): Term {
+  const groups = [...named.entries()].sort((a, b) => a[0] - b[0]);
+  const plainParts = ['instr(c.search_text, ?) > 0', 'instr(c.caller_name_fold, ?) > 0'];
+  const plainParams: unknown[] = [word, word];
+  const inList = (column: string): string => `${column} IN (SELECT value FROM json_each(?))`;
+  for (const [pbxId, numbers] of groups) {
+    const list = JSON.stringify(numbers);
+    plainParts.push(`(c.pbx_id = ? AND (${inList('+c.src')} OR ${inList('+c.dst')} OR ${inList('+c.answered_by')}))`);
+    plainParams.push(pbxId, list, list, list);
+  }
+  const plainSql = `(${plainParts.join(' OR ')})`;
+  const term: Term = { sql: plainSql, plainSql, params: plainParams, inStartIndex: false };
+  // A word too short for the trigram index can only be tested row by row.
+  if (charLength(word) < TRIGRAM) return term;
+  const selects = ['SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?'];
+  const params: unknown[] = [ftsPhrase(word)];
+  for (const [pbxId, numbers] of groups) {
+    const list = JSON.stringify(numbers);
+    selects.push(`SELECT id FROM calls WHERE ${inList('src')} AND pbx_id = ?`);
+    selects.push(`SELECT id FROM calls WHERE ${inList('dst')} AND pbx_id = ?`);
+    selects.push(`SELECT id FROM calls WHERE ${inList('answered_by')} AND answered_by <> '' AND pbx_id = ?`);
+    params.push(list, pbxId, list, pbxId, list, pbxId);
+  }
+  const ids = selects.join(' UNION ALL ');
+  return {
+    ...term,
+    sql: `c.id IN (${ids})`,
+    params,
+    plainParams,
+    candidate: {
+      index: 'calls_by_id',
+      probeSql: `SELECT count(*) AS n FROM (${ids} LIMIT ?)`,
+      probeParams: params,
+      ordered: false,
+    },
+  };
+}
+
+/**
  * Caller name and free text. Needles of 3+ characters become one FTS5 MATCH expression (the caller
  * name restricted to the `name` column), which drives the query when it is rare; otherwise, and for
- * shorter needles, instr() tests the same folded text stored in the row (see migrations). A search of
- * one word also finds the calls whose session id is that word as typed (a pasted session id), through
- * the (session, pbx_id) index: the session is not in the text index, which stays as small as it was.
+ * shorter needles, instr() tests the same folded text stored in the row (see migrations). A search
+ * word that phonebook names hold gets a term of its own (namedWordTerm). A search of one word also
+ * finds the calls whose session id is that word as typed (a pasted session id), through the
+ * (session, pbx_id) index: the session is not in the text index, which stays as small as it was.
  * Whole ids only: session ids begin with a timestamp, so a prefix such as a short number would match
  * every call of a period.
  */
-function textTerms(callerName: string | null, search: string | null): Term[] {
+function textTerms(callerName: string | null, search: string | null, names: NameSearch | undefined): Term[] {
   const terms: Term[] = [];
   const match: string[] = [];
   const checks: string[] = [];
@@ -281,6 +332,11 @@ function textTerms(callerName: string | null, search: string | null): Term[] {
   const searchParams: unknown[] = [];
   const inText = 'instr(c.search_text, ?) > 0 OR instr(c.caller_name_fold, ?) > 0';
   for (const word of typed.map(foldText)) {
+    const named = names?.(word) ?? null;
+    if (named !== null) {
+      terms.push(namedWordTerm(word, named));
+      continue;
+    }
     if (charLength(word) >= TRIGRAM) {
       searchMatch.push(ftsPhrase(word));
       searchChecks.push(`(${inText})`);
@@ -334,9 +390,10 @@ function textTerms(callerName: string | null, search: string | null): Term[] {
 
 /**
  * Validates a filter and compiles it. `pbxByName` resolves profile names; an unknown name is refused
- * with the list of known ones.
+ * with the list of known ones. `names` finds the numbers a search word names in the phonebook
+ * (without it, a search looks at the calls' own text only).
  */
-export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): CompiledFilter {
+export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>, names?: NameSearch): CompiledFilter {
   if (filter === undefined || filter === null) return { terms: [], pbxIds: null };
   if (typeof filter !== 'object' || Array.isArray(filter)) {
     throw new AppError('BAD_INPUT', `A call filter must be an object, got ${show(filter)}.`);
@@ -452,7 +509,7 @@ export function compileFilter(filter: unknown, pbxByName: Map<string, PbxRef>): 
 
   const callerName = present(f.caller_name) ? text('caller_name', f.caller_name) : null;
   const search = present(f.search) ? text('search', f.search) : null;
-  terms.push(...textTerms(callerName, search));
+  terms.push(...textTerms(callerName, search, names));
 
   return { terms, pbxIds };
 }

@@ -4,6 +4,7 @@ import type { CdrCall, CdrRecord } from '../cdr/types.js';
 import { AppError } from '../errors.js';
 import { createDayTally, type DayFacts } from './call-days.js';
 import type { Db } from './db-type.js';
+import { createNameLearner } from './contacts.js';
 import type { FieldSets, StoredFields } from './field-sets.js';
 import { prepareCall, preparedToCall, RecordEncoder, ROW_COLUMNS, storedRecords, type PreparedCall, type PreparedRecord, type PreparedRow, type RowColumn } from './prepare.js';
 import type { Rater, RatesArea } from './rates.js';
@@ -194,9 +195,9 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
   const importMerges = db.prepare<[number], { call_id: number; before: string; after: string }>(
     'SELECT call_id, before, after FROM import_merges WHERE import_id = ?',
   );
-  const createdCalls = db.prepare<[number], StoredCall>(
+  const createdCalls = db.prepare<[number], StoredCall & { src: string }>(
     `SELECT id, session, legs, pbx_id, start_wall, disposition, direction, action_kind, src_trunk_name, dst_trunk_name,
-       account_code, has_recording, billsec, origin, authority FROM calls WHERE import_id = ?`,
+       account_code, has_recording, billsec, origin, authority, src FROM calls WHERE import_id = ?`,
   );
   const deleteCall = db.prepare('DELETE FROM calls WHERE id = ?');
   const forgetImport = db.prepare('DELETE FROM call_conflicts WHERE import_id = ?');
@@ -224,6 +225,8 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
     totals.clear();
   }
   const encoder = new RecordEncoder();
+  // The phonebook learns extensions' names from the calls stored, once per batch (contacts.ts).
+  const learner = createNameLearner(db);
 
   /** Prices a new call when a plan may apply (rates.ts); a call nothing prices keeps the defaults. */
   function rateNew(rater: Rater, callId: number, pbxId: number, row: PreparedRow): void {
@@ -291,6 +294,7 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
     addTotal(stored.pbx_id, 0, nextFacts.billsec - stored.billsec);
     // A merge can change the talk time, trunk, number or outcome: what the call costs follows.
     rates.rateCall(stored.id);
+    learner.note(stored.pbx_id, next.row);
   }
 
   /**
@@ -374,6 +378,7 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
           writeRecords(id, call);
           writeText(id, call.row);
           rateNew(rater, id, pbxId, call.row);
+          learner.note(pbxId, call.row);
           const facts = dayFacts(pbxId, call.row);
           days.add(facts, 1);
           counts.inserted++;
@@ -407,14 +412,23 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
     }
     days.flush();
     flushTotals();
+    learner.flush();
     return counts;
   });
 
   function undoImport(importId: number): { removed: number; restored: number } {
     let removed = 0;
     let restored = 0;
+    /** The callers of the calls taken away or changed, per PBX: their learned names are looked up again. */
+    const callers = new Map<number, string[]>();
+    const touched = (pbxId: number, src: string): void => {
+      const list = callers.get(pbxId);
+      if (list === undefined) callers.set(pbxId, [src]);
+      else list.push(src);
+    };
     try {
       for (const stored of createdCalls.all(importId)) {
+        touched(stored.pbx_id, stored.src);
         days.add(stored, -1);
         addTotal(stored.pbx_id, -1, -stored.billsec);
         deleteCall.run(stored.id);
@@ -427,16 +441,22 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
         const next = withdraw(current, JSON.parse(merge.before) as CdrCall, JSON.parse(merge.after) as CdrCall);
         if (next === null) continue;
         const { tz, model } = clockOf(found.call.pbx_id);
-        rewrite(found.call, prepareCall(next, tz, model, encoder), found.call.authority ?? rankOfOrigin(found.call.origin));
+        const prepared = prepareCall(next, tz, model, encoder);
+        touched(found.call.pbx_id, prepared.row.src as string);
+        touched(found.call.pbx_id, current.main['src'] ?? '');
+        rewrite(found.call, prepared, found.call.authority ?? rankOfOrigin(found.call.origin));
         restored++;
       }
       forgetImport.run(importId);
       forgetMerges.run(importId);
       days.flush();
       flushTotals();
+      learner.clear();
+      for (const [pbxId, sources] of callers) learner.relearn(pbxId, sources);
     } catch (error) {
       days.clear();
       totals.clear();
+      learner.clear();
       fieldSets.forget();
       throw error;
     }
@@ -478,6 +498,7 @@ export function createIngest(db: Db, fieldSets: FieldSets, rates: RatesArea): In
     } catch (error) {
       days.clear();
       totals.clear();
+      learner.clear();
       fieldSets.forget();
       throw error;
     }

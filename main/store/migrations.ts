@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { judgeCachedCalls } from './judge-cached.js';
+import { learnCachedNames } from './contacts.js';
 import { foldText } from './text.js';
 
 type Migration = (db: Database.Database) => void;
@@ -450,11 +451,41 @@ const schema10: Migration = (db) => {
 };
 
 /**
+ * Schema 11: names for numbers (issue 15, "Names for numbers"; main/store/contacts.ts). One row per PBX,
+ * number and source of a name: 1 learned from the calls (the latest caller name of an extension's
+ * internal calls, seen_utc the call's start), 2 the PBX's own extension list (UCM63xx listAccount,
+ * replaced at each fetch), 3 imported from a contacts file. Where several sources name a number, the
+ * highest wins. pbx_id 0 holds contacts imported for every PBX (no profile has id 0, so it carries no
+ * foreign key; a trigger drops a profile's rows with it). The key leads with the number: the call list
+ * looks numbers up, a name search scans the few thousand rows. name_fold is the name as searches fold
+ * it (text.ts). The names already in the cached calls are learned here, one grouped pass over calls.
+ */
+const schema11: Migration = (db) => {
+  db.exec(`
+    CREATE TABLE contacts (
+      number TEXT NOT NULL,
+      pbx_id INTEGER NOT NULL,
+      source INTEGER NOT NULL CHECK (source IN (1, 2, 3)),
+      name TEXT NOT NULL,
+      name_fold TEXT NOT NULL,
+      seen_utc INTEGER NOT NULL,
+      PRIMARY KEY (number, pbx_id, source)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER contacts_forget_pbx AFTER DELETE ON pbx BEGIN
+      DELETE FROM contacts WHERE pbx_id = old.id;
+    END;
+  `);
+  learnCachedNames(db);
+};
+
+/**
  * Schema steps in order; step n brings the file to `user_version = n`. A released step is frozen, as
  * literal SQL: a change (an index too, even its spacing) is a new step, so that opening a cache runs
  * only the steps it lacks and never rewrites what an earlier release built.
  */
-export const MIGRATIONS: readonly Migration[] = [schema1, schema2, schema3, schema4, schema5, schema6, schema7, schema8, schema9, schema10];
+export const MIGRATIONS: readonly Migration[] = [
+  schema1, schema2, schema3, schema4, schema5, schema6, schema7, schema8, schema9, schema10, schema11,
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

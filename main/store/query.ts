@@ -26,6 +26,8 @@ import { storedRecords } from './prepare.js';
 import { DEFAULT_PROBE_LIMITS, planQuery, type ProbeLimits } from './plan.js';
 import { legView } from './records.js';
 import { deriveCall } from '../cdr/derive.js';
+import { analogCallee, decodeChannel } from '../cdr/channels.js';
+import { createNameLookup, namedNumbers } from './contacts.js';
 import type { CdrCall, CdrRecord, LegSummary } from '../cdr/types.js';
 
 /**
@@ -59,7 +61,7 @@ const SORT_KEYS: Record<SortField, string> = {
 const ROW_COLUMNS = `c.id, c.session, p.name AS pbx, c.start, c.start_utc, c.answer, c."end", c.src, c.dst,
   c.caller_name, c.clid, c.answered_by, c.disposition, c.direction, c.action_type, c.action_kind, c.action_target,
   c.duration, c.billsec, c.src_trunk_name, c.dst_trunk_name, c.account_code, c.recordings, c.legs, c.nat, c.origin,
-  c.imported_at, c.outcome, c.route, c.cost_status, c.cost_e4,
+  c.imported_at, c.outcome, c.route, c.cost_status, c.cost_e4, c.pbx_id, p.model AS pbx_model,
   (SELECT currency FROM rate_plans WHERE id = c.rate_plan_id) AS cost_currency,
   (SELECT destination FROM rate_rows WHERE id = c.rate_id) AS rate_destination`;
 
@@ -68,8 +70,24 @@ const PAGE_REQUEST_KEYS = ['filter', 'sort', 'limit', 'cursor'];
 interface CallDbRow
   extends Omit<
     CallRow,
-    'start_utc' | 'recordings' | 'nat' | 'disposition' | 'direction' | 'imported_at' | 'outcome' | 'route' | 'cost' | 'cost_status' | 'cost_currency' | 'rate_destination'
+    | 'start_utc'
+    | 'recordings'
+    | 'nat'
+    | 'disposition'
+    | 'direction'
+    | 'imported_at'
+    | 'outcome'
+    | 'route'
+    | 'cost'
+    | 'cost_status'
+    | 'cost_currency'
+    | 'rate_destination'
+    | 'dst_line'
+    | 'callee_name'
+    | 'answered_by_name'
   > {
+  pbx_id: number;
+  pbx_model: string;
   cost_status: number;
   cost_e4: number | null;
   cost_currency: string | null;
@@ -126,7 +144,15 @@ function toCallRow(row: CallDbRow): CallRow {
     cost_status: costStatusName(row.cost_status),
     cost_currency: row.cost_currency ?? '',
     rate_destination: row.rate_destination ?? '',
+    dst_line: '',
+    callee_name: '',
+    answered_by_name: '',
   };
+}
+
+/** Whether a call's destination says nothing of its callee, so its channels may (CallRow.dst_line). */
+function dstSaysNothing(dst: string): boolean {
+  return dst === 's' || dst === '';
 }
 
 function orderBy(sort: CallSort): string {
@@ -196,7 +222,7 @@ function pbxRows(db: Db): PbxTotalsRow[] {
 
 function compile(db: Db, filter: unknown): { compiled: CompiledFilter; refs: PbxTotalsRow[] } {
   const refs = pbxRows(db);
-  return { compiled: compileFilter(filter, new Map(refs.map((r) => [r.name, r]))), refs };
+  return { compiled: compileFilter(filter, new Map(refs.map((r) => [r.name, r])), (needle) => namedNumbers(db, needle)), refs };
 }
 
 /** A PBX filter that selects only PBXs without calls matches nothing: answer without a scan. */
@@ -333,6 +359,31 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
     'SELECT id FROM calls WHERE session = ? AND pbx_id = ?',
   );
 
+  const names = createNameLookup(db);
+
+  /** CallRow.dst_line: an analog call named after the port of its decoded channels (main/cdr/channels.ts). */
+  function dstLine(row: CallDbRow): string {
+    if (!dstSaysNothing(row.dst)) return '';
+    const records = fieldSets.decodeCall(recordsOf.all(row.id).map((r) => r.fields));
+    const channels = records.flatMap((record) => [
+      decodeChannel(record['channel'] ?? '', row.pbx_model, 'source'),
+      decodeChannel(record['dstchannel'] ?? '', row.pbx_model, 'destination'),
+    ]);
+    return analogCallee(row.dst, channels);
+  }
+
+  /** The rows of a page (or one call) as the contract has them: names from the phonebook, analog lines. */
+  function toCallRows(found: readonly CallDbRow[]): CallRow[] {
+    const looked = names.names(found.flatMap((r) => [{ pbxId: r.pbx_id, number: r.dst }, { pbxId: r.pbx_id, number: r.answered_by }]));
+    return found.map((r, i) => {
+      const row = toCallRow(r);
+      row.dst_line = dstLine(r);
+      row.callee_name = looked[2 * i] as string;
+      row.answered_by_name = looked[2 * i + 1] as string;
+      return row;
+    });
+  }
+
   const conflictsOf = db.prepare<[number], ConflictView>(
     'SELECT acct_id, field, kept, offered, origin FROM call_conflicts WHERE call_id = ? ORDER BY at, acct_id, field',
   );
@@ -352,7 +403,7 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
     const view = (record: { acct_id: string; fields: CdrRecord }, leg: LegSummary): LegView => legView(record.acct_id, record.fields, leg);
     const main = view(stored.main, summary.main);
     const legs = stored.legs.map((record, i) => view(record, summary.legs[i] as LegSummary));
-    return { call: toCallRow(row), main, legs, conflicts: conflictsOf.all(row.id), cost: explainCost(row.id) as CallCost };
+    return { call: toCallRows([row])[0] as CallRow, main, legs, conflicts: conflictsOf.all(row.id), cost: explainCost(row.id) as CallCost };
   }
 
   return {
@@ -367,7 +418,7 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
         more && last
           ? encodeCursor(query.sort, { key: last.sort_key as string | number, startUtc: last.start_utc, id: last.id })
           : null;
-      return { rows: rows.map(toCallRow), next_cursor: next };
+      return { rows: toCallRows(rows), next_cursor: next };
     },
 
     totals(filter) {
@@ -384,11 +435,20 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
       // runs on a connection of its own for that reason). A statement of its own, not the cache's: two
       // exports of one filter may run at once, and a statement can be iterated only once at a time.
       const rows = db.prepare(query.sql).iterate(...query.params) as IterableIterator<CallDbRow>;
+      // The phonebook read once for the whole read: a lookup per row would cost a statement per row.
+      const nameOf = names.snapshot();
       // Not a generator: return() must end the statement even before the first next().
       const mapped: IterableIterator<CallRow> = {
         next() {
           const next = rows.next();
-          if (next.done !== true) return { done: false, value: toCallRow(next.value) };
+          if (next.done !== true) {
+            const found = next.value;
+            const row = toCallRow(found);
+            row.dst_line = dstLine(found);
+            row.callee_name = nameOf(found.pbx_id, found.dst);
+            row.answered_by_name = nameOf(found.pbx_id, found.answered_by);
+            return { done: false, value: row };
+          }
           openReads.delete(mapped);
           return { done: true, value: undefined };
         },
@@ -411,7 +471,7 @@ export function createQueries(db: Db, fieldSets: FieldSets, explainCost: (callId
 
     getCall(callId) {
       const row = callById.get(requireCallId(callId));
-      return row ? toCallRow(row) : null;
+      return row ? (toCallRows([row])[0] as CallRow) : null;
     },
 
     session,

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import { finishAbandonedLoad } from './bulk.js';
 import { createCalls } from './calls.js';
+import { createContacts } from './contacts.js';
 import { openConnection, upgradeSchema } from './db.js';
 import type { Db } from './db-type.js';
 import { createFieldSets } from './field-sets.js';
@@ -101,6 +102,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       scan: (range) => scanCalls(db, alerts, range, alertDays),
     },
     watch: createWatchState(db),
+    contacts: createContacts(db, (fn) => db.transaction(fn)()),
     upgrade: {
       pending: () => !closed && upgradePending(db),
       run(options = {}) {

@@ -2,6 +2,7 @@ import type { AlertScanResult } from '../../preload/alerts.js';
 import type { AlertsArea } from './alerts.js';
 import type { RatesArea } from './rates.js';
 import type { WatchStateArea } from './watch-state.js';
+import type { ContactsArea } from './contacts.js';
 import type {
   ReportRequest,
   ReportResult,
@@ -256,6 +257,8 @@ export interface Store {
     scan(range: { pbxIds: number[]; from?: string; to?: string }): AlertScanResult;
   };
   readonly watch: WatchStateArea;
+  /** Each PBX's phonebook: names learned, read from the PBX or imported (main/store/contacts.ts). */
+  readonly contacts: ContactsArea;
   /** Converting the records of a cache from before schema 8, when openStore was told to defer it. */
   readonly upgrade: UpgradeArea;
 }

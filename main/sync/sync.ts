@@ -7,6 +7,7 @@ import { saveDetectedApi } from '../pbx/detected-api.js';
 import { MAX_RECORDS_PER_PAGE } from '../pbx/query.js';
 import { sleep } from '../pbx/ucm63xx.js';
 import type { Store, SyncPosition } from '../store/types.js';
+import { contactNumber } from '../store/contacts.js';
 import {
   minusSeconds,
   OPEN_END,
@@ -50,6 +51,11 @@ export const SAFETY_OVERLAP_SECONDS = 3600;
 export const MAX_PAGE_ATTEMPTS = 5;
 /** A month of more than ten million calls means the PBX is not paging: stop instead of looping. */
 const MAX_PAGES_PER_WINDOW = 10_000;
+/**
+ * The PBX's extension list (names for the phonebook) is read at most this often: it changes when an
+ * extension is added or renamed, while the window syncs every 15 minutes.
+ */
+export const EXTENSION_NAMES_EVERY_MS = 60 * 60_000;
 
 function defaultRetryDelay(signal?: AbortSignal): (attempt: number) => Promise<void> {
   return (attempt) => sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)), signal);
@@ -243,6 +249,31 @@ class SyncRun {
 }
 
 /**
+ * The names of the PBX's extensions into its phonebook (source api), where the PBX offers a list (the
+ * UCM63xx listAccount) and the API user may read it. Best effort: a refusal or any other failure keeps
+ * the names as they were and never fails the sync (only a cancel ends it). Read at most once per
+ * EXTENSION_NAMES_EVERY_MS, failed or not, so a PBX that refuses is not asked at every sync.
+ */
+async function readExtensionNames(store: Store, profile: PbxProfile, client: PbxClient, options: SyncOptions): Promise<void> {
+  const key = `contacts.extensions_read.${profile.id}`;
+  const now = (options.now ?? (() => new Date()))().getTime();
+  const last = Number(store.settings.get(key) ?? '0');
+  if (Number.isFinite(last) && now - last >= 0 && now - last < EXTENSION_NAMES_EVERY_MS) return;
+  try {
+    const extensions = await client.listExtensions(options.signal);
+    if (extensions !== null) {
+      const named = extensions
+        .filter((e) => e.fullname.trim() !== '' && contactNumber(e.extension) !== '')
+        .map((e) => ({ number: e.extension, name: e.fullname }));
+      store.contacts.setPbxNames(profile.id, named);
+    }
+  } catch (error) {
+    if (toAppError(error).code === 'CANCELLED') throw error;
+  }
+  store.settings.set(key, String(now));
+}
+
+/**
  * Brings the cache up to date with one PBX. The first run reads all history month by month; later runs
  * read from the newest synced call minus a safety overlap. Every page is committed with the position
  * after it, so an interrupted run resumes where it stopped; the same call read twice is merged by the
@@ -259,6 +290,7 @@ export async function syncPbx(store: Store, pbxId: number, password: string, opt
   const client = createPbxClient(profile, password, options.client);
   try {
     const result = await new SyncRun(store, profile, client, options).run();
+    await readExtensionNames(store, profile, client, options);
     store.sync.setOutcome(pbxId, { state: 'ok', error: null, at: at() });
     return result;
   } catch (error) {

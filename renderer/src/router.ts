@@ -4,7 +4,7 @@
  */
 import { shallowRef } from 'vue';
 
-export const ROUTE_NAMES = ['calls', 'reports', 'alerts', 'rates', 'pbx', 'import'] as const;
+export const ROUTE_NAMES = ['calls', 'reports', 'alerts', 'rates', 'contacts', 'pbx', 'import'] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 
 export interface Route {

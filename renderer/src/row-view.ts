@@ -17,6 +17,12 @@ export interface RowView {
   statusClass: string;
   /** The caller name, when it says more than the number. */
   name: string;
+  /** The callee as the table shows it: dst, or the analog line an analog call came in on (CallRow.dst_line). */
+  callee: string;
+  /** `6400 · Sales`: the callee with its phonebook name, whole, for a column too narrow to show the name. */
+  calleeTitle: string;
+  /** The same for the answering party. */
+  answeredByTitle: string;
   srcTrunkTitle: string;
   dstTrunkTitle: string;
   /** The call's path, `IVR 7000 → Ring group 6400 → Transfer 1005`; the PBX's action type for a row without one. */
@@ -68,6 +74,9 @@ export function rowView(index: number, row: CallRow, clock: Clock = PBX_CLOCK): 
     status: row.disposition || '—',
     statusClass: STATUS_CLASS[row.disposition] ?? 'status-unknown',
     name: row.caller_name && row.caller_name !== row.src ? row.caller_name : '',
+    callee: row.dst_line || row.dst,
+    calleeTitle: row.callee_name ? `${row.dst_line || row.dst} · ${row.callee_name}` : '',
+    answeredByTitle: row.answered_by_name ? `${row.answered_by} · ${row.answered_by_name}` : '',
     srcTrunkTitle: row.src_trunk_name ? `Trunk ${row.src_trunk_name}` : '',
     dstTrunkTitle: row.dst_trunk_name ? `Trunk ${row.dst_trunk_name}` : '',
     route: row.route.length > 0 ? describeRoute(row.route) : row.action_type,

@@ -2,7 +2,8 @@ import type { CallRow } from '../../preload/api.js';
 
 /**
  * Shares one string per distinct value of the row fields that repeat from call to call (PBX name,
- * status, direction, action, trunks, account code, origin, cost status, currency, rate destination).
+ * status, direction, action, trunks, account code, origin, cost status, currency, rate destination,
+ * the phonebook names of callee and answering party, an analog line).
  * Parsed JSON gives every row its own copy; with a hundred thousand rows loaded those copies are about
  * a third of the table's memory.
  */
@@ -36,6 +37,9 @@ export class StringPool {
       row.cost_status = this.shared(row.cost_status);
       row.cost_currency = this.shared(row.cost_currency);
       row.rate_destination = this.shared(row.rate_destination);
+      row.callee_name = this.shared(row.callee_name);
+      row.answered_by_name = this.shared(row.answered_by_name);
+      row.dst_line = this.shared(row.dst_line);
     }
     return rows;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analogPortKind, decodeChannel } from '../../main/cdr/channels.js';
+import { analogCallee, analogPortKind, decodeChannel } from '../../main/cdr/channels.js';
 
 describe('decodeChannel', () => {
   it('reads a PJSIP extension channel', () => {
@@ -109,5 +109,23 @@ describe('analogPortKind', () => {
     ['', 1, 'dahdi'],
   ] as const)('%s port %d is %s', (model, port, kind) => {
     expect(analogPortKind(port, model)).toBe(kind);
+  });
+});
+
+describe('analogCallee', () => {
+  it('names the analog line an inbound FXO call came in on when its destination is "s" or empty', () => {
+    expect(analogCallee('s', [decodeChannel('DAHDI/2-1', 'UCM6208')])).toBe('analog line (FXO port 2)');
+    expect(analogCallee('', [decodeChannel('PJSIP/1000-1'), decodeChannel('DAHDI/1-1', 'UCM6102')])).toBe('analog line (FXO port 1)');
+  });
+
+  it('leaves a dialled number, or a call on no analog port, to its destination', () => {
+    expect(analogCallee('6300', [decodeChannel('DAHDI/2-1', 'UCM6208')])).toBe('');
+    expect(analogCallee('s', [decodeChannel('PJSIP/1001-0001')])).toBe('');
+    expect(analogCallee('s', [decodeChannel('DAHDI/pseudo')])).toBe('');
+  });
+
+  it('names an FXS port, or a DAHDI port whose role the model does not tell', () => {
+    expect(analogCallee('s', [decodeChannel('DAHDI/5-1', 'UCM6204')])).toBe('analog phone (FXS port 5)');
+    expect(analogCallee('s', [decodeChannel('DAHDI/3-1', 'UCM6308')])).toBe('analog port 3');
   });
 });

@@ -23,13 +23,13 @@ describe('ucmcdr export', () => {
       'Account Code,Session,Action Owner,Action Type,Source Trunk Name,Dest Trunk Name,Caller Name,Caller Number,' +
         'Caller ID,Callee Number,Answer By,Context,Start Time,Answer Time,End Time,Call Time,Talk Time,Source Channel,' +
         'Dest Channel,Last App,Dest Channel Extension,Disposition,Last Data,AMA Flags,Unique ID,User Field,NAT,PBX,' +
-        'Direction,Recordings,Outcome,Route,Cost,Cost Status,Cost Currency,Rate Destination',
+        'Direction,Recordings,Outcome,Route,Cost,Cost Status,Cost Currency,Rate Destination,Callee Name,Answer By Name',
     );
     expect(lines.slice(1, -1).map((l) => l.split(',')[1])).toEqual(['a', 'b', 'c', 'e']);
     expect(lines[1]).toBe(
       ',a,,DIAL,,,Anna Müller,1001,"""Anna Müller"" <1001>",1002,1002,from-internal,2024-03-01 08:00:00,' +
         '2024-03-01 08:00:10,2024-03-01 08:00:40,40,30,PJSIP/1001-00000001,PJSIP/1002-00000002,Dial,,ANSWERED,,' +
-        'DOCUMENTATION,,Internal,no,office,internal,,answered,DIAL:,0,not_billable,,',
+        'DOCUMENTATION,,Internal,no,office,internal,,answered,DIAL:,0,not_billable,,,,',
     );
   });
 
@@ -57,7 +57,7 @@ describe('ucmcdr export', () => {
   it('refuses unknown fields, a missing folder or a folder as --out, writing nothing', async () => {
     const field = await cli(['--db', db, 'export', '--out', join(tmp.dir, 'x.csv'), '--fields', 'session,colour']);
     expect(field.code).toBe(2);
-    expect(field.stderr).toMatch(/^ucmcdr: Unknown export field "colour": use any of account_code, session, .*recordings, outcome, route, cost, cost_status, cost_currency, rate_destination\.\n$/);
+    expect(field.stderr).toMatch(/^ucmcdr: Unknown export field "colour": use any of account_code, session, .*recordings, outcome, route, cost, cost_status, cost_currency, rate_destination, callee_name, answer_by_name\.\n$/);
     expect(existsSync(join(tmp.dir, 'x.csv'))).toBe(false);
     const folder = await cli(['--db', db, 'export', '--out', join(tmp.dir, 'no', 'x.csv')]);
     expect(folder.code).toBe(2);

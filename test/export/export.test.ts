@@ -66,7 +66,9 @@ describe('exportCalls', () => {
     });
     expect(rows).toBe(COUNT);
     const lines = out.text().split('\r\n');
-    expect(lines[0]).toMatch(/^Account Code,Session,Action Owner,.*,NAT,PBX,Direction,Recordings,Outcome,Route,Cost,Cost Status,Cost Currency,Rate Destination$/);
+    expect(lines[0]).toMatch(
+      /^Account Code,Session,Action Owner,.*,NAT,PBX,Direction,Recordings,Outcome,Route,Cost,Cost Status,Cost Currency,Rate Destination,Callee Name,Answer By Name$/,
+    );
     expect(lines).toHaveLength(COUNT + 2);
     expect(lines[1]).toContain(',s-1199,');
     expect(lines[1]).toContain(',ctx-1199,');

@@ -37,16 +37,19 @@ const row: CallRow = {
   cost_status: 'not_billable',
   cost_currency: '',
   rate_destination: '',
+  dst_line: '',
+  callee_name: '',
+  answered_by_name: '',
 };
 
 describe('export fields', () => {
-  it('names the CSV columns as the UCM page\'s "Export File Data" list, then PBX, Direction, Recordings, Outcome, Route and the cost fields', () => {
+  it('names the CSV columns as the UCM page\'s "Export File Data" list, then PBX, Direction, Recordings, Outcome, Route, the cost fields and the phonebook names', () => {
     expect(EXPORT_FIELDS.map(exportFieldLabel)).toEqual([
       'Account Code', 'Session', 'Action Owner', 'Action Type', 'Source Trunk Name', 'Dest Trunk Name', 'Caller Name',
       'Caller Number', 'Caller ID', 'Callee Number', 'Answer By', 'Context', 'Start Time', 'Answer Time', 'End Time',
       'Call Time', 'Talk Time', 'Source Channel', 'Dest Channel', 'Last App', 'Dest Channel Extension', 'Disposition',
       'Last Data', 'AMA Flags', 'Unique ID', 'User Field', 'NAT', 'PBX', 'Direction', 'Recordings', 'Outcome', 'Route',
-      'Cost', 'Cost Status', 'Cost Currency', 'Rate Destination',
+      'Cost', 'Cost Status', 'Cost Currency', 'Rate Destination', 'Callee Name', 'Answer By Name',
     ]);
   });
 

@@ -143,9 +143,11 @@ describe('xlsx export', () => {
     expect(header.getCell(31).value).toBe('Outcome');
     expect(header.getCell(32).value).toBe('Route');
     expect(header.getCell(36).value).toBe('Rate Destination');
-    expect(header.getCell(37).value).toBeNull();
+    expect(header.getCell(37).value).toBe('Callee Name');
+    expect(header.getCell(38).value).toBe('Answer By Name');
+    expect(header.getCell(39).value).toBeNull();
     header.eachCell((cell) => expect(cell.font?.bold).toBe(true));
-    expect(sheet.autoFilter).toBe('A1:AJ3');
+    expect(sheet.autoFilter).toBe('A1:AL3');
   });
 
   it('has the same columns as the CSV export for a choice of fields', async () => {

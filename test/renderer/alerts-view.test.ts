@@ -48,7 +48,7 @@ const NIGHT = alert(1, { rule: 'after-hours', severity: 'warning', title: 'Outbo
 function premiumCalls(): CallRow[] {
   return [
     makeRow(10, { id: 101, pbx: 'office', start: '2025-03-04T10:00:00', src: '1001', dst: '00881612345678', direction: 'outbound', dst_trunk_name: 'Carrier' }),
-    makeRow(11, { id: 102, pbx: 'office', start: '2025-03-04T11:05:00', src: '1001', dst: '00882123456789', direction: 'outbound', dst_trunk_name: 'Carrier' }),
+    makeRow(11, { id: 102, pbx: 'office', start: '2025-03-04T11:05:00', src: '1001', dst: '00882123456789', direction: 'outbound', dst_trunk_name: 'Carrier', callee_name: 'Sat Phone' }),
   ];
 }
 
@@ -126,7 +126,7 @@ describe('the Alerts screen', () => {
     expect(fakeApi.alerts.calls).toHaveBeenCalledWith({ id: 3 });
     expect(window.location.hash).toBe('#/alerts?alert=3');
     expect(wrapper.get('[data-testid="alert-calls-count"]').text()).toBe('2 calls');
-    expect(wrapper.findAll('[data-testid="alert-call-dst"]').map((td) => td.text())).toEqual(['00881612345678', '00882123456789']);
+    expect(wrapper.findAll('[data-testid="alert-call-dst"]').map((td) => td.text())).toEqual(['00881612345678', 'Sat Phone <00882123456789>']);
 
     const [first] = premiumCalls();
     fakeApi.calls.session.mockResolvedValue({ call: first, main: makeLeg({ acct_id: '1' }), legs: [], conflicts: [], cost: makeCost() });

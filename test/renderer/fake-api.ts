@@ -38,6 +38,7 @@ function defaults(): FakeAreas {
     'tasks/cancel': async () => undefined,
     'rates/list': async () => [],
     'rates/state': async () => ({ stale: false, unrated: 0, plans: 0 }),
+    'contacts/list': async () => ({ contacts: [], total: 0 }),
     'alerts/list': async () => [],
     'alerts/calls': async () => [],
     'alerts/acknowledge': async (req) => ({ acknowledged: req.ids?.length ?? 0 }),
@@ -113,6 +114,9 @@ export function makeRow(i: number, overrides: Partial<CallRow> = {}): CallRow {
     cost_status: 'not_billable',
     cost_currency: '',
     rate_destination: '',
+    dst_line: '',
+    callee_name: '',
+    answered_by_name: '',
     ...overrides,
   };
 }

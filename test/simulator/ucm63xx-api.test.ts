@@ -104,6 +104,38 @@ describe('UCM63xx cdrapi', () => {
   });
 });
 
+describe('UCM63xx listAccount', () => {
+  it('lists the office\'s extensions with their full names, a page at a time, sorted as asked', async () => {
+    const cookie = await login(sim);
+    const request = { action: 'listAccount', cookie, options: 'extension,fullname', sidx: 'extension', sord: 'asc' };
+    const first = await apiJson(sim, { ...request, item_num: '8', page: '1' });
+    expect(first.status).toBe(0);
+    expect(first.response).toMatchObject({ total_page: 3, page: 1, total_item: 20 });
+    const accounts = first.response?.account as { extension: string; fullname: string }[];
+    expect(accounts.slice(0, 2)).toEqual([
+      { extension: '1000', fullname: 'José Núñez' },
+      { extension: '1001', fullname: 'Zoë Ångström' },
+    ]);
+    expect(accounts).toHaveLength(8);
+    const last = await apiJson(sim, { ...request, item_num: '8', page: '3' });
+    expect((last.response?.account as unknown[]).map((a) => (a as { extension: string }).extension)).toEqual(['1016', '1017', '1018', '1019']);
+    const descending = await apiJson(sim, { ...request, sord: 'desc', item_num: '1', page: '1' });
+    expect(descending.response?.account).toEqual([{ extension: '1019', fullname: 'Conference Phone' }]);
+  });
+
+  it('answers -6 without a valid cookie, and -47 when the API user may not read the list while cdrapi works', async () => {
+    expect((await apiJson(sim, { action: 'listAccount', cookie: 'sid-none', item_num: '10', page: '1' })).status).toBe(-6);
+    const closed = await startSimulator({ calls: 5, accountList: false });
+    try {
+      const cookie = await login(closed);
+      expect(await apiJson(closed, { action: 'listAccount', cookie, item_num: '10', page: '1' })).toEqual({ status: -47 });
+      expect((await apiJson(closed, { action: 'cdrapi', cookie, format: 'json', numRecords: '1' })).status).toBe(0);
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
 describe('faults', () => {
   it('answers -45 with a retry time after rate-limit-next, once', async () => {
     const cookie = await login(sim);

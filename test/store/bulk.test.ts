@@ -277,6 +277,8 @@ describe('opening a cache made by an earlier release', () => {
       'called_countries',
       'calls_for_reports',
       'calls_for_top',
+      'contacts',
+      'contacts_forget_pbx',
       'import_merges',
       'import_merges_by_call',
       'rate_plans',

@@ -30,6 +30,8 @@ export function toSchema7(path: string): void {
         });
       }
       raw.prepare("DELETE FROM settings WHERE key = 'records.compact_after'").run();
+      // Schema 11's phonebook did not exist either: its step learns the names again.
+      raw.exec('DROP TRIGGER IF EXISTS contacts_forget_pbx; DROP TABLE IF EXISTS contacts;');
       raw.pragma('user_version = 7');
     })();
     raw.pragma('wal_checkpoint(TRUNCATE)');

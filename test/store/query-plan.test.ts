@@ -5,6 +5,7 @@ import { openConnection } from '../../main/store/db.js';
 import type { Db } from '../../main/store/db-type.js';
 import type { ProbeLimits } from '../../main/store/plan.js';
 import { buildPageQuery, buildTotalsQuery, type BuiltQuery } from '../../main/store/query.js';
+import { EVERY_PBX } from '../../main/store/contacts.js';
 import type { Store } from '../../main/store/types.js';
 import { flatCall } from '../support/calls.js';
 import { addPbx, tempStore } from '../support/store.js';
@@ -41,6 +42,8 @@ beforeAll(() => {
     }),
   );
   store.calls.ingest(pbx, calls, { origin: 'sync' });
+  // A rare number with a phonebook name: a search for the name finds its calls.
+  store.contacts.importContacts(EVERY_PBX, [{ number: '0891555', name: 'Quirin Xaver' }], { replace: false });
   db = openConnection(join(store.path));
 });
 afterAll(() => {
@@ -131,6 +134,20 @@ describe('first page, newest first', () => {
     expect(plan).toMatch(/calls_fts VIRTUAL TABLE INDEX/);
   });
 
+  it('finds the calls of a rare phonebook name through the number indexes and the text index, by id', () => {
+    const plan = pagePlan({ search: 'quirin' });
+    expect(plan).toMatch(/SEARCH c USING INDEX calls_by_id \(id=\?\)/);
+    expect(plan).toMatch(/calls_fts VIRTUAL TABLE INDEX/);
+    // Each number column through an index led by it (calls_for_top leads with src too).
+    expect(plan).toMatch(/SEARCH calls USING (COVERING )?INDEX calls_(by_src|for_top) \(src=\?\)/);
+    expect(plan).toMatch(/SEARCH calls USING (COVERING )?INDEX calls_by_dst \(dst=\?\)/);
+    expect(plan).toMatch(/SEARCH calls USING (COVERING )?INDEX calls_by_answered_by \(answered_by=\?\)/);
+    expect(plan).not.toMatch(/SCAN c\b|SCAN calls\b/);
+    // Only PBXs with calls are looked at: Other has none.
+    expect(plan.match(/calls_by_dst/g)).toHaveLength(1);
+    expect(countPlan({ search: 'quirin' })).toMatch(/^SEARCH c USING COVERING INDEX calls_by_id \(id=\?\)/);
+  });
+
   it('tests a common caller name in each row while walking newest first, instead of collecting every match', () => {
     const plan = pagePlan({ caller_name: 'anna' });
     expect(plan).toMatch(/SCAN c USING INDEX calls_by_start/);
@@ -198,6 +215,8 @@ describe('either plan, the same answer', () => {
     { caller_name: 'zygm' },
     { search: 'trunk_a' },
     { search: '0891555 zyg' },
+    { search: 'quirin' },
+    { search: 'xav', status: ['ANSWERED'] },
     { callee: '0891@' },
     { caller: '030@', src_trunk: ['trunk_a'] },
     { action_type: ['DIAL', 'QUEUE'], status: ['ANSWERED'] },

@@ -33,6 +33,7 @@ function schema3Cache(): void {
   }
   const raw = new Database(db);
   raw.exec(`
+    DROP TRIGGER contacts_forget_pbx; DROP TABLE contacts;
     DROP TABLE alert_calls; DROP TABLE alerts; DROP TABLE called_countries; DROP TABLE watch_state;
     DELETE FROM settings WHERE key = 'alerts.evaluated_id';
     ALTER TABLE pbx DROP COLUMN sync_every; ALTER TABLE pbx DROP COLUMN business_hours;

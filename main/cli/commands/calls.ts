@@ -54,6 +54,9 @@ const ROW_FIELDS = [
   'cost_status',
   'cost_currency',
   'rate_destination',
+  'dst_line',
+  'callee_name',
+  'answered_by_name',
 ] as const satisfies readonly (keyof CallRow)[];
 
 function csvCellText(field: (typeof ROW_FIELDS)[number], row: CallRow): string {

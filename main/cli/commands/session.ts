@@ -34,13 +34,19 @@ function costText(cost: CallCost): string {
   );
 }
 
+/** ` "Name"` after a number that has one. */
+function named(name: string): string {
+  return name ? ` "${name}"` : '';
+}
+
 export function sessionText(detail: SessionDetail): string {
   const c = detail.call;
   const summary = [
     `Session   ${c.session}`,
     `PBX       ${c.pbx}`,
     `Start     ${c.start.replace('T', ' ')} (${c.start_utc})`,
-    `Call      ${c.src}${c.caller_name ? ` "${c.caller_name}"` : ''} -> ${c.dst}${c.answered_by ? `, answered by ${c.answered_by}` : ''}`,
+    `Call      ${c.src}${named(c.caller_name)} -> ${c.dst_line ? `${c.dst_line} (dst ${c.dst})` : c.dst}${named(c.callee_name)}` +
+      `${c.answered_by ? `, answered by ${c.answered_by}${named(c.answered_by_name)}` : ''}`,
     `Status    ${c.disposition || '-'}, ${c.direction}, ${c.action_type || '-'}`,
     `Outcome   ${c.outcome}, route ${describeRoute(c.route) || '-'}`,
     `Duration  call ${hms(c.duration)}, talk ${hms(c.billsec)}`,

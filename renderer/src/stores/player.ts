@@ -23,10 +23,11 @@ export interface NowPlaying {
 }
 
 /** The part of a call the player needs: which recording of which call, and what to call it. */
-export type PlayedCall = Pick<CallRow, 'id' | 'session' | 'pbx'> & Partial<Pick<CallRow, 'src' | 'dst' | 'start'>>;
+export type PlayedCall = Pick<CallRow, 'id' | 'session' | 'pbx'> & Partial<Pick<CallRow, 'src' | 'dst' | 'dst_line' | 'start'>>;
 
-function describeCall(call: PlayedCall, callee?: string): string {
-  const to = callee ?? call.dst ?? '';
+/** The callee as the screens name it: an analog call's line rather than its `s` (CallRow.dst_line). */
+function describeCall(call: PlayedCall): string {
+  const to = call.dst_line || call.dst || '';
   const parties = call.src || to ? `${call.src ?? ''} → ${to}` : `Session ${call.session}`;
   return call.start ? `${parties} · ${formatWallClock(call.start)}` : parties;
 }
@@ -85,11 +86,10 @@ export const usePlayerStore = defineStore('player', () => {
     error.value = describeError(toApiError(e));
   }
 
-  /** `callee`: the callee as the screen names it (an analog line rather than `s`). */
-  async function open(call: PlayedCall, recording: string, autoplay = true, callee?: string): Promise<void> {
+  async function open(call: PlayedCall, recording: string, autoplay = true): Promise<void> {
     const gen = ++generation;
     unload();
-    current.value = { call_id: call.id, session: call.session, recording, name: recordingName(recording), call: describeCall(call, callee) };
+    current.value = { call_id: call.id, session: call.session, recording, name: recordingName(recording), call: describeCall(call) };
     status.value = 'loading';
     position.value = 0;
     duration.value = 0;
