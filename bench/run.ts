@@ -142,7 +142,7 @@ for (const part of o.parts) {
     results.push(await runPart('ingest-generate', { calls: o.calls, batch: o.batch, db }));
     results.push(await runPart('ingest-baseline', { calls: o.calls, batch: o.batch, db: join(o.data, 'baseline.sqlite') }));
     results.push(await runPart('ingest-store', { calls: o.calls, batch: o.batch, db }));
-    // Three ingests of a fifth of the calls: enough for the indexes' steady cost, in about half the time of one full ingest.
+    // Eight ingests of a fifth of the calls: enough for the indexes' steady cost, the faster of two runs per variant.
     results.push(await runPart('ingest-profile', { calls: Math.max(o.batch, Math.round(o.calls / 5)), batch: o.batch, db: join(o.data, 'profile.sqlite') }));
   } else if (part === 'queries') {
     results.push(await runPart('queries', { db, runs: o.runs }));

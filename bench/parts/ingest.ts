@@ -112,11 +112,13 @@ function objectSizes(path: string): Record<string, number> {
 }
 
 /** What the ingest profile leaves out of the schema, to see what that part of the writing costs. */
-type ProfileVariant = 'store' | 'no-call-indexes' | 'no-report-indexes' | 'no-text-index';
+type ProfileVariant = 'store' | 'no-call-indexes' | 'no-report-index' | 'no-text-index';
 
 function ingestVariant(args: IngestArgs, variant: ProfileVariant): number {
   removeDb(args.db);
-  openStore(args.db).close();
+  // Opened first: an opening rebuilds indexes that look set aside by a load (bulk.ts), so the schema is
+  // cut down afterwards, on a second connection, while the store stays open.
+  const store = openStore(args.db);
   const raw = new Database(args.db);
   if (variant === 'no-call-indexes') {
     const names = raw
@@ -124,14 +126,14 @@ function ingestVariant(args: IngestArgs, variant: ProfileVariant): number {
       .pluck()
       .all();
     for (const name of names) raw.exec(`DROP INDEX ${name}`);
-  } else if (variant === 'no-report-indexes') {
-    raw.exec('DROP INDEX calls_for_reports; DROP INDEX calls_for_top');
+  } else if (variant === 'no-report-index') {
+    // What reports keep in indexes: calls_for_reports, and the outcome and caller name calls_by_src carries for them.
+    raw.exec('DROP INDEX calls_for_reports; DROP INDEX calls_by_src; CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num)');
   } else if (variant === 'no-text-index') {
     // A plain table takes the rows the text index would: the trigram index itself is what is left out.
     raw.exec('DROP TABLE calls_fts; CREATE TABLE calls_fts (rowid INTEGER PRIMARY KEY, name TEXT, text TEXT)');
   }
   raw.close();
-  const store = openStore(args.db);
   const pbx = store.profiles.save({ name: 'bench', url: 'https://127.0.0.1:8443', api: 'legacy', user: 'bench', tz: TZ });
   let ms = 0;
   for (const batch of batches(args.calls, args.batch)) ms += timeMs(() => store.calls.ingest(pbx.id, batch, { origin: 'sync' }));
@@ -142,14 +144,15 @@ function ingestVariant(args: IngestArgs, variant: ProfileVariant): number {
 
 /**
  * Where ingest's time goes, on a smaller run of the same calls: the product path, the same without
- * the indexes of calls, without the two indexes kept for reports, without the text index, the preparation alone (JavaScript: times,
+ * the indexes of calls, without what the indexes hold for reports, without the text index, the preparation alone (JavaScript: times,
  * outcome, route, coding the records), the outcome and route alone (what reports need judged at
  * ingest) and the plain insert of the same records.
  */
 export function ingestProfile(args: IngestArgs): void {
   const figures: Record<string, number> = { calls: args.calls };
-  for (const variant of ['store', 'no-call-indexes', 'no-report-indexes', 'no-text-index'] as const) {
-    figures[`${variant}_seconds`] = ingestVariant(args, variant);
+  // Each variant twice, the faster run kept: the differences sought are a few percent.
+  for (const variant of ['store', 'no-call-indexes', 'no-report-index', 'no-text-index'] as const) {
+    figures[`${variant}_seconds`] = Math.min(ingestVariant(args, variant), ingestVariant(args, variant));
   }
   const encoder = new RecordEncoder();
   let prepareMs = 0;

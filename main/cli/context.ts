@@ -68,7 +68,10 @@ export async function withStore<T>(
     }
   }
   // `deferUpgrade` (serve): the records of an older cache are converted in the background instead.
-  const store = openStore(ctx.dbPath, options.deferUpgrade === true ? { deferUpgrade: true } : { onUpgrade: upgradeReporter(ctx) });
+  const onMigrate = (from: number, to: number): void => {
+    ctx.io.stderr.write(`ucmcdr: bringing the cache from schema ${from} up to ${to} (about 20 s per million calls)\n`);
+  };
+  const store = openStore(ctx.dbPath, options.deferUpgrade === true ? { deferUpgrade: true, onMigrate } : { onUpgrade: upgradeReporter(ctx), onMigrate });
   try {
     return await fn(store);
   } finally {

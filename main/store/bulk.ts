@@ -36,7 +36,7 @@ import type { BulkLoad } from './types.js';
 
 const MARKER_KEY = 'bulk_load';
 
-const SWAPPED_NAMES = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by', 'calls_for_top'];
+const SWAPPED_NAMES = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by'];
 
 /** FTS5's own defaults, written back when a load ends (the options persist in the table). */
 const FTS_DEFAULT_AUTOMERGE = 4;

@@ -3,6 +3,7 @@ import { finishAbandonedLoad } from './bulk.js';
 import { createCalls } from './calls.js';
 import { createContacts } from './contacts.js';
 import { openConnection, upgradeSchema } from './db.js';
+import { SCHEMA_VERSION } from './migrations.js';
 import type { Db } from './db-type.js';
 import { createFieldSets } from './field-sets.js';
 import { createImportLog } from './imports.js';
@@ -31,6 +32,12 @@ export interface OpenStoreOptions {
    * serve` do this, so their window shows the progress instead of nothing for a minute.
    */
   deferUpgrade?: boolean;
+  /**
+   * Called before the schema steps of a cache that holds calls and was made by an earlier release
+   * (`from` and `to` are schema versions): some steps rebuild an index or rewrite rows, seconds per
+   * million calls, before the cache opens. The CLI says so.
+   */
+  onMigrate?: (from: number, to: number) => void;
 }
 
 /**
@@ -42,6 +49,10 @@ export interface OpenStoreOptions {
 function openReady(path: string, options: OpenStoreOptions): Db {
   const db = openConnection(path);
   try {
+    const from = db.pragma('user_version', { simple: true }) as number;
+    if (options.onMigrate !== undefined && from > 0 && from < SCHEMA_VERSION && db.prepare('SELECT 1 FROM calls LIMIT 1').get() !== undefined) {
+      options.onMigrate(from, SCHEMA_VERSION);
+    }
     upgradeSchema(db);
     finishAbandonedLoad(db);
     if (options.deferUpgrade !== true) compactRecords(db, options.onUpgrade);

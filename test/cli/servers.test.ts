@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, collector, type CliOutcome } from './helpers.js';
 import { tempDir } from '../support/fs.js';
+import { SCHEMA_VERSION } from '../../main/store/migrations.js';
 import { cacheContent, schema7Cache } from '../store/legacy-cache.js';
 
 const tmp = tempDir('ucmcdr-servers-');
@@ -92,10 +93,22 @@ describe('ucmcdr serve', () => {
     const stopped = await server.stop();
     expect(stopped.code).toBe(0);
     const lines = stopped.stderr.split('\n');
+    expect(lines).toContain(`ucmcdr: bringing the cache from schema 7 up to ${SCHEMA_VERSION} (about 20 s per million calls)`);
     expect(lines).toContain('Upgrading the cache to the compact record form in the background: 200 calls to convert.');
     expect(lines.some((line) => /^The cache is upgraded \(\d+ s\)\.$/.test(line))).toBe(true);
     // Not the foreground conversion of the other commands.
     expect(stopped.stderr).not.toContain('ucmcdr: upgrading the cache');
+  });
+
+  it('says once, before a command, that it brings an older cache up to date', async () => {
+    const old = join(tmp.dir, 'older.sqlite');
+    schema7Cache(old, 20);
+    const first = await cli(['--db', old, 'calls', '--limit', '1', '--format', 'json']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe(`ucmcdr: bringing the cache from schema 7 up to ${SCHEMA_VERSION} (about 20 s per million calls)\n`);
+    const again = await cli(['--db', old, 'calls', '--limit', '1', '--format', 'json']);
+    expect(again.stdout).toBe(first.stdout);
+    expect(again.stderr).toBe('');
   });
 
   it('says how to build the UI when the folder holds none', async () => {

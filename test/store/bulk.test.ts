@@ -107,9 +107,11 @@ const SCHEMA_9_INDEX_SQL = {
   calls_by_start:
     'CREATE INDEX calls_by_start ON calls (\n      start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,\n      src_trunk_name, dst_trunk_name, account_code, outcome\n    )',
 };
-/** Schema 10 drops calls_by_action_kind. */
+/** Schema 10 drops calls_by_action_kind and calls_for_top, and builds calls_by_src with the outcome and caller name at its end. */
 const { calls_by_action_kind: _dropped, ...SCHEMA_1_INDEX_SQL_KEPT } = SCHEMA_1_INDEX_SQL;
-const SCHEMA_INDEX_SQL: Record<string, string> = { ...SCHEMA_1_INDEX_SQL_KEPT, ...SCHEMA_5_INDEX_SQL, ...SCHEMA_9_INDEX_SQL };
+const { calls_for_top: _replaced, ...SCHEMA_5_INDEX_SQL_KEPT } = SCHEMA_5_INDEX_SQL;
+const SCHEMA_10_INDEX_SQL = { calls_by_src: 'CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num, outcome, caller_name)' };
+const SCHEMA_INDEX_SQL: Record<string, string> = { ...SCHEMA_1_INDEX_SQL_KEPT, ...SCHEMA_5_INDEX_SQL_KEPT, ...SCHEMA_9_INDEX_SQL, ...SCHEMA_10_INDEX_SQL };
 const FRESH_INDEXES = { ...SCHEMA_INDEX_SQL, sqlite_autoindex_calls_1: null };
 
 function expectFinished(path: string): void {
@@ -118,7 +120,7 @@ function expectFinished(path: string): void {
   expect(ftsOptions(path)).toEqual({ automerge: 4, crisismerge: 16 });
 }
 
-const SWAPPED = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by', 'calls_for_top'];
+const SWAPPED = ['calls_by_src', 'calls_by_dst', 'calls_by_answered_by'];
 
 function expectStandIns(path: string): void {
   const sql = indexSql(path);
@@ -262,8 +264,9 @@ describe('opening a cache made by an earlier release', () => {
       if (altered.includes(name)) expect(after[name]?.rootpage, name).toBe(object.rootpage);
       // Schema 9 builds calls_by_start anew, one column wider.
       else if (name === 'calls_by_start') expect(after[name]?.sql, name).toBe(SCHEMA_9_INDEX_SQL.calls_by_start);
-      // Schema 10 drops it.
+      // Schema 10 drops one and builds the other anew, two columns wider.
       else if (name === 'calls_by_action_kind') expect(after[name], name).toBeUndefined();
+      else if (name === 'calls_by_src') expect(after[name]?.sql, name).toBe(SCHEMA_10_INDEX_SQL.calls_by_src);
       else expect(after[name], name).toEqual(object);
     }
     const added = Object.keys(after).filter((name) => !(name in before));
@@ -276,7 +279,6 @@ describe('opening a cache made by an earlier release', () => {
       'call_conflicts_by_import',
       'called_countries',
       'calls_for_reports',
-      'calls_for_top',
       'contacts',
       'contacts_forget_pbx',
       'import_merges',

@@ -41,12 +41,14 @@ function schema3Cache(): void {
     ALTER TABLE pbx DROP COLUMN country_code; ALTER TABLE pbx DROP COLUMN national_prefix; ALTER TABLE pbx DROP COLUMN international_prefix;
     ALTER TABLE calls DROP COLUMN cost_status; ALTER TABLE calls DROP COLUMN cost_e4;
     ALTER TABLE calls DROP COLUMN rate_plan_id; ALTER TABLE calls DROP COLUMN rate_id;
-    DROP INDEX calls_for_reports; DROP INDEX calls_for_top;
+    DROP INDEX calls_for_reports; DROP INDEX IF EXISTS calls_for_top;
     DROP INDEX calls_by_start;
     CREATE INDEX calls_by_start ON calls (
       start_utc, id, start_wall, pbx_id, disposition, direction, action_kind, has_recording, nat, billsec, duration,
       src_trunk_name, dst_trunk_name, account_code
     );
+    DROP INDEX calls_by_src;
+    CREATE INDEX calls_by_src ON calls (src, start_utc, id, billsec, src_num);
     ALTER TABLE calls DROP COLUMN outcome; ALTER TABLE calls DROP COLUMN route;
     PRAGMA user_version = 3;
   `);
