@@ -506,7 +506,8 @@ export interface ImportUndoResult {
   restored: number;
 }
 
-export const EXPORT_FIELDS = [
+/** The columns of the UCM's own CDR export, in its order. */
+export const UCM_EXPORT_FIELDS = [
   'account_code',
   'session',
   'action_owner',
@@ -534,6 +535,10 @@ export const EXPORT_FIELDS = [
   'uniqueid',
   'userfield',
   'nat',
+] as const;
+
+/** The columns this app adds after the UCM's: values derived from the records; a re-import drops them. */
+export const VIEWER_EXPORT_FIELDS = [
   'pbx',
   'direction',
   'recordings',
@@ -546,6 +551,8 @@ export const EXPORT_FIELDS = [
   'callee_name',
   'answer_by_name',
 ] as const;
+
+export const EXPORT_FIELDS = [...UCM_EXPORT_FIELDS, ...VIEWER_EXPORT_FIELDS] as const;
 export type ExportField = (typeof EXPORT_FIELDS)[number];
 
 /** csv: the UCM's own form; json; xlsx: an Excel workbook with typed cells. */

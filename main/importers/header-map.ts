@@ -1,4 +1,6 @@
+import { VIEWER_EXPORT_FIELDS } from '../../preload/api.js';
 import { AppError } from '../errors.js';
+import { exportFieldLabel } from '../export/fields.js';
 
 /**
  * Column headers of CDR files mapped to the cdrapi field names. UCM web-page exports use the human
@@ -127,19 +129,7 @@ export function validateUserMapping(mapping: unknown): Map<string, string> {
  * Columns this app's own CSV export adds after the UCM's (main/export/fields.ts): values derived from
  * the records, not records. Re-importing an export must not store them as fields of the call.
  */
-const DERIVED_EXPORT_COLUMNS = new Set([
-  'pbx',
-  'direction',
-  'recordings',
-  'outcome',
-  'route',
-  'cost',
-  'coststatus',
-  'costcurrency',
-  'ratedestination',
-  'calleename',
-  'answerbyname',
-]);
+const DERIVED_EXPORT_COLUMNS = new Set(VIEWER_EXPORT_FIELDS.flatMap((field) => [normalizeHeaderName(field), normalizeHeaderName(exportFieldLabel(field))]));
 
 /** The key of a column that is read but not stored (see DERIVED_EXPORT_COLUMNS). */
 export const DROPPED_COLUMN = '';
