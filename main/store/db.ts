@@ -75,9 +75,12 @@ export function openConnection(path: string): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     // Queries scan compact indexes of up to millions of entries; a larger page cache and memory-mapped
-    // reads keep repeated first-page and count queries off the read() path.
+    // reads keep repeated first-page and count queries off the read() path. Reports scan the calls
+    // table itself (305 MB at a million calls): mapping the first 1 GB of the file instead of 256 MB
+    // took whole-cache groups from 285 to 235 ms and extensions from 615 to 545 ms on the bench cache.
+    // The mapped pages are the file's, shared with the OS cache, not memory of the process's own.
     db.pragma('cache_size = -65536');
-    db.pragma('mmap_size = 268435456');
+    db.pragma('mmap_size = 1073741824');
     db.pragma('temp_store = MEMORY');
     // Another process may have migrated the file between the probe and this open.
     const version = db.pragma('user_version', { simple: true }) as number;
