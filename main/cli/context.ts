@@ -50,7 +50,7 @@ export async function withStore<T>(
   ctx: CliContext,
   mode: 'read' | 'write',
   fn: (store: Store) => Promise<T> | T,
-  options: { deferUpgrade?: boolean } = {},
+  options: { deferUpgrade?: boolean; mapBytes?: number } = {},
 ): Promise<T> {
   if (!existsSync(ctx.dbPath)) {
     if (mode === 'read') {
@@ -71,7 +71,11 @@ export async function withStore<T>(
   const onMigrate = (from: number, to: number): void => {
     ctx.io.stderr.write(`ucmcdr: bringing the cache from schema ${from} up to ${to} (about 20 s per million calls)\n`);
   };
-  const store = openStore(ctx.dbPath, options.deferUpgrade === true ? { deferUpgrade: true, onMigrate } : { onUpgrade: upgradeReporter(ctx), onMigrate });
+  const store = openStore(ctx.dbPath, {
+    ...(options.deferUpgrade === true ? { deferUpgrade: true } : { onUpgrade: upgradeReporter(ctx) }),
+    onMigrate,
+    ...(options.mapBytes !== undefined ? { mapBytes: options.mapBytes } : {}),
+  });
   try {
     return await fn(store);
   } finally {

@@ -116,6 +116,8 @@ Examples:
           throw new AppError('BAD_INPUT', `Cannot import "${file}": no such file.`, { file });
         }
       });
+      // A whole file written, then every new call read by the alert rules: through a memory map those
+      // pages would count as the command's memory (1 GB at a million calls); read() keeps to the page cache.
       await withStore(ctx, 'write', async (store) => {
         if (o.pbx !== undefined) requirePbx(store, o.pbx);
         const { importFiles } = await import('../../importers/index.js');
@@ -144,6 +146,6 @@ Examples:
           const code = (stopped[0] ?? refused[0])?.error?.code ?? 'BAD_FILE';
           throw new AppError(code, parts.join('. '));
         }
-      });
+      }, { mapBytes: 0 });
     });
 }
