@@ -562,7 +562,7 @@ function leanSection(run: BenchRun): string | null {
       'against 168, but about 35 µs a record more at ingest (+110 s a million), so it was not kept. A cache from ' +
       'before is converted at its first opening in batches of 20,000 calls that survive kill -9, then vacuumed: the ' +
       '1M-call cache took 59 s and went from 3,418 to 1,498 MB. Schema 10 drops `calls_by_action_kind` (28 MB), which ' +
-      'no query used any more, and `calls_for_top` (35 MB), whose columns `calls_by_src` now carries (+11 MB); schema 9 ' +
+      'no query used any more, and `calls_for_top` (35 MB), whose columns `calls_by_src` now carries (+14 MB); schema 9 ' +
       'adds the outcome to `calls_by_start` (about 1 MB).',
     ...leanProfile(run),
     '**Why the cache is not smaller than the plain table.** The records themselves (`legs` and its key) take less than ' +
@@ -589,7 +589,15 @@ function leanSection(run: BenchRun): string | null {
       'preparing run on a worker thread beside them. `.import` writes one table with no index and no check. Memory, ' +
       'sampled every 200 ms: 200-320 MB while reading (two JavaScript heaps, the parser\'s and the writer\'s, and ' +
       'SQLite\'s 64 MB page cache), then the alert rules over the new calls: they read every new call and took the ' +
-      'peak to 425 MB; they now read only the outbound calls they look at (425 -> 361 MB at 200,000 rows).',
+      'peak to 425 MB; they now read only the outbound calls they look at (425 -> 361 MB at 200,000 rows), and ' +
+      '`ucmcdr import` maps none of the cache into memory (every page the alert rules read after the load counted ' +
+      'as its memory through the map: 1,031 MB at a million rows with a 1 GB map, 358 MB without). What is left above ' +
+      '300 MB is the reading phase: the parser\'s and the writer\'s heaps and the page cache.',
+    '**Where the window\'s 400 ms went.** The slow samples came with a fault of the probe: it wrote ' +
+      '`has_recording=true` into the address, which the window refuses (it writes `yes`/`no`), so that step never ' +
+      'drew a count and held the probe for 3,000 frames (50 s) of a run whose other steps it then followed. The ' +
+      'probe now writes addresses with the renderer\'s own writer (`writeFilterParams`); the remaining time is the ' +
+      'first page, then the count, asked once the page has answered (the service answers one query at a time).',
   ].join('\n\n');
 }
 
