@@ -1,14 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, CallFilter } from '../../preload/api.js';
 import { openStore } from '../../main/store/store.js';
 import { cli } from '../cli/helpers.js';
 import { flatCall } from '../support/calls.js';
-import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
+import { keepShot, startHarness, type Harness } from './harness.js';
 
 /**
  * Keeping watch in Chromium against the web mode, as an office manager meets it: a cache where a
@@ -22,8 +21,6 @@ import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
 
 const UI_TIMEOUT = 20_000;
 const TRUNK = 'CarrierOne SIP';
-const DOCS_SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
-
 const work = mkdtempSync(join(tmpdir(), 'ucm-alerts-'));
 const db = join(work, 'cache.sqlite');
 let h: Harness;
@@ -95,15 +92,6 @@ async function badgeCount(): Promise<string | null> {
   return (await badge.count()) === 0 ? '0' : badge.getAttribute('data-count');
 }
 
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
-function keepShot(name: string): void {
-  mkdirSync(DOCS_SHOTS, { recursive: true });
-  copyFileSync(join(SHOTS_DIR, `${name}.png`), join(DOCS_SHOTS, `${name}.png`));
-}
 
 async function pageFits(): Promise<{ scrolled: number; height: number; width: number }> {
   return h.page.evaluate(`(() => {
@@ -198,7 +186,7 @@ describe('alerts in the browser', () => {
   it('opens exactly those calls in the call list', async () => {
     await byTestId('alert-open-in-calls').click();
     await byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT });
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(3);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(3);
     const filter: CallFilter = { pbx: ['office'], from: '2024-03-05T10:00:00', to: '2024-03-05T11:05:00', direction: ['outbound'], dst_trunk: [TRUNK] };
     // The period and trunk alone would take in the office call of 10:30; the numbers leave it out.
     expect(h.store.calls.totals(filter).count).toBe(4);

@@ -20,13 +20,8 @@ let demoId = 0;
 const byTestId = (id: string): Locator => h.page.getByTestId(id);
 
 /** The count the UI shows once it has settled on the current filter. */
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
 async function expectCount(expected: number): Promise<void> {
-  await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(expected);
+  await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(expected);
 }
 
 function totals(filter: CallFilter): number {

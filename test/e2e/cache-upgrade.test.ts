@@ -33,11 +33,6 @@ const beforeSpace = gate();
 
 const byTestId = (id: string): Locator => h.page.getByTestId(id);
 
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'ucm-e2e-upgrade-'));
   db = join(scratch, 'old.sqlite');
@@ -85,7 +80,7 @@ describe('a cache from before schema 8, opened by the web mode', () => {
     expect(cacheContent(db).legs.some((l) => l.type === 'text')).toBe(true);
     await byTestId('nav-calls').click();
     await byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT });
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(CALLS);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(CALLS);
     const row = h.page.getByTestId('call-row').first();
     await row.dblclick();
     await byTestId('session-panel').waitFor({ timeout: UI_TIMEOUT });
@@ -108,7 +103,7 @@ describe('a cache from before schema 8, opened by the web mode', () => {
 
     const session = h.store.calls.page({ filter: {}, limit: 1 }).rows[0]!.session;
     await byTestId('filter-search').fill(session);
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(1);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(1);
     expect(await h.page.getByTestId('call-row').first().getAttribute('data-session')).toBe(session);
   });
 });

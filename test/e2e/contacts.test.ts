@@ -1,13 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallRow } from '../../preload/api.js';
 import { generateCalls } from '../../main/simulator/generator.js';
 import { openStore } from '../../main/store/store.js';
-import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
+import { keepShot, startHarness, type Harness } from './harness.js';
 
 /**
  * Names for numbers in Chromium against the web mode: office traffic whose extensions' names the cache
@@ -17,8 +16,6 @@ import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
  */
 
 const UI_TIMEOUT = 20_000;
-const DOCS_SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
-
 const work = mkdtempSync(join(tmpdir(), 'ucm-contacts-'));
 const db = join(work, 'cache.sqlite');
 let h: Harness;
@@ -28,15 +25,6 @@ const CUSTOMER_NAME = 'Müller & Söhne GmbH';
 
 const byTestId = (id: string): Locator => h.page.getByTestId(id);
 
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
-function keepShot(name: string): void {
-  mkdirSync(DOCS_SHOTS, { recursive: true });
-  copyFileSync(join(SHOTS_DIR, `${name}.png`), join(DOCS_SHOTS, `${name}.png`));
-}
 
 beforeAll(async () => {
   const store = openStore(db);
@@ -97,7 +85,7 @@ describe('names for numbers in the browser', () => {
     // A wide window without the filter panel has room for names beside the numbers.
     await h.page.setViewportSize({ width: 1920, height: 1000 });
     await h.page.goto(`${h.server.url}#/calls?callee=${customer}`);
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(expected);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(expected);
     await byTestId('filters-toggle').click();
     const first = h.page.locator('[data-testid="call-row"][data-index="0"]');
     await expect.poll(() => first.getByTestId('row-callee').textContent(), { timeout: UI_TIMEOUT }).toBe(customer);
@@ -115,7 +103,7 @@ describe('names for numbers in the browser', () => {
     expect(byName).toBe(ofNumber);
     expect(byName).toBeGreaterThanOrEqual(expected);
     await h.page.goto(`${h.server.url}#/calls?search=s%C3%B6hne`);
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(byName);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(byName);
   });
 
   it('names an analog call after its line, in the table and the details, keeping `s` in the fields', async () => {

@@ -1,7 +1,6 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallFilter, CostsReport } from '../../preload/api.js';
@@ -9,7 +8,7 @@ import { lookupRate } from '../../main/rates/plans.js';
 import { generateCalls } from '../../main/simulator/generator.js';
 import { openStore } from '../../main/store/store.js';
 import { cli } from '../cli/helpers.js';
-import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
+import { keepShot, startHarness, type Harness } from './harness.js';
 
 /**
  * Call costs in Chromium against the web mode, as a billing clerk meets them: a cache of office traffic
@@ -21,8 +20,6 @@ import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
 
 const UI_TIMEOUT = 20_000;
 const TRUNK = 'CarrierOne SIP';
-const DOCS_SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
-
 // The generator dials 07/01/02/03 numbers (UK, national), 0044 and 0049: Germany has no row, so some
 // billable calls stay unrated, as they would with a sheet missing a destination.
 const SHEET = [
@@ -49,11 +46,6 @@ let officeId = 0;
 
 const byTestId = (id: string): Locator => h.page.getByTestId(id);
 
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
 function totals(filter: CallFilter): number {
   return h.store.calls.totals(filter).count;
 }
@@ -79,10 +71,6 @@ async function reportReady(kind: string): Promise<void> {
   await expect.poll(async () => `${await report.getAttribute('data-kind')}/${await report.getAttribute('data-state')}`, { timeout: UI_TIMEOUT }).toBe(`${kind}/ready`);
 }
 
-function keepShot(name: string): void {
-  mkdirSync(DOCS_SHOTS, { recursive: true });
-  copyFileSync(join(SHOTS_DIR, `${name}.png`), join(DOCS_SHOTS, `${name}.png`));
-}
 
 beforeAll(async () => {
   const store = openStore(db);
@@ -177,7 +165,7 @@ describe('call costs in the browser', () => {
     await byTestId('nav-calls').click();
     await byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT });
     await byTestId('filter-cost_status-rated').check();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(totals({ cost_status: ['rated'] }));
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(totals({ cost_status: ['rated'] }));
     const [first] = h.store.calls.page({ filter: { cost_status: ['rated'] }, limit: 1 }).rows;
     expect(first?.cost).not.toBeNull();
     const firstRow = h.page.locator('[data-testid="call-row"][data-index="0"]');
@@ -200,9 +188,9 @@ describe('call costs in the browser', () => {
   it('never shows a billable call without a rate as free: the notice lists them, marked unrated', async () => {
     const unrated = h.store.rates.state().unrated;
     await byTestId('filter-reset').click();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(totals({}));
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(totals({}));
     await byTestId('unrated-show').click();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(unrated);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(unrated);
     expect(await byTestId('filter-cost_status-unrated').isChecked()).toBe(true);
     expect((await h.page.locator('[data-testid="call-row"][data-index="0"]').getByTestId('row-cost').textContent())?.trim()).toBe('unrated');
     await byTestId('filter-reset').click();
@@ -243,7 +231,7 @@ describe('call costs in the browser', () => {
     expect(await row.locator('td').first().textContent()).toBe(TRUNK);
     await row.click();
     await byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT });
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(totals({ cost_status: ['rated'], dst_trunk: [TRUNK] }));
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(totals({ cost_status: ['rated'], dst_trunk: [TRUNK] }));
     await byTestId('filter-reset').click();
   });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
 /** Where each run leaves its screenshots; docs/screenshots/ holds a copy of the current ones. */
 export const SHOTS_DIR = join(root, 'test-results', 'screenshots');
+const DOCS_SHOTS = join(root, 'docs', 'screenshots');
+
+/** Copies this run's screenshot `name` over the one docs/ and the README show. */
+export function keepShot(name: string): void {
+  mkdirSync(DOCS_SHOTS, { recursive: true });
+  copyFileSync(join(SHOTS_DIR, `${name}.png`), join(DOCS_SHOTS, `${name}.png`));
+}
 
 export interface Harness {
   context: BrowserContext;
@@ -28,6 +35,8 @@ export interface Harness {
   /** A scratch folder removed at the end (downloads, files to upload). */
   work: string;
   screenshot(name: string): Promise<void>;
+  /** The call count the Calls screen shows (its data-count), -1 while none is shown; for expect.poll. */
+  shownCount: () => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -82,6 +91,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     work,
     async screenshot(name) {
       await page.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
+    },
+    shownCount: async () => {
+      const text = await page.getByTestId('calls-count').getAttribute('data-count');
+      return text === null || text === '' ? -1 : Number(text);
     },
     async close() {
       await context.close();

@@ -16,11 +16,6 @@ let branchId = 0;
 
 const byTestId = (id: string): Locator => h.page.getByTestId(id);
 
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
 /** A PBX nobody answers for (connection refused at once), with `n` calls cached as a sync would have. */
 function cachedPbx(name: string, n: number): number {
   const id = h.store.profiles.save({ name, url: 'https://127.0.0.1:9', api: 'auto', user: 'cdrapi', tz: 'Europe/Berlin', fingerprint: 'AA:BB' }).id;
@@ -78,7 +73,7 @@ describe('PBX profiles with cached calls, in the browser', () => {
 
   it('removes a PBX with its calls: the dialog names them, and the call list loses them', async () => {
     await byTestId('nav-calls').click();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(500);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(500);
     await goToPbx();
     await byTestId(`pbx-remove-${branchId}`).click();
     const dialog = byTestId('pbx-remove-dialog');
@@ -90,7 +85,7 @@ describe('PBX profiles with cached calls, in the browser', () => {
     await expect.poll(() => byTestId('pbx-card').count(), { timeout: UI_TIMEOUT }).toBe(1);
     expect(h.store.profiles.getByName('branch')).toBeNull();
     await byTestId('nav-calls').click();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(300);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(300);
   });
 
   it('removes a PBX keeping its calls as history: they stay in the list under the same name', async () => {
@@ -103,6 +98,6 @@ describe('PBX profiles with cached calls, in the browser', () => {
     expect(await byTestId(`pbx-sync-${officeId}`).count()).toBe(0);
     expect(h.store.profiles.get(officeId)).toMatchObject({ kind: 'import', url: '', fingerprint: null, calls: 300 });
     await byTestId('nav-calls').click();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(300);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(300);
   });
 });

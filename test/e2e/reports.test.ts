@@ -32,11 +32,6 @@ function missed(filter: CallFilter): MissedReport {
   return report;
 }
 
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
 /** Waits for the report of `kind` to be shown for the current request. */
 async function reportReady(kind: string): Promise<void> {
   const report = byTestId('report');
@@ -101,7 +96,7 @@ describe('reports in the browser', () => {
     expect(Number((await row.locator('td').nth(1).textContent())?.replace(/\D/g, ''))).toBe(expected);
     await row.click();
     await byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT });
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(expected);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(expected);
     expect(h.page.url()).toContain('#/calls?');
     expect(await byTestId('filter-from').inputValue()).toMatch(new RegExp(`^${day}T00:00(:00)?$`));
   });
@@ -111,7 +106,7 @@ describe('reports in the browser', () => {
     await byTestId('filter-from').dispatchEvent('change');
     await byTestId('filter-to').fill(PERIOD.to as string);
     await byTestId('filter-to').dispatchEvent('change');
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals(PERIOD).count);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals(PERIOD).count);
     await byTestId('nav-reports').click();
     await reportReady('activity');
     expect(await byTestId('filter-from').inputValue()).toMatch(/^2024-03-04T00:00(:00)?$/);
@@ -135,7 +130,7 @@ describe('reports in the browser', () => {
     await first.focus();
     await h.page.keyboard.press('Enter');
     await byTestId('calls-table').waitFor({ timeout: UI_TIMEOUT });
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(report.rows[0].attempts);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(report.rows[0].attempts);
     await h.page.goBack();
     await reportReady('missed');
   });

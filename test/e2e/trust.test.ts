@@ -1,10 +1,9 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatCall } from '../store/support.js';
-import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
+import { keepShot, startHarness, type Harness } from './harness.js';
 
 /**
  * "Trust in the cached history" in Chromium against the web mode: a spreadsheet-saved copy of a synced
@@ -15,18 +14,11 @@ import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
 const UI_TIMEOUT = 20_000;
 const SESSION = '1742026040123456-07917330699';
 const FILE = 'damaged.csv';
-const DOCS_SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
-
 let h: Harness;
 let callId = 0;
 
 const byTestId = (id: string): Locator => h.page.getByTestId(id);
 const historyRow = (): Locator => h.page.locator(`[data-testid="import-history-row"][data-file="${FILE}"]`);
-
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
 
 /** Synced calls of a PBX nobody answers for (connection refused at once), as a sync would have cached them. */
 function seedSynced(): void {
@@ -78,8 +70,7 @@ describe('a spreadsheet-saved copy of a synced call, imported back through the w
     await expect.poll(() => historyRow().getAttribute('data-state'), { timeout: UI_TIMEOUT }).toBe('done');
     expect(await historyRow().locator('th').textContent()).toBe(FILE);
     await h.screenshot('import-history');
-    mkdirSync(DOCS_SHOTS, { recursive: true });
-    copyFileSync(join(SHOTS_DIR, 'import-history.png'), join(DOCS_SHOTS, 'import-history.png'));
+    keepShot('import-history');
 
     const [cached] = h.store.calls.findSession(SESSION);
     expect(cached?.call).toMatchObject({ pbx: 'office', src: '07917330699', start: '2025-03-15T08:07:20', origin: 'sync' });
@@ -87,7 +78,7 @@ describe('a spreadsheet-saved copy of a synced call, imported back through the w
 
   it("shows what the file said in the call's details, beside what the cache keeps", async () => {
     await byTestId('nav-calls').click();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(6);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(6);
     // A click selects the row; a double click (or Enter) opens its details.
     await h.page.locator(`[data-testid="call-row"][data-session="${SESSION}"]`).dblclick();
     await expect.poll(() => byTestId('session-id').textContent(), { timeout: UI_TIMEOUT }).toBe(SESSION);
@@ -122,6 +113,6 @@ describe('a spreadsheet-saved copy of a synced call, imported back through the w
     await expect.poll(() => byTestId('session-id').textContent(), { timeout: UI_TIMEOUT }).toBe(SESSION);
     await expect.poll(() => byTestId('session-conflicts').count(), { timeout: UI_TIMEOUT }).toBe(0);
     expect(h.store.calls.session(callId)?.conflicts).toEqual([]);
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(6);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(6);
   });
 });

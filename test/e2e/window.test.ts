@@ -1,10 +1,9 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCalls } from '../../main/simulator/generator.js';
-import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
+import { keepShot, startHarness, type Harness } from './harness.js';
 
 /**
  * The Calls window at laptop sizes and its keys, on generated office traffic: the essential columns
@@ -15,7 +14,6 @@ import { SHOTS_DIR, startHarness, type Harness } from './harness.js';
 
 const UI_TIMEOUT = 20_000;
 const TZ = 'Europe/London';
-const DOCS_SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'screenshots');
 const SIZES = [
   [1024, 700],
   [1280, 800],
@@ -28,15 +26,6 @@ let h: Harness;
 let pbxId = 0;
 const byTestId = (id: string): Locator => h.page.getByTestId(id);
 
-async function shownCount(): Promise<number> {
-  const text = await byTestId('calls-count').getAttribute('data-count');
-  return text === null || text === '' ? -1 : Number(text);
-}
-
-function keepShot(name: string): void {
-  mkdirSync(DOCS_SHOTS, { recursive: true });
-  copyFileSync(join(SHOTS_DIR, `${name}.png`), join(DOCS_SHOTS, `${name}.png`));
-}
 
 interface Layout {
   page: { scrolled: number; height: number; width: number };
@@ -123,7 +112,7 @@ describe('the Calls window', () => {
     await byTestId('calls-no-match').waitFor({ timeout: UI_TIMEOUT });
     expect(await byTestId('session-panel').count()).toBe(0);
     await byTestId('filter-reset').click();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals({}).count);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals({}).count);
   });
 
   it('goes to the oldest call of the filtered set with End, and to the newest with Home', async () => {
@@ -132,7 +121,7 @@ describe('the Calls window', () => {
     expect(all.length).toBeGreaterThan(FIRST_PAGE);
     expect(all.length).toBeLessThan(1000);
     await byTestId('filter-direction-inbound').check();
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(all.length);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(all.length);
     const selected = h.page.locator('[data-testid="call-row"][aria-selected="true"]');
     await h.page.locator('[data-testid="call-row"][data-index="0"]').click();
     await h.page.keyboard.press('End');
@@ -144,7 +133,7 @@ describe('the Calls window', () => {
 
   it('checks a number pattern in its field while it is typed, and asks nothing until it is complete', async () => {
     const total = h.store.calls.totals({}).count;
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(total);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(total);
     const requests: string[] = [];
     const onRequest = (r: { url(): string; postData(): string | null }): void => {
       if (r.url().includes('/api/')) requests.push(r.postData() ?? '');
@@ -159,7 +148,7 @@ describe('the Calls window', () => {
       expect(await byTestId('calls-count').textContent()).not.toBe('…');
       await byTestId('filter-caller').pressSequentially('1002', { delay: 30 });
       await byTestId('filter-caller-hint').waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-      await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals({ caller: '1001,1002' }).count);
+      await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals({ caller: '1001,1002' }).count);
       const body = (await h.page.locator('body').textContent()) ?? '';
       expect(body).not.toContain('calls/page');
     } finally {
@@ -267,7 +256,7 @@ describe('the Calls window', () => {
   it('says "no recordings in these calls" when the filtered set has none, instead of downloading an empty archive', async () => {
     await h.page.goto(`${h.server.url}#/calls`);
     await byTestId('filter-has_recording').selectOption('no');
-    await expect.poll(shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals({ has_recording: false }).count);
+    await expect.poll(h.shownCount, { timeout: UI_TIMEOUT }).toBe(h.store.calls.totals({ has_recording: false }).count);
     await byTestId('export-open').click();
     await byTestId('export-dialog').waitFor({ timeout: UI_TIMEOUT });
     let downloads = 0;

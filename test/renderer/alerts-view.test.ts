@@ -1,4 +1,4 @@
-import { deferred, fakeApi, makeCost, makeLeg, makeRow, resetFakeApi } from './fake-api.js';
+import { deferred, fakeApi, makeCost, makeLeg, makeProfile, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -239,29 +239,14 @@ describe('the Alerts screen', () => {
   });
 });
 
-const profileStub: PbxProfile = {
-  id: 1,
-  name: 'office',
-  kind: 'pbx',
-  url: 'https://192.0.2.10:8443',
-  api: 'auto',
-  detected_api: null,
-  user: 'cdrapi',
-  tz: 'Europe/London',
-  model: '',
+const profileStub: PbxProfile = makeProfile({
   fingerprint: null,
-  ca_file: null,
-  has_password: true,
-  last_sync_at: null,
   last_sync_state: 'never',
-  last_sync_error: null,
   calls: 10,
   country_code: '44',
   national_prefix: '0',
   international_prefix: '00',
-  sync_every: 15,
-  business_hours: 'Mon-Fri 07:00-19:00',
-};
+});
 
 describe('the filter that opens an alert in the call list', () => {
   it('keeps to the PBX and period when the alert holds more calls than were listed', () => {

@@ -121,7 +121,6 @@ export function makeRow(i: number, overrides: Partial<CallRow> = {}): CallRow {
   };
 }
 
-/** A session's cost: not billable unless the test says otherwise. */
 /** A PBX profile as pbx/list returns it; tests override what they are about. */
 export function makeProfile(overrides: Partial<PbxProfile> = {}): PbxProfile {
   return {
@@ -150,6 +149,7 @@ export function makeProfile(overrides: Partial<PbxProfile> = {}): PbxProfile {
   };
 }
 
+/** A session's cost: not billable unless the test says otherwise. */
 export function makeCost(overrides: Partial<CallCost> = {}): CallCost {
   return {
     status: 'not_billable',

@@ -1,4 +1,4 @@
-import { deferred, emitProgress, fakeApi, makeRow, resetFakeApi } from './fake-api.js';
+import { deferred, emitProgress, fakeApi, makeProfile, makeRow, resetFakeApi } from './fake-api.js';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -30,29 +30,17 @@ function detail(plan: RatePlan, rows: RateRowView[]): RatePlanDetail {
 }
 
 function profile(name: string, id: number): PbxProfile {
-  return {
+  return makeProfile({
     id,
     name,
-    kind: 'pbx',
-    url: 'https://192.0.2.10:8443',
-    api: 'auto',
-    detected_api: null,
-    user: 'cdrapi',
-    tz: 'Europe/London',
-    model: '',
     fingerprint: null,
-    ca_file: null,
-    has_password: true,
-    last_sync_at: null,
     last_sync_state: 'never',
-    last_sync_error: null,
     calls: 10,
     country_code: '44',
     national_prefix: '0',
     international_prefix: '00',
     sync_every: 0,
-    business_hours: 'Mon-Fri 07:00-19:00',
-  };
+  });
 }
 
 const FRESH = { stale: false, unrated: 0, plans: 1 };
