@@ -69,12 +69,22 @@ export function ingestStore(args: IngestArgs): void {
  * no index, no derived values), in transactions of the same size.
  */
 export function ingestBaseline(args: IngestArgs): void {
+  const { calls, records, seconds } = plainInsert(args);
+  const bytes = dbBytes(args.db);
+  removeDb(args.db);
+  report({
+    part: 'ingest-baseline',
+    figures: { calls, records, seconds, calls_per_s: calls / seconds, db_mb: bytes / 1e6, peak_rss_mb: peakRssMb() },
+  });
+}
+
+/** The records of the generated calls through one prepared INSERT into a new plain table at `args.db`. */
+function plainInsert(args: IngestArgs): { calls: number; records: number; seconds: number } {
   removeDb(args.db);
   const db = new Database(args.db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  const columns = UCM63XX_FIELDS.map((f) => `"${f}" TEXT`).join(', ');
-  db.exec(`CREATE TABLE cdr (${columns})`);
+  db.exec(`CREATE TABLE cdr (${UCM63XX_FIELDS.map((f) => `"${f}" TEXT`).join(', ')})`);
   const insert = db.prepare(`INSERT INTO cdr VALUES (${UCM63XX_FIELDS.map(() => '?').join(', ')})`);
   const insertAll = db.transaction((rows: string[][]) => {
     for (const row of rows) insert.run(row);
@@ -90,12 +100,7 @@ export function ingestBaseline(args: IngestArgs): void {
     records += rows.length;
   }
   db.close();
-  const bytes = dbBytes(args.db);
-  removeDb(args.db);
-  report({
-    part: 'ingest-baseline',
-    figures: { calls, records, seconds: ms / 1000, calls_per_s: calls / (ms / 1000), db_mb: bytes / 1e6, peak_rss_mb: peakRssMb() },
-  });
+  return { calls, records, seconds: ms / 1000 };
 }
 
 /** Megabytes of pages per table and index (SQLite's dbstat) as `object_mb:NAME`: where a cache's size goes. */
@@ -163,22 +168,7 @@ export function ingestProfile(args: IngestArgs): void {
   }
   figures['prepare_seconds'] = prepareMs / 1000;
   figures['judge_seconds'] = judgeMs / 1000;
+  figures['plain_insert_seconds'] = plainInsert(args).seconds;
   removeDb(args.db);
-  const db = new Database(args.db);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(`CREATE TABLE cdr (${UCM63XX_FIELDS.map((f) => `"${f}" TEXT`).join(', ')})`);
-  const insert = db.prepare(`INSERT INTO cdr VALUES (${UCM63XX_FIELDS.map(() => '?').join(', ')})`);
-  const insertAll = db.transaction((rows: string[][]) => {
-    for (const row of rows) insert.run(row);
-  });
-  let plainMs = 0;
-  for (const batch of batches(args.calls, args.batch)) {
-    const rows = batch.flatMap((call) => recordsOf(call).map((record) => UCM63XX_FIELDS.map((f) => record[f] ?? '')));
-    plainMs += timeMs(() => insertAll(rows));
-  }
-  db.close();
-  removeDb(args.db);
-  figures['plain_insert_seconds'] = plainMs / 1000;
   report({ part: 'ingest-profile', figures });
 }
